@@ -1,0 +1,1 @@
+"""Sub-commands of `kb`: every module here has `register(subparsers)`."""

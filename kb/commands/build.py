@@ -1,0 +1,100 @@
+"""`kb build` and `kb validate`: run the pipeline and report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..build import BuildResult, build, write_outputs
+from ..config import INFERENCE_PROFILES, STORES, load_config
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--inference", choices=INFERENCE_PROFILES, help="entailment regime (default from [tool.kb])"
+    )
+    p.add_argument("--store", choices=STORES, help="embedded engine (default from [tool.kb])")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "build",
+        help="load, infer, validate, run the integrity checks, report",
+        description="Load every Turtle file into its named graph, infer into a "
+        "separate graph, validate with SHACL, run queries/checks, print a summary "
+        "and write build/ (reports always; kb.nq only when everything passes).",
+    )
+    _common(p)
+    p.set_defaults(func=run_build)
+    v = sub.add_parser(
+        "validate",
+        help="validate the data with SHACL (exit 0 conforms, 1 not)",
+        description="Load, infer and validate; print every result. Exit 0 when "
+        "the data conforms, 1 on violations, 2 on errors.",
+    )
+    _common(v)
+    v.add_argument(
+        "--format",
+        choices=("text", "turtle"),
+        default="text",
+        help="text (default) or the W3C validation report graph in Turtle",
+    )
+    v.set_defaults(func=run_validate)
+
+
+def summary(result: BuildResult) -> str:
+    v = result.validation
+    lines = [
+        f"files loaded        {len(result.files)}",
+        f"triples asserted    {result.asserted}",
+        f"triples inferred    {result.inferred} ({result.config.inference})",
+    ]
+    if v is not None:
+        lines += [
+            f"shapes              {v.shapes_count}",
+            f"conforms            {v.conforms} ({v.count('Violation')} violations, "
+            f"{v.count('Warning')} warnings)",
+        ]
+    if result.checks:
+        failed = [c for c in result.checks if not c.passed]
+        lines.append(
+            f"integrity checks    {len(result.checks) - len(failed)}/{len(result.checks)}"
+            " passed" + (f" (failed: {', '.join(c.name for c in failed)})" if failed else "")
+        )
+    lines.append(
+        "time per stage      " + ", ".join(f"{k} {t:.2f} s" for k, t in result.timings.items())
+    )
+    if result.class_counts:
+        lines.append("instances per class")
+        width = max(len(str(c).rsplit("#", 1)[-1]) for c in result.class_counts)
+        for cls, n in sorted(result.class_counts.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+            lines.append(f"  {str(cls).rsplit('#', 1)[-1]:<{width}}  {n}")
+    return "\n".join(lines)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    config = load_config(inference=args.inference, store=args.store)
+    result = build(config, progress=not args.quiet)
+    written = write_outputs(result)
+    print(summary(result))
+    if result.validation is not None and not result.validation.conforms:
+        print(result.validation.text(), file=sys.stderr)
+    for check in result.checks:
+        if not check.passed:
+            print(f"check {check.name} failed ({len(check.rows)} rows):", file=sys.stderr)
+            for row in check.rows[:20]:
+                print("  " + "  ".join(str(x) for x in row), file=sys.stderr)
+    print(f"wrote {', '.join(written)} to {config.build_dir}", file=sys.stderr)
+    return 0 if result.conforms else 1
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    config = load_config(inference=args.inference, store=args.store)
+    result = build(config, run_integrity_checks=False, progress=not args.quiet)
+    assert result.validation is not None
+    if args.format == "turtle":
+        sys.stdout.write(result.validation.report_graph.serialize(format="turtle"))
+    else:
+        print(result.validation.text())
+    return 0 if result.validation.conforms else 1

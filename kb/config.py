@@ -1,0 +1,104 @@
+"""The one place configuration is read from: `[tool.kb]` in pyproject.toml, then KB_* variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import KBError
+
+INFERENCE_PROFILES = ("owlrl", "rdfs", "none")
+STORES = ("rdflib", "oxigraph")
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    base_iri: str
+    ontology_dirs: tuple[Path, ...]
+    data_dirs: tuple[Path, ...]
+    shapes_dir: Path
+    queries_dir: Path
+    checks_dir: Path
+    build_dir: Path
+    inference: str = "owlrl"
+    store: str = "rdflib"
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source_dirs(self) -> tuple[Path, ...]:
+        """Every folder whose Turtle files make up the knowledge base, in load order."""
+        return self.ontology_dirs + self.data_dirs
+
+    def graph_iri(self, path: Path) -> str:
+        """The named-graph IRI of a source file: base + 'graph/' + its path without suffix."""
+        rel = path.resolve().relative_to(self.root.resolve()).with_suffix("")
+        return f"{self.base_iri}graph/{rel.as_posix()}"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The folder of the nearest pyproject.toml that has a [tool.kb] table."""
+    env = os.environ.get("KB_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "[tool.kb]" in candidate.read_text(encoding="utf-8"):
+            return folder
+    # An editable install: the checkout that holds this package.
+    package_root = Path(__file__).resolve().parent.parent
+    if (package_root / "pyproject.toml").is_file():
+        return package_root
+    raise KBError("no pyproject.toml with a [tool.kb] table found here or above; set KB_ROOT")
+
+
+def load_config(root: Path | None = None, **overrides: object) -> Config:
+    root = (root or find_root()).resolve()
+    pyproject = root / "pyproject.toml"
+    try:
+        table = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["kb"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise KBError(f"{pyproject}: cannot read [tool.kb]: {exc}") from exc
+
+    def setting(key: str) -> object:
+        if overrides.get(key) is not None:
+            return overrides[key]
+        env = os.environ.get(f"KB_{key.upper()}")
+        if env is not None:
+            return env.split(os.pathsep) if key.endswith("_dirs") else env
+        if key not in table:
+            raise KBError(f"{pyproject}: [tool.kb] has no {key!r}")
+        return table[key]
+
+    def paths(key: str) -> tuple[Path, ...]:
+        value = setting(key)
+        values = [value] if isinstance(value, str | Path) else list(value)  # type: ignore[arg-type]
+        return tuple((root / v).resolve() for v in values)
+
+    inference = str(setting("inference"))
+    if inference not in INFERENCE_PROFILES:
+        raise KBError(
+            f"inference must be one of {', '.join(INFERENCE_PROFILES)}, not {inference!r}"
+        )
+    store = str(setting("store"))
+    if store not in STORES:
+        raise KBError(f"store must be one of {', '.join(STORES)}, not {store!r}")
+    base_iri = str(setting("base_iri"))
+    if not base_iri.endswith("/"):
+        raise KBError(f"base_iri must end with '/': {base_iri!r}")
+    return Config(
+        root=root,
+        base_iri=base_iri,
+        ontology_dirs=paths("ontology_dirs"),
+        data_dirs=paths("data_dirs"),
+        shapes_dir=paths("shapes_dir")[0],
+        queries_dir=paths("queries_dir")[0],
+        checks_dir=paths("checks_dir")[0],
+        build_dir=paths("build_dir")[0],
+        inference=inference,
+        store=store,
+        prefixes=dict(table.get("prefixes", {})),
+    )

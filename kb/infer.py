@@ -1,0 +1,82 @@
+"""Infer: materialise entailments with owlrl into a graph of their own, never into the data.
+
+The closure is computed on a scratch copy of the asserted triples; what it adds, less the noise
+OWL-RL is known to emit (literal subjects, reflexive sameAs, owl:Thing typing, tautologies about
+vocabulary terms), becomes the inferred graph. Inconsistencies found by the reasoner are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import owlrl
+from owlrl.Namespaces import ERRNS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .errors import InconsistencyError, KBError
+
+# Triples about these namespaces are vocabulary bookkeeping, not knowledge about the domain.
+_BOOKKEEPING = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
+_TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.Class, RDFS.Class, OWL.NamedIndividual}
+
+
+class _RDFSWithoutLiteralRule(owlrl.RDFSClosure.RDFS_Semantics):
+    """owlrl's RDFS closure compares every pair of literals (quadratic); that rule adds
+    nothing the knowledge base uses, so it is skipped, as pySHACL does."""
+
+    def one_time_rules(self) -> None:  # noqa: D401 - owlrl's hook
+        return None
+
+
+@dataclass
+class InferenceResult:
+    profile: str
+    inferred: Graph
+
+    def __len__(self) -> int:
+        return len(self.inferred)
+
+
+def _keep(triple: tuple, asserted: Graph) -> bool:
+    s, p, o = triple
+    if isinstance(s, Literal) or triple in asserted:
+        return False
+    if p == OWL.sameAs and s == o:
+        return False
+    if p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty):
+        if s == o or o in _TRIVIAL_OBJECTS:
+            return False
+    if p == RDF.type and o in _TRIVIAL_OBJECTS:
+        return False
+    # Statements about the vocabularies themselves (rdf:type rdf:Property and the like).
+    if isinstance(s, URIRef) and str(s).startswith(_BOOKKEEPING):
+        return False
+    # Typing with vocabulary classes (x a owl:ObjectProperty) restates the ontology.
+    return not (p == RDF.type and isinstance(o, URIRef) and str(o).startswith(_BOOKKEEPING))
+
+
+def infer(asserted: Graph, profile: str = "owlrl") -> InferenceResult:
+    """Return the entailments of `asserted` under `profile` (owlrl, rdfs or none)."""
+    if profile == "none":
+        return InferenceResult(profile, Graph())
+    semantics = {"owlrl": owlrl.OWLRL_Semantics, "rdfs": _RDFSWithoutLiteralRule}.get(profile)
+    if semantics is None:
+        raise KBError(f"unknown inference profile {profile!r}; choose owlrl, rdfs or none")
+    scratch = Graph()
+    for triple in asserted:
+        scratch.add(triple)
+    owlrl.DeductiveClosure(
+        semantics, axiomatic_triples=False, datatype_axioms=False, rdfs_closure=False
+    ).expand(scratch)
+
+    errors = sorted(str(m) for m in scratch.objects(None, ERRNS.error))
+    if errors:
+        raise InconsistencyError(
+            "the reasoner found the knowledge base inconsistent:\n  " + "\n  ".join(errors)
+        )
+    inferred = Graph()
+    for triple in scratch:
+        if _keep(triple, asserted):
+            inferred.add(triple)
+    return InferenceResult(profile, inferred)

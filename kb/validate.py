@@ -1,0 +1,135 @@
+"""Validate: pySHACL over one union graph of ontology + data + inferred triples.
+
+pySHACL validates the named graphs of a Dataset one by one (pySHACL #26/#152), but the shapes
+follow links across source files, so the union is flattened into one Graph first. Inference is
+already done by kb.infer, so pySHACL runs with inference='none'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+import pyshacl.entrypoints
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from .load import parse_file
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    severity: str  # Violation | Warning | Info
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+    component: str
+
+    def line(self) -> str:
+        path = f" path {self.path}" if self.path else ""
+        value = f" value {self.value}" if self.value is not None else ""
+        return (
+            f"{self.severity}: {self.focus_node}{path}{value}: {self.message} "
+            f"[shape {self.shape}, {self.component}]"
+        )
+
+
+@dataclass
+class ValidationOutcome:
+    conforms: bool  # no Violation (warnings and infos do not break conformance)
+    results: list[ValidationResult]
+    report_graph: Graph
+    shapes_count: int
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def text(self) -> str:
+        head = (
+            f"Conforms: {self.conforms} ({self.count('Violation')} violations, "
+            f"{self.count('Warning')} warnings, {self.count('Info')} infos)"
+        )
+        return "\n".join([head, *(r.line() for r in self.results)])
+
+
+def load_shapes(shapes_dir: Path) -> Graph:
+    shapes = Graph()
+    for path in sorted(shapes_dir.rglob("*.ttl")):
+        shapes += parse_file(path)
+    return shapes
+
+
+def count_shapes(shapes: Graph) -> int:
+    return len(
+        set(shapes.subjects(None, SH.NodeShape)) | set(shapes.subjects(None, SH.PropertyShape))
+    )
+
+
+def _name(node: Node | None, graph: Graph) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return (
+            graph.namespace_manager.normalizeUri(node) if "#" in node or "/" in node else str(node)
+        )
+    if isinstance(node, Literal):
+        return repr(str(node))
+    # A blank-node path or shape: show its Turtle form so the message stays readable.
+    nm = graph.namespace_manager
+    parts = (f"{nm.normalizeUri(p)} {_name(o, graph)}" for p, o in graph.predicate_objects(node))
+    return f"[{', '.join(parts)}]"
+
+
+def _results(report: Graph) -> list[ValidationResult]:
+    out = []
+    for r in report.subjects(SH.resultSeverity, None):
+        severity = report.value(r, SH.resultSeverity)
+        out.append(
+            ValidationResult(
+                severity=str(severity).rsplit("#", 1)[-1],
+                focus_node=_name(report.value(r, SH.focusNode), report) or "",
+                path=_name(report.value(r, SH.resultPath), report),
+                value=_name(report.value(r, SH.value), report),
+                message=str(report.value(r, SH.resultMessage) or ""),
+                shape=_name(report.value(r, SH.sourceShape), report) or "",
+                component=str(report.value(r, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
+            )
+        )
+    out.sort(
+        key=lambda r: (
+            {"Violation": 0, "Warning": 1}.get(r.severity, 2),
+            r.focus_node,
+            r.path or "",
+            r.shape,
+        )
+    )
+    return out
+
+
+def validate(data: Graph, shapes: Graph) -> ValidationOutcome:
+    """Validate `data` (already the union of ontology, asserted and inferred triples)."""
+    conforms, report, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    for prefix, ns in data.namespaces():
+        report.bind(prefix, ns, override=False)
+    results = _results(report)
+    has_violation = any(r.severity == "Violation" for r in results)
+    return ValidationOutcome(
+        bool(conforms) and not has_violation, results, report, count_shapes(shapes)
+    )
+
+
+def meta_validate(shapes: Graph) -> ValidationOutcome:
+    """Check the shapes graph itself against SHACL-for-SHACL."""
+    conforms, report, _ = pyshacl.entrypoints.meta_validate(shapes, inference="none")
+    return ValidationOutcome(bool(conforms), _results(report), report, count_shapes(shapes))
