@@ -1,0 +1,84 @@
+"""`kb import countries` and `kb import nuts` on the real shared reference files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
+
+from kb.cli import main
+from kb.importers.common import EU_COUNTRY, ID, MC, shared_data_dir
+from kb.importers.nuts import merged_table, referenced_codes, select
+
+pytestmark = pytest.mark.skipif(
+    not (shared_data_dir() / "iso3166" / "all.csv").is_file(), reason="no shared reference data"
+)
+GRAPH = "https://w3id.org/mfg-clusters/graph/data/ttl/reference/x"
+
+
+def _load(path: Path) -> Graph:
+    g = Graph()
+    g.parse(path, format="turtle", publicID=GRAPH)
+    return g
+
+
+def test_countries_all_249_with_namibia(tmp_path):
+    out = tmp_path / "countries.ttl"
+    assert main(["import", "countries", "-o", str(out)]) == 0
+    g = _load(out)
+    assert len(set(g.subjects(RDF.type, MC.Country))) == 249
+    namibia = ID["country/NA"]
+    assert g.value(namibia, MC.isoAlpha3) == Literal("NAM")
+    assert g.value(namibia, SKOS.prefLabel) == Literal("Namibia", lang="en")
+    assert (ID["country/GR"], SKOS.exactMatch, EU_COUNTRY.GRC) in g
+    # The file describes itself first, and its source carries a licence.
+    body = out.read_text(encoding="utf-8")
+    assert body.index("<> a mc:SourceGraph") < body.index("a mc:Country")
+    source = g.value(URIRef(GRAPH), URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+    assert (source, RDF.type, MC.SourceDocument) in g
+    assert "CC BY-SA" in str(g.value(source, URIRef("http://purl.org/dc/terms/license")))
+
+
+def test_nuts_default_imports_seed_regions_and_ancestors(tmp_path):
+    out = tmp_path / "nuts.ttl"
+    assert main(["import", "nuts", "-o", str(out)]) == 0
+    g = _load(out)
+    frk2 = ID["region/FRK2"]
+    assert g.value(frk2, MC.withinRegion) == ID["region/FRK"]
+    assert g.value(ID["region/FRK"], MC.withinRegion) == ID["region/FR"]
+    assert g.value(ID["region/FR"], MC.country) == ID["country/FR"]
+    assert g.value(ID["region/ITC4"], SKOS.prefLabel) == Literal("Lombardia", lang="en")
+    assert g.value(ID["region/ITC4"], MC.nutsLevel).toPython() == 2
+    assert (ID["region/ITC4"], SKOS.exactMatch, URIRef("http://data.europa.eu/nuts/code/ITC4")) in g
+    # NUTS writes UK where ISO 3166 writes GB.
+    assert g.value(ID["region/UK"], MC.country) == ID["country/GB"]
+    assert g.value(ID["region/UKL"], MC.withinRegion) == ID["region/UK"]
+    assert g.value(ID["region/PL21"], MC.nutsCode) == Literal("PL21")
+
+
+def test_nuts_2016_only_codes_keep_their_version():
+    data = shared_data_dir() / "ramon-ld"
+    table = merged_table(data / "nuts-2021.rdf", data / "nuts-2016.rdf")
+    only_2016 = [c for c, e in table.items() if e.version == "2016"]
+    assert only_2016, "NUTS 2016 has codes that NUTS 2021 dropped"
+    code = only_2016[0]
+    chosen = select([code], table)
+    assert code in chosen and code[:2] in chosen
+    assert len([e for e in table.values() if e.version == "2021"]) == 2121
+
+
+def test_referenced_codes_scans_region_iris(tmp_path):
+    (tmp_path / "a.ttl").write_text(
+        "<https://w3id.org/mfg-clusters/id/region/ES51> <x:p> "
+        "<https://w3id.org/mfg-clusters/id/region/quebec> .\n",
+        encoding="utf-8",
+    )
+    assert referenced_codes([tmp_path]) == {"ES51"}
+
+
+def test_missing_source_is_a_parameter_error(tmp_path):
+    out = tmp_path / "countries.ttl"
+    code = main(["import", "countries", "--source", str(tmp_path / "nope.csv"), "-o", str(out)])
+    assert code == 2
+    assert not out.exists()
