@@ -82,3 +82,19 @@ def test_missing_source_is_a_parameter_error(tmp_path):
     code = main(["import", "countries", "--source", str(tmp_path / "nope.csv"), "-o", str(out)])
     assert code == 2
     assert not out.exists()
+
+
+def test_nace_and_cordis_code_lists(tmp_path):
+    nace, ref = tmp_path / "nace.ttl", tmp_path / "cordis-ref.ttl"
+    assert main(["import", "nace", "-o", str(nace)]) == 0
+    assert main(["import", "cordis-ref", "-o", str(ref)]) == 0
+    g = _load(nace)
+    code = URIRef("https://w3id.org/mfg-clusters/code/nace-rev2/")
+    assert g.value(URIRef(f"{code}C"), SKOS.prefLabel) == Literal("MANUFACTURING", lang="en")
+    assert g.value(URIRef(f"{code}10.1"), SKOS.broader) == URIRef(f"{code}10")
+    r = _load(ref)
+    country = URIRef("https://w3id.org/mfg-clusters/code/cordis-country/")
+    assert r.value(URIRef(f"{country}EL"), SKOS.exactMatch) == ID["country/GR"]
+    assert r.value(URIRef(f"{country}NA"), SKOS.exactMatch) == ID["country/NA"]
+    topic = URIRef("https://w3id.org/mfg-clusters/code/cordis-fp7-programme/FoF-ICT-2011.7.3")
+    assert (topic, RDF.type, SKOS.Concept) in r
