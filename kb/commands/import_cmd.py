@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..config import load_config
 from ..errors import ParameterError
-from ..importers import codelists, countries, nuts
+from ..importers import codelists, cordis, countries, nuts
 from ..importers.common import shared_data_dir, write_turtle
 
 REFERENCE_DIR = Path("data/ttl/reference")
@@ -55,6 +55,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--source", type=Path, help="folder (default ../shared/data/cordis-ref)")
     _output_option(r, "cordis-ref.ttl", OPTIONAL_DIR)
     r.set_defaults(func=run_cordis_ref)
+
+    k = what.add_parser(
+        "cordis",
+        help=f"CORDIS project + organisation tables -> {OPTIONAL_DIR}/cordis.ttl",
+        description="Stream the CORDIS open-data project and organization tables "
+        "(;-separated CSV) into Turtle, matching projects and organisations already in the "
+        "knowledge base. Bad rows are reported with their line number and counted; exit 1 "
+        "if there were any (the good rows are still written).",
+    )
+    k.add_argument("--projects", type=Path, required=True, help="CORDIS project.csv")
+    k.add_argument("--organizations", type=Path, required=True, help="CORDIS organization.csv")
+    k.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _output_option(k, "cordis.ttl", OPTIONAL_DIR)
+    k.set_defaults(func=run_cordis)
 
 
 def _source_option(p: argparse.ArgumentParser, default_rel: str) -> None:
@@ -126,3 +140,28 @@ def run_cordis_ref(args: argparse.Namespace) -> int:
     n = write_turtle(codelists.cordis_ref_graph(folder), out, GENERATED.format(what="cordis-ref"))
     print(f"wrote {n} triples to {out}", file=sys.stderr)
     return 0
+
+
+def run_cordis(args: argparse.Namespace) -> int:
+    projects = _existing(args.projects, "--projects")
+    organisations = _existing(args.organizations, "--organizations")
+    out = output_path(args)
+    config = load_config()
+    kb_files = [
+        p
+        for folder in config.data_dirs
+        for p in sorted(folder.rglob("*.ttl"))
+        if p.resolve() != out.resolve()
+    ]
+    known = cordis.read_known(kb_files)
+    report = cordis.import_cordis(projects, organisations, out, known, progress=not args.quiet)
+    for path, line, reason in report.bad_rows:
+        print(f"{path}:{line}: skipped: {reason}", file=sys.stderr)
+    print(
+        f"wrote {report.triples} triples to {out}: {report.projects} projects "
+        f"({report.matched_projects} matched in the KB), {report.organisations} organisations "
+        f"({report.matched_organisations} matched), {report.participations} participations, "
+        f"{len(report.bad_rows)} bad rows",
+        file=sys.stderr,
+    )
+    return 1 if report.bad_rows else 0

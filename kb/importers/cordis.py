@@ -1,0 +1,340 @@
+"""CORDIS open-data project and organisation tables (H2020, FP7, Horizon Europe) as Turtle.
+
+Columns relied on (`;`-separated, `"`-quoted, UTF-8, header row; other columns are ignored):
+
+* projects (`project.csv`): `id` (grant number), `acronym`, `title`, `startDate`, `endDate`
+  (YYYY-MM-DD), `ecMaxContribution` (EUR, `.` or `,` decimal), `frameworkProgramme` (H2020,
+  FP7, HORIZON), `fundingScheme`, `topics`.
+* organisations (`organization.csv`): `projectID`, `organisationID` (PIC), `name`,
+  `shortName`, `SME` (true/false), `activityType` (HES, REC, PRC, PUB, OTH), `country` (EU
+  code: EL, UK), `nutsCode`, `role` (coordinator, participant, thirdParty, associatedPartner,
+  partnerOrganisation), `ecContribution`.
+
+Rows are streamed; the output is written as Turtle one triple per line, atomically. A bad row
+is reported with its line number and reason, counted, and skipped; it never stops the import.
+Projects already in the knowledge base are matched by grant number or acronym, organisations by
+PIC or name, so their IRIs are reused instead of minting duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import DCTERMS, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
+
+from ..errors import KBError
+from ..fileio import atomic_writer
+from .common import CODE, ID, MC, SELF
+from .countries import EU_TO_ISO, country_iri
+from .nuts import NUTS_CODE, region_iri
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+csv.field_size_limit(16 * 1024 * 1024)  # objectives can be long
+
+PROJECT_COLUMNS = ("id", "acronym", "title")
+ORGANISATION_COLUMNS = ("projectID", "organisationID", "name", "role")
+PROGRAMMES = {"H2020": "h2020", "FP7": "fp7"}
+ROLES = {
+    "coordinator": "coordinator",
+    "participant": "partner",
+    "partner": "partner",
+    "thirdparty": "third-party",
+    "associatedpartner": "associated-partner",
+}
+ACTIVITY_CLASSES = {
+    "HES": MC.University,
+    "REC": MC.ResearchOrganisation,
+    "PRC": MC.Company,
+    "PUB": MC.PublicAuthority,
+}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def name_key(text: str) -> str:
+    """A name compared case- and punctuation-insensitively."""
+    return " ".join(slug(text).split("-"))
+
+
+def amount(text: str) -> Decimal | None:
+    text = text.strip().replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {text!r}") from exc
+
+
+@dataclass
+class Report:
+    """What an import did: counts and the bad rows (file, line, reason)."""
+
+    projects: int = 0
+    organisations: int = 0
+    participations: int = 0
+    matched_projects: int = 0
+    matched_organisations: int = 0
+    triples: int = 0
+    bad_rows: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+@dataclass
+class Known:
+    """Projects and organisations already in the knowledge base, by grant/acronym and PIC/name."""
+
+    projects_by_grant: dict[str, URIRef] = field(default_factory=dict)
+    projects_by_acronym: dict[str, URIRef] = field(default_factory=dict)
+    orgs_by_pic: dict[str, URIRef] = field(default_factory=dict)
+    orgs_by_name: dict[str, URIRef] = field(default_factory=dict)
+    iris: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_graph(cls, g: Graph) -> Known:
+        known = cls()
+        for p in g.subjects(RDF.type, MC.Project):
+            known.iris.add(str(p))
+            for ident in g.objects(p, DCTERMS.identifier):
+                known.projects_by_grant[str(ident)] = p
+            for label in (*g.objects(p, MC.acronym), *g.objects(p, SKOS.altLabel)):
+                known.projects_by_acronym[name_key(str(label))] = p
+        prefix = str(ID["organisation/"])
+        for s, o in (*g.subject_objects(SKOS.prefLabel), *g.subject_objects(SKOS.altLabel)):
+            if str(s).startswith(prefix):
+                known.iris.add(str(s))
+                known.orgs_by_name.setdefault(name_key(str(o)), s)
+        for s, o in g.subject_objects(DCTERMS.identifier):
+            if str(s).startswith(prefix):
+                known.orgs_by_pic[str(o)] = s
+        return known
+
+
+def read_known(paths: Iterable[Path]) -> Known:
+    g = Graph()
+    for path in paths:
+        g.parse(path, format="turtle")
+    return Known.from_graph(g)
+
+
+def rows(path: Path, required: tuple[str, ...], report: Report) -> Iterator[tuple[int, dict]]:
+    """(first line number, row) for each data row; bad rows go to `report`."""
+    try:
+        stream = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise KBError(f"{path}: cannot open: {exc}") from exc
+    with stream:
+        reader = csv.reader(stream, delimiter=";", quotechar='"')
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise KBError(f"{path}: empty file, expected a header row") from None
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise KBError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        line = reader.line_num + 1
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                report.bad_rows.append((str(path), line, f"unreadable CSV: {exc}"))
+                line = reader.line_num + 1
+                continue
+            start, line = line, reader.line_num + 1
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                report.bad_rows.append(
+                    (str(path), start, f"{len(values)} fields, header has {len(header)}")
+                )
+                continue
+            yield start, dict(zip(header, (v.strip() for v in values), strict=True))
+
+
+class TurtleOut:
+    """Writes triples one per line (valid Turtle) and counts them."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def add(self, s, p, o) -> None:
+        subject = "<>" if s == SELF else s.n3()
+        self.stream.write(f"{subject} {p.n3()} {o.n3()} .\n")
+        self.count += 1
+
+
+def _progress(what: str, n: int, enabled: bool, done: bool = False) -> None:
+    if enabled and (done or n % 1000 == 0):
+        print(f"\rcordis: {what} {n}", end="\n" if done else "", file=sys.stderr, flush=True)
+
+
+def import_cordis(
+    projects: Path,
+    organisations: Path,
+    output: Path,
+    known: Known | None = None,
+    progress: bool = False,
+) -> Report:
+    known = known or Known()
+    report = Report()
+    used = set(known.iris)
+    project_iri: dict[str, URIRef] = {}
+    org_iri: dict[str, URIRef] = {}
+
+    def mint(kind: str, name: str, ident: str) -> URIRef:
+        base = slug(name) or slug(ident)
+        iri = ID[f"{kind}/{base}"]
+        if str(iri) in used:
+            iri = ID[f"{kind}/{base}-{slug(ident)}"]
+        used.add(str(iri))
+        return iri
+
+    with atomic_writer(output) as stream:
+        out = TurtleOut(stream)
+        stream.write("# Generated by `kb import cordis`; do not edit by hand.\n")
+        for i, (path, slug_) in enumerate(((projects, "projects"), (organisations, "orgs"))):
+            doc = ID[f"source/cordis-{slug_}/{slug(path.name)}"]
+            if i == 0:
+                out.add(SELF, RDF.type, MC.SourceGraph)
+            out.add(SELF, PROV.wasDerivedFrom, doc)
+            out.add(doc, RDF.type, MC.SourceDocument)
+            out.add(doc, DCTERMS.title, Literal(f"CORDIS {slug_} table {path.name}", lang="en"))
+            out.add(doc, DCTERMS.source, Literal(path.name))
+            out.add(doc, DCTERMS.publisher, Literal("European Commission, CORDIS"))
+            out.add(
+                doc,
+                DCTERMS.license,
+                Literal("CORDIS open data, reuse with attribution (Decision 2011/833/EU)"),
+            )
+
+        for line, row in rows(projects, PROJECT_COLUMNS, report):
+            try:
+                _project(row, out, known, project_iri, mint, report)
+            except ValueError as exc:
+                report.bad_rows.append((str(projects), line, str(exc)))
+            _progress("projects", report.projects, progress)
+        _progress("projects", report.projects, progress, done=True)
+
+        for line, row in rows(organisations, ORGANISATION_COLUMNS, report):
+            try:
+                _participation(row, out, known, project_iri, org_iri, mint, report)
+            except ValueError as exc:
+                report.bad_rows.append((str(organisations), line, str(exc)))
+            _progress("participations", report.participations, progress)
+        _progress("participations", report.participations, progress, done=True)
+        report.triples = out.count
+    return report
+
+
+def _project(row, out, known, project_iri, mint, report) -> None:
+    """Check the whole row first, so that a bad row writes nothing."""
+    grant, acronym, title = row["id"], row["acronym"], row["title"]
+    if not grant.isdigit():
+        raise ValueError(f"project id {grant!r} is not a grant number")
+    if not acronym and not title:
+        raise ValueError("project has neither acronym nor title")
+    if grant in project_iri:
+        raise ValueError(f"duplicate project id {grant}")
+    dates = {}
+    for column in ("startDate", "endDate"):
+        value = row.get(column, "")
+        if value and not DATE.match(value[:10]):
+            raise ValueError(f"{column} {value!r} is not YYYY-MM-DD")
+        dates[column] = value[:10]
+    value = amount(row.get("ecMaxContribution", ""))
+
+    p = known.projects_by_grant.get(grant) or known.projects_by_acronym.get(name_key(acronym))
+    if p is not None:
+        report.matched_projects += 1
+    else:
+        p = mint("project", acronym or title, grant)
+    project_iri[grant] = p
+    report.projects += 1
+    out.add(p, RDF.type, MC.Project)
+    out.add(p, DCTERMS.identifier, Literal(grant))
+    if acronym:
+        out.add(p, MC.acronym, Literal(acronym))
+    if title:
+        out.add(p, DCTERMS.title, Literal(title, lang="en"))
+        out.add(p, SKOS.prefLabel, Literal(title, lang="en"))
+    for column, prop in (("startDate", SCHEMA.startDate), ("endDate", SCHEMA.endDate)):
+        if dates[column]:
+            out.add(p, prop, Literal(dates[column], datatype=XSD.date))
+    programme = PROGRAMMES.get(row.get("frameworkProgramme", ""))
+    if programme:
+        out.add(p, MC.fundingProgramme, CODE[f"funding-programme/{programme}"])
+    if row.get("fundingScheme"):
+        out.add(p, MC.fundingScheme, CODE[f"cordis-funding-scheme/{slug(row['fundingScheme'])}"])
+    if value is not None:
+        _amount(out, ID[f"amount/{str(p).rsplit('/', 1)[-1]}/ec-max-contribution"], p, value)
+
+
+def _amount(out, node: URIRef, subject: URIRef, value: Decimal) -> None:
+    out.add(subject, MC.ecContribution, node)
+    out.add(node, RDF.type, MC.MonetaryAmount)
+    out.add(node, SCHEMA.value, Literal(value, datatype=XSD.decimal))
+    out.add(node, SCHEMA.currency, Literal("EUR"))
+
+
+def _participation(row, out, known, project_iri, org_iri, mint, report) -> None:
+    grant, pic, name = row["projectID"], row["organisationID"], row["name"]
+    if grant not in project_iri:
+        raise ValueError(f"projectID {grant!r} is not in the projects file")
+    if not name:
+        raise ValueError("organisation has no name")
+    role = ROLES.get(row["role"].lower())
+    if role is None:
+        raise ValueError(f"unknown role {row['role']!r}")
+    value = amount(row.get("ecContribution", ""))  # checked before anything is written
+    key = pic or name_key(name)
+    o = org_iri.get(key)
+    if o is None:
+        o = known.orgs_by_pic.get(pic) or known.orgs_by_name.get(name_key(name))
+        if o is not None:
+            report.matched_organisations += 1
+        else:
+            o = mint("organisation", row.get("shortName") or name, pic or name)
+            cls = ACTIVITY_CLASSES.get(row.get("activityType", ""), ORG.FormalOrganization)
+            if cls == MC.Company and row.get("SME", "").lower() == "true":
+                cls = MC.SME
+            out.add(o, RDF.type, cls)
+            out.add(o, SKOS.prefLabel, Literal(name))
+            if row.get("shortName"):
+                out.add(o, MC.acronym, Literal(row["shortName"]))
+        org_iri[key] = o
+        report.organisations += 1
+        if pic:
+            out.add(o, DCTERMS.identifier, Literal(pic))
+        country = row.get("country", "")
+        if len(country) == 2 and country.isalpha():
+            out.add(o, MC.country, country_iri(EU_TO_ISO.get(country, country)))
+        nuts = row.get("nutsCode", "")
+        if len(nuts) > 2 and NUTS_CODE.match(nuts):
+            out.add(o, MC.locatedIn, region_iri(nuts))
+    p = project_iri[grant]
+    part = ID[f"participation/{str(p).rsplit('/', 1)[-1]}/{str(o).rsplit('/', 1)[-1]}"]
+    out.add(part, RDF.type, MC.Participation)
+    out.add(part, MC.inProject, p)
+    out.add(part, MC.participant, o)
+    out.add(part, MC.participationRole, CODE[f"participation-role/{role}"])
+    if value is not None:
+        _amount(out, ID[f"amount/{str(part).split('/id/', 1)[1]}"], part, value)
+    report.participations += 1
