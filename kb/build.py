@@ -83,7 +83,7 @@ def build(
     if validate_data:
         with _stage(timings, "validate", progress):
             union = asserted + inferred
-            validation = validate(union, load_shapes(config.shapes_dir))
+            validation = validate(union, load_shapes(config.shapes_dir), config.prefixes)
     checks: list[CheckOutcome] = []
     if run_integrity_checks:
         with _stage(timings, "checks", progress):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KBError
+from .namespaces import DEFAULT_PREFIXES
 
 INFERENCE_PROFILES = ("owlrl", "rdfs", "none")
 STORES = ("rdflib", "oxigraph")
@@ -100,5 +101,5 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
         build_dir=paths("build_dir")[0],
         inference=inference,
         store=store,
-        prefixes=dict(table.get("prefixes", {})),
+        prefixes=dict(table.get("prefixes") or DEFAULT_PREFIXES),
     )

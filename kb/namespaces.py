@@ -29,7 +29,32 @@ NUTS = Namespace("http://data.europa.eu/nuts/code/")
 COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 SCHEMA = SDO  # schema.org is used with https:// throughout, as rdflib 7 does.
 
+# Prefixes for reports and serialisations when [tool.kb.prefixes] is absent.
+DEFAULT_PREFIXES = {
+    "mc": str(MC),
+    "id": str(ID),
+    "code": str(CODE),
+    "mcsh": str(MCSH),
+    "graph": str(GRAPH),
+    "eurio": str(EURIO),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "foaf": str(FOAF),
+    "prov": str(PROV),
+    "schema": str(SDO),
+    "geo": str(GEO),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+}
+
 __all__ = [
+    "DEFAULT_PREFIXES",
     "BASE",
     "MC",
     "ID",

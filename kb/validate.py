@@ -17,6 +17,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .load import parse_file
+from .namespaces import DEFAULT_PREFIXES
 
 
 @dataclass(frozen=True)
@@ -69,33 +70,45 @@ def count_shapes(shapes: Graph) -> int:
     )
 
 
-def _name(node: Node | None, graph: Graph) -> str | None:
+def _curie(iri: str, prefixes: dict[str, str]) -> str:
+    """Shorten an IRI with the longest matching prefix (for people, not for re-parsing)."""
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return f"<{iri}>"
+    prefix = next(p for p, ns in prefixes.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"
+
+
+def _name(node: Node | None, graph: Graph, prefixes: dict[str, str]) -> str | None:
     if node is None:
         return None
     if isinstance(node, URIRef):
-        return (
-            graph.namespace_manager.normalizeUri(node) if "#" in node or "/" in node else str(node)
-        )
+        return _curie(str(node), prefixes)
     if isinstance(node, Literal):
         return repr(str(node))
     # A blank-node path or shape: show its Turtle form so the message stays readable.
-    nm = graph.namespace_manager
-    parts = (f"{nm.normalizeUri(p)} {_name(o, graph)}" for p, o in graph.predicate_objects(node))
+    parts = (
+        f"{_curie(str(p), prefixes)} {_name(o, graph, prefixes)}"
+        for p, o in graph.predicate_objects(node)
+    )
     return f"[{', '.join(parts)}]"
 
 
-def _results(report: Graph) -> list[ValidationResult]:
+def _results(report: Graph, prefixes: dict[str, str]) -> list[ValidationResult]:
+    def name(node: Node | None) -> str | None:
+        return _name(node, report, prefixes)
+
     out = []
     for r in report.subjects(SH.resultSeverity, None):
         severity = report.value(r, SH.resultSeverity)
         out.append(
             ValidationResult(
                 severity=str(severity).rsplit("#", 1)[-1],
-                focus_node=_name(report.value(r, SH.focusNode), report) or "",
-                path=_name(report.value(r, SH.resultPath), report),
-                value=_name(report.value(r, SH.value), report),
+                focus_node=name(report.value(r, SH.focusNode)) or "",
+                path=name(report.value(r, SH.resultPath)),
+                value=name(report.value(r, SH.value)),
                 message=str(report.value(r, SH.resultMessage) or ""),
-                shape=_name(report.value(r, SH.sourceShape), report) or "",
+                shape=name(report.value(r, SH.sourceShape)) or "",
                 component=str(report.value(r, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
             )
         )
@@ -110,8 +123,11 @@ def _results(report: Graph) -> list[ValidationResult]:
     return out
 
 
-def validate(data: Graph, shapes: Graph) -> ValidationOutcome:
-    """Validate `data` (already the union of ontology, asserted and inferred triples)."""
+def validate(
+    data: Graph, shapes: Graph, prefixes: dict[str, str] | None = None
+) -> ValidationOutcome:
+    """Validate `data` (already the union of ontology, asserted and inferred triples).
+    `prefixes` make the report readable (mc:value rather than the full IRI)."""
     conforms, report, _text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -120,9 +136,9 @@ def validate(data: Graph, shapes: Graph) -> ValidationOutcome:
         allow_warnings=True,
         allow_infos=True,
     )
-    for prefix, ns in data.namespaces():
-        report.bind(prefix, ns, override=False)
-    results = _results(report)
+    for prefix, ns in (prefixes or {}).items():
+        report.bind(prefix, ns, override=True, replace=True)
+    results = _results(report, prefixes or DEFAULT_PREFIXES)
     has_violation = any(r.severity == "Violation" for r in results)
     return ValidationOutcome(
         bool(conforms) and not has_violation, results, report, count_shapes(shapes)
@@ -132,4 +148,6 @@ def validate(data: Graph, shapes: Graph) -> ValidationOutcome:
 def meta_validate(shapes: Graph) -> ValidationOutcome:
     """Check the shapes graph itself against SHACL-for-SHACL."""
     conforms, report, _ = pyshacl.entrypoints.meta_validate(shapes, inference="none")
-    return ValidationOutcome(bool(conforms), _results(report), report, count_shapes(shapes))
+    return ValidationOutcome(
+        bool(conforms), _results(report, DEFAULT_PREFIXES), report, count_shapes(shapes)
+    )

@@ -1,0 +1,42 @@
+"""Shared test helpers: a throw-away knowledge-base project in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_project(root: Path, data: dict[str, str], shapes: dict[str, str] | None = None) -> Path:
+    """A minimal project: the real ontology, the given data files and shapes, its own build/."""
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    for rel, text in data.items():
+        (root / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "data" / rel).write_text(text, encoding="utf-8")
+    (root / "data").mkdir(exist_ok=True)
+    (root / "shapes").mkdir()
+    for rel, text in (shapes or {}).items():
+        (root / "shapes" / rel).write_text(text, encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[tool.kb]\nbase_iri = "https://w3id.org/mfg-clusters/"\n'
+        'ontology_dirs = ["ontology"]\ndata_dirs = ["data"]\nshapes_dir = "shapes"\n'
+        'queries_dir = "queries"\nchecks_dir = "queries/checks"\nbuild_dir = "build"\n'
+        'inference = "owlrl"\nstore = "rdflib"\n',
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Factory: make_project in tmp_path, with KB_ROOT pointing at it."""
+
+    def factory(data: dict[str, str], shapes: dict[str, str] | None = None) -> Path:
+        root = make_project(tmp_path / "kb", data, shapes)
+        monkeypatch.setenv("KB_ROOT", str(root))
+        return root
+
+    return factory

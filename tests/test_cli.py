@@ -1,0 +1,81 @@
+"""`kb build` / `kb validate` exit codes: 0 conforms, 1 violations, 2 errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cli import main
+
+DATA = """\
+@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+<> a mc:SourceGraph ; prov:wasDerivedFrom <https://w3id.org/mfg-clusters/id/source/test> .
+<https://w3id.org/mfg-clusters/id/figure/t> a mc:Figure ; mc:value {value} .
+"""
+
+SHAPES = """\
+@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix mcsh: <https://w3id.org/mfg-clusters/shapes#> .
+mcsh:Figure a sh:NodeShape ; sh:targetClass mc:Figure ; sh:property mcsh:Figure-value .
+mcsh:Figure-value a sh:PropertyShape ; sh:path mc:value ; sh:datatype xsd:decimal ;
+    sh:minCount 1 ; sh:message "A figure has exactly one decimal value." .
+"""
+
+
+def test_build_conforms_exit_0(project, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project({"f.ttl": DATA.format(value="12.5")}, {"s.ttl": SHAPES})
+    assert main(["build", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "conforms            True" in out
+    assert "triples inferred" in out
+    assert (root / "build" / "kb.nq").is_file()
+
+
+def test_violation_exit_1_names_focus_path_message_and_shape(
+    project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project({"f.ttl": DATA.format(value='"twelve"')}, {"s.ttl": SHAPES})
+    assert main(["validate", "-q"]) == 1
+    out = capsys.readouterr().out
+    assert "Violation: id:figure/t path mc:value value 'twelve'" in out
+    assert "mc:value" in out
+    assert "A figure has exactly one decimal value." in out
+    assert "mcsh:Figure-value" in out
+    # a build that does not conform writes its reports but no knowledge base
+    assert main(["build", "-q"]) == 1
+    assert (root / "build" / "validation-report.ttl").is_file()
+    assert not (root / "build" / "kb.nq").exists()
+
+
+def test_syntax_error_exit_2_writes_nothing(project, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project({"f.ttl": DATA.format(value="12") + "<broken"}, {"s.ttl": SHAPES})
+    assert main(["build", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"{root / 'data' / 'f.ttl'}:5:" in err
+    assert "syntax error" in err
+    assert not (root / "build").exists()
+
+
+def test_validate_turtle_report_is_w3c_graph(project, capsys: pytest.CaptureFixture[str]) -> None:
+    project({"f.ttl": DATA.format(value='"x"')}, {"s.ttl": SHAPES})
+    assert main(["validate", "-q", "--format", "turtle"]) == 1
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    report = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    assert len(list(report.subjects(SH.resultSeverity, SH.Violation))) == 1
+
+
+def test_bad_config_value_exit_2(project, capsys: pytest.CaptureFixture[str]) -> None:
+    project({"f.ttl": DATA.format(value="1.5")}, {"s.ttl": SHAPES})
+    assert main(["build", "-q", "--inference", "owlrl"]) == 0
+    import os
+
+    os.environ["KB_INFERENCE"] = "hermit"
+    try:
+        assert main(["build", "-q"]) == 2
+        assert "inference must be one of" in capsys.readouterr().err
+    finally:
+        del os.environ["KB_INFERENCE"]

@@ -1,0 +1,143 @@
+"""The pipeline stages on small fixtures: load errors, entailments, validation, outputs."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from kb.build import build, write_outputs
+from kb.config import load_config
+from kb.errors import InconsistencyError, RDFSyntaxError
+from kb.infer import infer
+from kb.load import parse_file, source_files
+from kb.namespaces import ID, MC
+
+PREFIXES = """\
+@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
+@prefix id: <https://w3id.org/mfg-clusters/id/> .
+@prefix region: <https://w3id.org/mfg-clusters/id/region/> .
+@prefix organisation: <https://w3id.org/mfg-clusters/id/organisation/> .
+@prefix project: <https://w3id.org/mfg-clusters/id/project/> .
+@prefix cluster: <https://w3id.org/mfg-clusters/id/cluster/> .
+@prefix participation: <https://w3id.org/mfg-clusters/id/participation/> .
+@prefix figure: <https://w3id.org/mfg-clusters/id/figure/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+"""
+
+SAMPLE = (
+    PREFIXES
+    + r"""
+<> a mc:SourceGraph ; prov:wasDerivedFrom <https://w3id.org/mfg-clusters/id/source/test> .
+region:ITC4 a mc:Region ; mc:withinRegion region:ITC .
+region:ITC a mc:Region ; mc:withinRegion region:IT .
+region:IT a mc:Region .
+organisation:afil a mc:ClusterOrganisation ; mc:locatedIn region:ITC4 ;
+    mc:collaboratesWith organisation:cequip ; mc:animates cluster:afil .
+participation:beincpps\/afil a mc:Participation ;
+    mc:inProject project:beincpps ; mc:participant organisation:afil .
+figure:afil\/members\/x a mc:Figure ; mc:figureOf organisation:afil ; mc:value 147 .
+"""
+)
+
+
+def ontology_and(data: str) -> Graph:
+    graph = Graph()
+    for source in source_files(load_config()):
+        if source.path.is_relative_to(load_config().root / "ontology"):
+            graph += parse_file(source.path)
+    return graph + Graph().parse(data=data, format="turtle", publicID="https://x.test/g")
+
+
+@pytest.fixture(scope="module")
+def entailed() -> Graph:
+    asserted = ontology_and(SAMPLE)
+    return infer(asserted, "owlrl").inferred
+
+
+@pytest.mark.parametrize(
+    ("s", "p", "o"),
+    [
+        # region containment is transitive, and its inverse holds
+        (ID["region/ITC4"], MC.withinRegion, ID["region/IT"]),
+        (ID["region/IT"], MC.containsRegion, ID["region/ITC4"]),
+        # being located in a region means being located in every region containing it
+        (ID["organisation/afil"], MC.locatedIn, ID["region/IT"]),
+        # collaboration is symmetric
+        (ID["organisation/cequip"], MC.collaboratesWith, ID["organisation/afil"]),
+        # inverses of participation and animation
+        (ID["project/beincpps"], MC.hasParticipation, ID["participation/beincpps/afil"]),
+        (ID["cluster/afil"], MC.animatedBy, ID["organisation/afil"]),
+        (ID["organisation/afil"], MC.hasFigure, ID["figure/afil/members/x"]),
+        # the participation chain gives the direct organisation -> project link
+        (ID["organisation/afil"], MC.participatedIn, ID["project/beincpps"]),
+        (ID["project/beincpps"], MC.hasParticipant, ID["organisation/afil"]),
+        # class hierarchy, including the alignment to EURIO and ORG
+        (ID["organisation/afil"], RDF.type, URIRef("http://www.w3.org/ns/org#FormalOrganization")),
+        (ID["participation/beincpps/afil"], RDF.type, URIRef("http://data.europa.eu/s66#Role")),
+        (ID["project/beincpps"], RDF.type, MC.Project),
+    ],
+)
+def test_expected_entailment(entailed: Graph, s, p, o) -> None:
+    assert (s, p, o) in entailed
+
+
+def test_inferred_graph_holds_no_asserted_or_noise_triples(entailed: Graph) -> None:
+    asserted = ontology_and(SAMPLE)
+    assert not any(t in asserted for t in entailed)
+    assert not any(isinstance(s, Literal) for s, _p, _o in entailed)
+    assert not any(
+        s == o for s, p, o in entailed if p == URIRef("http://www.w3.org/2002/07/owl#sameAs")
+    )
+
+
+def test_rdfs_profile_gives_subclass_but_not_owl_entailments() -> None:
+    inferred = infer(ontology_and(SAMPLE), "rdfs").inferred
+    role = URIRef("http://data.europa.eu/s66#OrganisationRole")
+    assert (ID["participation/beincpps/afil"], RDF.type, role) in inferred  # rdfs:subClassOf
+    assert (ID["region/ITC4"], MC.withinRegion, ID["region/IT"]) not in inferred  # transitivity
+
+
+def test_inconsistency_fails_inference() -> None:
+    clash = PREFIXES + "id:x a mc:Figure ; owl:differentFrom id:x .\n"
+    with pytest.raises(InconsistencyError, match="inconsistent"):
+        infer(ontology_and(clash), "owlrl")
+
+
+def test_syntax_error_names_file_line_and_column(tmp_path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + 'id:a mc:value 1 ;\n  mc:value "unterminated .\n', encoding="utf-8")
+    with pytest.raises(RDFSyntaxError) as info:
+        parse_file(bad)
+    assert info.value.path == bad
+    assert info.value.line == PREFIXES.count("\n") + 2
+    assert info.value.column is not None
+    assert str(info.value).startswith(f"{bad}:{info.value.line}:{info.value.column}: syntax error")
+
+
+def test_build_separates_asserted_and_inferred_graphs(project) -> None:
+    root = project({"sample.ttl": SAMPLE})
+    result = build(load_config(root))
+    names = result.store.graph_names()
+    assert f"{result.config.base_iri}graph/data/sample" in names
+    assert result.inferred_graph_iri in names
+    data_graph = result.store.graph(f"{result.config.base_iri}graph/data/sample")
+    assert (ID["region/ITC4"], MC.withinRegion, ID["region/IT"]) not in data_graph
+    inferred = result.store.graph(result.inferred_graph_iri)
+    assert (ID["region/ITC4"], MC.withinRegion, ID["region/IT"]) in inferred
+    # `<>` in a data file names that file's own graph
+    me = URIRef(f"{result.config.base_iri}graph/data/sample")
+    assert (me, RDF.type, MC.SourceGraph) in data_graph
+
+
+def test_conforming_build_writes_kb_and_reports(project) -> None:
+    root = project({"sample.ttl": SAMPLE})
+    result = build(load_config(root))
+    assert result.conforms
+    written = write_outputs(result)
+    assert set(written) == {"validation-report.ttl", "validation-report.txt", "kb.nq"}
+    quads = (root / "build" / "kb.nq").read_text(encoding="utf-8")
+    assert "<https://w3id.org/mfg-clusters/graph/inferred>" in quads
+    assert not list((root / "build").glob(".*.tmp"))
