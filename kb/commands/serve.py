@@ -1,0 +1,49 @@
+"""`kb serve`: a read-only SPARQL endpoint and linked-data views over the built KB."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..config import STORES
+from ..errors import ParameterError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the KB: SPARQL 1.1 endpoint, query page, linked-data views",
+        description="Build the KB in memory and serve it read-only: SPARQL 1.1 Protocol at "
+        "/sparql (GET and POST; JSON, XML, CSV, TSV, Turtle, JSON-LD, N-Triples by Accept), a "
+        "query page at /, and each KB IRI .../id/... at /id/... as HTML, Turtle, JSON-LD or "
+        "N-Triples. Each query runs in a worker process that is killed at the time limit.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--engine", choices=STORES, default=None, help="engine (default [tool.kb])")
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds per query (default 20)")
+    p.add_argument(
+        "--max-rows", type=int, default=10_000, help="rows (or triples) per answer (default 10000)"
+    )
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from ..config import load_config
+    from ..server import ServeSettings, serve
+
+    if not 0 < args.port < 65536:
+        raise ParameterError("--port", f"{args.port} is not a TCP port")
+    if args.timeout <= 0:
+        raise ParameterError("--timeout", "must be a positive number of seconds")
+    if args.max_rows < 1:
+        raise ParameterError("--max-rows", "must be at least 1")
+    if args.workers < 1:
+        raise ParameterError("--workers", "must be at least 1")
+    engine = args.engine or load_config().store
+    settings = ServeSettings(
+        args.host, args.port, engine, args.timeout, args.max_rows, args.workers
+    )
+    serve(settings, progress=not args.quiet)
+    return 0

@@ -1,0 +1,850 @@
+"""`kb serve`: a read-only SPARQL 1.1 Protocol endpoint and linked-data views over the built KB.
+
+Starlette (under uvicorn) does the HTTP; rdflib's SPARQL-results and RDF serialisers write the
+answers. Queries never run in the web process: each runs in a worker process holding its own
+copy of the KB, so a query over the time limit is stopped by killing its worker (threads cannot
+be stopped) and a fresh worker takes its place. A worker also refuses to touch the network
+(SERVICE, remote FROM), so a client cannot make the server fetch anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from .errors import KBError
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+# Offers in server preference order: MIME type -> (rdflib serialiser name, content type sent).
+RESULT_OFFERS: dict[str, tuple[str, str]] = {
+    "application/sparql-results+json": ("json", "application/sparql-results+json"),
+    "application/json": ("json", "application/sparql-results+json"),
+    "application/sparql-results+xml": ("xml", "application/sparql-results+xml"),
+    "text/csv": ("csv", "text/csv; charset=utf-8"),
+    "text/tab-separated-values": ("tsv", "text/tab-separated-values; charset=utf-8"),
+}
+GRAPH_OFFERS: dict[str, tuple[str, str]] = {
+    "text/turtle": ("turtle", "text/turtle; charset=utf-8"),
+    "application/ld+json": ("json-ld", "application/ld+json"),
+    "application/n-triples": ("nt", "application/n-triples"),
+    "application/rdf+xml": ("xml", "application/rdf+xml"),
+    "application/turtle": ("turtle", "text/turtle; charset=utf-8"),
+    "text/n3": ("turtle", "text/turtle; charset=utf-8"),
+    "application/x-json+ld": ("json-ld", "application/ld+json"),
+}
+# `?format=` / `output=` short names (SPARQLWrapper sends these as well as Accept).
+RESULT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml"}
+RESULT_NAMES |= {"csv": "text/csv", "tsv": "text/tab-separated-values"}
+GRAPH_NAMES = {
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "n3": "text/turtle",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "xml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+}
+LABEL_PREDICATES = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+    "https://schema.org/name",
+)
+MAX_BODY = 1 << 20  # a SPARQL query longer than 1 MiB is not a query
+
+
+@dataclass
+class ServeSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    engine: str = "rdflib"
+    timeout: float = 20.0
+    max_rows: int = 10_000
+    workers: int = 2
+
+
+# --- content negotiation ---------------------------------------------------------------------
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with their q-values (malformed parts skipped)."""
+    ranges = []
+    for part in (header or "").split(","):
+        bits = [b.strip() for b in part.split(";")]
+        if not bits[0] or "/" not in bits[0]:
+            continue
+        q = 1.0
+        for param in bits[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        ranges.append((bits[0].lower(), q))
+    return ranges
+
+
+def negotiate(header: str | None, offers: list[str]) -> str | None:
+    """The offer the client prefers most (the first offer when it states no preference)."""
+    ranges = parse_accept(header)
+    if not ranges:
+        return offers[0] if offers else None
+    best, best_q = None, 0.0
+    for offer in offers:
+        kind = offer.split("/")[0]
+        q, specificity = 0.0, -1
+        for media, mq in ranges:
+            s = 2 if media == offer else 1 if media == f"{kind}/*" else 0 if media == "*/*" else -1
+            if s > specificity:
+                q, specificity = mq, s
+        if q > best_q:
+            best, best_q = offer, q
+    return best
+
+
+# --- the worker process ----------------------------------------------------------------------
+
+
+def _deny_network(event: str, _args: tuple) -> None:
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        raise PermissionError("this endpoint does not fetch anything from the network")
+
+
+def _mentions_service(node: Any) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return node.name == "ServiceGraphPattern" or any(
+            _mentions_service(v) for v in node.values()
+        )
+    if isinstance(node, list | tuple | ParseResults):
+        return any(_mentions_service(v) for v in node)
+    return False
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class _Worker:
+    """Runs in the worker process: holds the KB and answers one task at a time."""
+
+    def __init__(self, nquads: str, engine: str, prefixes: Mapping[str, str]):
+        import rdflib.plugins.sparql
+
+        from .store import open_store
+
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+        sys.addaudithook(_deny_network)
+        from rdflib import Dataset
+
+        dataset = Dataset()
+        dataset.parse(nquads, format="nquads")
+        self.store = open_store(engine)
+        for g in dataset.graphs():
+            if isinstance(g.identifier, URIRef) and len(g):
+                self.store.add_graph(str(g.identifier), g.triples((None, None, None)))
+        self._labels: dict[str, str] | None = None
+        self.prefixes = dict(prefixes)
+
+    def check(self, text: str) -> None:
+        """Refuse updates and federated queries before the engine sees them."""
+        from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+        try:
+            tree = parseQuery(text)
+        except Exception:
+            try:
+                parseUpdate(text)
+            except Exception:
+                return  # malformed: let the engine's parser report it
+            raise _Refused(
+                403, "this endpoint is read-only: SPARQL Update is not accepted"
+            ) from None
+        if _mentions_service(tree):
+            raise _Refused(400, "federated queries (SERVICE) are not allowed on this endpoint")
+
+    def query(self, text: str, accept: str, fmt: str | None, max_rows: int) -> dict:
+        from rdflib.query import Result
+        from rdflib.term import Variable
+
+        from .store import QuerySyntaxError
+
+        self.check(text)
+        try:
+            res = self.store.query(text)
+        except QuerySyntaxError as exc:
+            raise _Refused(400, str(exc)) from exc
+        headers: dict[str, str] = {}
+        if res.kind == "graph":
+            assert res.graph is not None
+            mime = _choose(accept, fmt, GRAPH_OFFERS, GRAPH_NAMES)
+            graph = res.graph
+            if len(graph) > max_rows:
+                capped = Graph()
+                for i, t in enumerate(graph):
+                    if i >= max_rows:
+                        break
+                    capped.add(t)
+                graph = capped
+                headers["X-SPARQL-MaxRows"] = str(max_rows)
+            serialiser, ctype = GRAPH_OFFERS[mime]
+            return {
+                "body": _serialise_graph(graph, serialiser, self.prefixes),
+                "type": ctype,
+                "headers": headers,
+            }
+        mime = _choose(accept, fmt, RESULT_OFFERS, RESULT_NAMES)
+        serialiser, ctype = RESULT_OFFERS[mime]
+        if res.kind == "ask":
+            if serialiser in ("csv", "tsv"):
+                body = f"_askResult\n{'true' if res.boolean else 'false'}\n".encode()
+                return {"body": body, "type": ctype, "headers": headers}
+            out = Result("ASK")
+            out.askAnswer = bool(res.boolean)
+        else:
+            rows = res.rows
+            if len(rows) > max_rows:
+                rows = rows[:max_rows]
+                headers["X-SPARQL-MaxRows"] = str(max_rows)
+            out = Result("SELECT")
+            variables = [Variable(v) for v in res.variables]
+            out.vars = variables
+            out.bindings = [
+                {v: t for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
+            ]
+        return {"body": out.serialize(format=serialiser), "type": ctype, "headers": headers}
+
+    def labels(self) -> dict[str, str]:
+        """One label per IRI (English or untagged first), read once: the KB does not change."""
+        if self._labels is None:
+            ranked: dict[str, tuple[int, str]] = {}
+            for rank, predicate in enumerate(LABEL_PREDICATES):
+                res = self.store.query("SELECT ?s ?l WHERE { ?s ?p ?l }", {"p": URIRef(predicate)})
+                for s, label in res.rows:
+                    if not isinstance(s, URIRef) or not isinstance(label, Literal):
+                        continue
+                    score = rank * 2 + (0 if label.language in (None, "en") else 1)
+                    if str(s) not in ranked or score < ranked[str(s)][0]:
+                        ranked[str(s)] = (score, str(label))
+            self._labels = {s: label for s, (_score, label) in ranked.items()}
+        return self._labels
+
+    def describe(self, iri: str, serialiser: str | None) -> dict:
+        """The triples about `iri` (outgoing and incoming), and labels for an HTML view."""
+        subject = URIRef(iri)
+        out = self.store.query("SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": subject}).rows
+        if not out:
+            return {"found": False}
+        incoming = self.store.query("SELECT ?s ?p WHERE { ?s ?p ?o }", {"o": subject}).rows
+        result: dict[str, Any] = {"found": True}
+        if serialiser is not None:
+            g = Graph()
+            for p, o in out:
+                g.add((subject, p, o))
+            for s, p in incoming:
+                g.add((s, p, subject))
+            result["body"] = _serialise_graph(g, serialiser, self.prefixes)
+        else:
+            labels = self.labels()
+            mentioned = {str(t) for row in out + incoming for t in row if isinstance(t, URIRef)}
+            result |= {
+                "out": sorted(set(out)),
+                "in": sorted(set(incoming)),
+                "labels": {i: labels[i] for i in mentioned | {iri} if i in labels},
+            }
+        return result
+
+
+def _choose(
+    accept: str, fmt: str | None, offers: Mapping[str, tuple[str, str]], names: Mapping[str, str]
+) -> str:
+    if fmt:
+        mime = names.get(fmt.lower(), fmt.lower())
+        if mime in offers:
+            return mime
+        if ranges := [m for m, _q in parse_accept(accept) if m in offers]:
+            return ranges[0]  # SPARQLWrapper repeats its Accept in `format`; trust the header
+        raise _Refused(406, f"unsupported format {fmt!r}; choose one of {', '.join(names)}")
+    mime = negotiate(accept, list(offers))
+    if mime is None:
+        raise _Refused(
+            406, f"none of the accepted types ({accept}) is offered; offered: {', '.join(offers)}"
+        )
+    return mime
+
+
+def _serialise_graph(
+    graph: Graph, serialiser: str, prefixes: Mapping[str, str] | None = None
+) -> bytes:
+    for prefix, ns in (prefixes or {}).items():
+        graph.bind(prefix, ns, override=True)
+    data = graph.serialize(format=serialiser, encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode()
+
+
+def _worker_main(conn: Any, nquads: str, engine: str, prefixes: Mapping[str, str]) -> None:
+    try:
+        worker = _Worker(nquads, engine, prefixes)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops
+        conn.send({"status": 500, "message": f"worker could not load the KB: {exc}"})
+        return
+    conn.send({"ready": True})
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the server went away
+        try:
+            if task["kind"] == "query":
+                reply = worker.query(
+                    task["query"], task["accept"], task["format"], task["max_rows"]
+                )
+            else:
+                reply = worker.describe(task["iri"], task["serialiser"])
+            reply["status"] = 200
+        except _Refused as exc:
+            reply = {"status": exc.status, "message": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - an engine failure on one query, not fatal
+            reply = {"status": 500, "message": f"{type(exc).__name__}: {exc}"}
+        conn.send(reply)
+
+
+# --- the pool of worker processes ------------------------------------------------------------
+
+
+class QueryTimeout(Exception):
+    pass
+
+
+@dataclass(eq=False)
+class _Handle:
+    process: Any
+    conn: Any
+
+
+@dataclass
+class WorkerPool:
+    """Worker processes with a deadline per task; a late worker is killed and replaced."""
+
+    nquads: str
+    engine: str
+    size: int
+    prefixes: Mapping[str, str]
+    idle: asyncio.Queue = field(default_factory=asyncio.Queue)
+    handles: set = field(default_factory=set)
+    replaced: int = 0
+
+    async def start(self) -> None:
+        await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+
+    async def _spawn(self) -> None:
+        ctx = multiprocessing.get_context("spawn")  # no fork of a threaded event loop
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_worker_main,
+            args=(child, self.nquads, self.engine, dict(self.prefixes)),
+            daemon=True,
+        )
+        await asyncio.get_running_loop().run_in_executor(None, process.start)
+        child.close()
+        handle = _Handle(process, parent)
+        self.handles.add(handle)
+        ready = await self._receive(handle, timeout=600)
+        if not ready.get("ready"):
+            raise KBError(ready.get("message", "a query worker failed to start"))
+        self.idle.put_nowait(handle)
+
+    async def _receive(self, handle: _Handle, timeout: float) -> dict:
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        fd = handle.conn.fileno()
+        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+        try:
+            await asyncio.wait_for(readable, timeout)
+        finally:
+            loop.remove_reader(fd)
+        return handle.conn.recv()
+
+    def _kill(self, handle: _Handle) -> None:
+        self.handles.discard(handle)
+        handle.process.kill()
+        handle.process.join(timeout=5)
+        handle.conn.close()
+
+    async def run(self, task: dict, timeout: float) -> dict:
+        start = time.monotonic()
+        try:
+            handle = await asyncio.wait_for(self.idle.get(), timeout)
+        except TimeoutError:
+            raise QueryTimeout(f"every worker stayed busy for {timeout:g} s; try again") from None
+        try:
+            handle.conn.send(task)
+            reply = await self._receive(handle, max(0.1, timeout - (time.monotonic() - start)))
+        except (TimeoutError, EOFError, OSError, asyncio.CancelledError) as exc:
+            # A late, dead or abandoned worker: kill it so it stops computing, start a new one.
+            self._kill(handle)
+            self.replaced += 1
+            asyncio.get_running_loop().create_task(self._spawn())
+            if isinstance(exc, TimeoutError):
+                raise QueryTimeout(
+                    f"the query exceeded the time limit of {timeout:g} s and was stopped"
+                ) from None
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return {"status": 500, "message": "the query worker died; it has been replaced"}
+        self.idle.put_nowait(handle)
+        return reply
+
+    def close(self) -> None:
+        for handle in list(self.handles):
+            self._kill(handle)
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+QUERY_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Manufacturing Clusters KB - SPARQL</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:70rem;padding:0 1rem;color:#222}
+textarea{width:100%;height:14rem;font-family:ui-monospace,monospace;font-size:.9rem}
+table{border-collapse:collapse;margin-top:1rem;font-size:.9rem}
+td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f0f0f0} #status{margin-left:1rem;color:#555} .error{color:#a00;white-space:pre-wrap}
+pre{background:#f7f7f7;padding:.5rem;overflow:auto}
+</style></head><body>
+<h1>Manufacturing Clusters KB &mdash; SPARQL</h1>
+<p>A read-only SPARQL 1.1 endpoint at <code>__ENDPOINT__</code>: default graph = union of
+all named graphs; at most __MAXROWS__ rows; __TIMEOUT__ s per query.</p>
+<form id="form" method="get" action="__ENDPOINT__">
+<textarea id="query" name="query" spellcheck="false">__QUERY__</textarea><br>
+<label>Results as <select id="format" name="format">
+<option value="table">table</option><option value="json">JSON</option>
+<option value="xml">XML</option><option value="csv">CSV</option><option value="tsv">TSV</option>
+<option value="turtle">Turtle</option><option value="json-ld">JSON-LD</option>
+<option value="nt">N-Triples</option></select></label>
+<button type="submit">Run</button><span id="status"></span>
+</form>
+<div id="out"></div>
+<script>
+const form = document.getElementById("form"), out = document.getElementById("out");
+const status = document.getElementById("status");
+function cell(t) {
+  if (!t) return "";
+  const e = s => s.replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
+  if (t.type === "uri") {
+    const local = t.value.startsWith("__BASE__id/") ? "/id/" + t.value.slice("__BASE__id/".length)
+      : t.value.startsWith("__BASE__") ? "/resource?iri=" + encodeURIComponent(t.value) : t.value;
+    return '<a href="' + e(local) + '">' + e(t.value) + "</a>";
+  }
+  return e(t.value) + (t["xml:lang"] ? "@" + e(t["xml:lang"]) : "");
+}
+form.addEventListener("submit", async ev => {
+  ev.preventDefault();
+  const fmt = document.getElementById("format").value;
+  const body = new URLSearchParams({query: document.getElementById("query").value});
+  if (fmt !== "table") body.set("format", fmt);
+  status.textContent = "running ...";
+  const t0 = performance.now();
+  const r = await fetch("__ENDPOINT__", {method: "POST", body,
+    headers: {"Accept": fmt === "table" ? "application/sparql-results+json, text/turtle" : "*/*"}});
+  const text = await r.text();
+  const cap = r.headers.get("X-SPARQL-MaxRows");
+  status.textContent = r.status + " in " + Math.round(performance.now() - t0) + " ms" +
+    (cap ? " (capped at " + cap + ")" : "");
+  out.innerHTML = "";
+  if (!r.ok) { const p = document.createElement("p"); p.className = "error"; p.textContent = text;
+    out.appendChild(p); return; }
+  if (fmt === "table" && (r.headers.get("Content-Type") || "").includes("sparql-results+json")) {
+    const data = JSON.parse(text);
+    if ("boolean" in data) { out.textContent = "ASK: " + data.boolean; return; }
+    const vars = data.head.vars;
+    let h = "<table><tr>" + vars.map(v => "<th>" + v + "</th>").join("") + "</tr>";
+    for (const b of data.results.bindings)
+      h += "<tr>" + vars.map(v => "<td>" + cell(b[v]) + "</td>").join("") + "</tr>";
+    out.innerHTML = h + "</table><p>" + data.results.bindings.length + " rows</p>";
+  } else {
+    const pre = document.createElement("pre"); pre.textContent = text; out.appendChild(pre);
+  }
+});
+</script>
+<p><a href="__ENDPOINT__?format=turtle">Service description</a></p>
+</body></html>
+"""
+
+DEFAULT_QUERY = """PREFIX mc: <https://w3id.org/mfg-clusters/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?class (COUNT(?s) AS ?instances) WHERE {
+  ?s a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(mc:)))
+} GROUP BY ?class ORDER BY DESC(?instances)"""
+
+
+class Site:
+    """Maps KB IRIs to local paths and renders the HTML view of one resource."""
+
+    def __init__(self, base_iri: str, prefixes: Mapping[str, str]):
+        self.base_iri = base_iri
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def local_href(self, iri: str) -> str:
+        if iri.startswith(self.base_iri + "id/"):
+            return "/id/" + iri[len(self.base_iri) + 3 :]
+        if iri.startswith(self.base_iri):
+            return "/resource?iri=" + quote(iri, safe="")
+        return iri
+
+    def curie(self, iri: str) -> str:
+        for prefix, ns in self.prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns) :]}"
+        return iri
+
+    def term(self, t: Node, labels: Mapping[str, str]) -> str:
+        if isinstance(t, URIRef):
+            text = labels.get(str(t)) or self.curie(str(t))
+            title = html.escape(str(t), quote=True)
+            return (
+                f'<a href="{html.escape(self.local_href(str(t)), quote=True)}" '
+                f'title="{title}">{html.escape(text)}</a>'
+            )
+        if isinstance(t, Literal):
+            extra = ""
+            if t.language:
+                extra = f' <span class="meta">@{html.escape(t.language)}</span>'
+            elif t.datatype:
+                extra = f' <span class="meta">{html.escape(self.curie(str(t.datatype)))}</span>'
+            return html.escape(str(t)) + extra
+        return html.escape(f"_:{t}")
+
+    def page(self, iri: str, reply: Mapping[str, Any]) -> str:
+        labels = reply["labels"]
+        title = labels.get(iri) or self.curie(iri)
+        out: dict[URIRef, list[Node]] = {}
+        for p, o in reply["out"]:
+            out.setdefault(p, []).append(o)
+        # OWL RL also types things with anonymous restrictions; a reader cannot use those.
+        types = [self.term(o, labels) for o in out.pop(RDF.type, []) if isinstance(o, URIRef)]
+        sections = []
+        for p in sorted(out, key=lambda p: (labels.get(str(p)) or self.curie(str(p))).lower()):
+            values = "".join(f"<li>{self.term(o, labels)}</li>" for o in out[p])
+            sections.append(f"<tr><th>{self.term(p, labels)}</th><td><ul>{values}</ul></td></tr>")
+        incoming = "".join(
+            f"<li>{self.term(s, labels)} <span class='meta'>{self.term(p, labels)}</span></li>"
+            for s, p in reply["in"]
+        )
+        href = html.escape(self.local_href(iri), quote=True)
+        sep = "&amp;" if "?" in self.local_href(iri) else "?"
+        alternates = " · ".join(
+            f'<a href="{href}{sep}format={f}">{name}</a>'
+            for f, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
+        )
+        return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:60rem;padding:0 1rem}}
+th{{text-align:left;vertical-align:top;padding:.3rem 1rem .3rem 0;white-space:nowrap}}
+td ul,ul{{margin:0;padding-left:1.1rem}} .meta{{color:#666;font-size:.85em}}
+code{{word-break:break-all}}</style></head><body>
+<p><a href="/">SPARQL query page</a></p>
+<h1>{html.escape(title)}</h1>
+<p><code>{html.escape(iri)}</code></p>
+<p>Type: {", ".join(types) or "<em>none stated</em>"}</p>
+<table>{"".join(sections)}</table>
+<h2>Referenced by</h2>
+{f"<ul>{incoming}</ul>" if incoming else "<p><em>nothing in the KB links here</em></p>"}
+<p class="meta">Also as {alternates}</p>
+</body></html>
+"""
+
+
+# --- the web application ---------------------------------------------------------------------
+
+
+def _text(status: int, message: str, headers: Mapping[str, str] | None = None):
+    from starlette.responses import PlainTextResponse
+
+    return PlainTextResponse(message + "\n", status_code=status, headers=dict(headers or {}))
+
+
+def service_description(endpoint: str, graphs: Mapping[str, int], base_iri: str) -> Graph:
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    g.bind("formats", FORMATS)
+    service = URIRef(endpoint)
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV"):
+        g.add((service, SD.resultFormat, FORMATS[fmt]))
+    for fmt in ("SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML"):
+        g.add((service, SD.resultFormat, FORMATS[fmt]))
+    dataset = URIRef(base_iri + "dataset")
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, VOID.triples, Literal(sum(graphs.values()))))
+    for name, count in graphs.items():
+        node = URIRef(name)
+        g.add((dataset, SD.namedGraph, node))
+        g.add((node, SD.name, node))
+        g.add((node, VOID.triples, Literal(count)))
+    return g
+
+
+def create_app(
+    settings: ServeSettings,
+    nquads: str,
+    base_iri: str,
+    prefixes: Mapping[str, str],
+    graphs: Mapping[str, int],
+):
+    """The Starlette application; `nquads` is the built KB the workers load."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, Response
+    from starlette.routing import Route
+
+    site = Site(base_iri, prefixes)
+    state: dict[str, WorkerPool] = {}
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        pool = WorkerPool(nquads, settings.engine, settings.workers, prefixes)
+        state["pool"] = pool
+        await pool.start()
+        try:
+            yield
+        finally:
+            pool.close()
+
+    async def params(request: Request) -> tuple[dict[str, list[str]], str | None]:
+        """Query-string and body parameters; the body text of a direct POST."""
+        values = parse_qs(request.url.query, keep_blank_values=True)
+        if request.method != "POST":
+            return values, None
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY:
+            raise _Refused(413, f"request body over {MAX_BODY} bytes")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise _Refused(413, f"request body over {MAX_BODY} bytes")
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        text = body.decode("utf-8", errors="replace")
+        if ctype == "application/x-www-form-urlencoded":
+            for k, v in parse_qs(text, keep_blank_values=True).items():
+                values.setdefault(k, []).extend(v)
+            return values, None
+        if ctype == "application/sparql-update":
+            raise _Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        if ctype == "application/sparql-query":
+            return values, text
+        raise _Refused(
+            415,
+            "POST a query as application/sparql-query or application/x-www-form-urlencoded "
+            f"(got {ctype or 'no Content-Type'})",
+        )
+
+    def sd_response(request: Request) -> Response:
+        accept = request.headers.get("accept")
+        fmt = request.query_params.get("format")
+        mime = _choose(accept or "", fmt, GRAPH_OFFERS, GRAPH_NAMES)
+        endpoint = str(request.url.replace(query=""))
+        sd = service_description(endpoint, graphs, base_iri)
+        body = _serialise_graph(sd, GRAPH_OFFERS[mime][0], {"sd": str(SD), "void": str(VOID)})
+        return Response(body, media_type=GRAPH_OFFERS[mime][1], headers={"Vary": "Accept"})
+
+    def query_page(request: Request) -> Response:
+        page = (
+            QUERY_PAGE.replace("__ENDPOINT__", "/sparql")
+            .replace("__BASE__", base_iri)
+            .replace("__MAXROWS__", str(settings.max_rows))
+            .replace("__TIMEOUT__", f"{settings.timeout:g}")
+            .replace("__QUERY__", html.escape(request.query_params.get("query") or DEFAULT_QUERY))
+        )
+        return HTMLResponse(page, headers={"Vary": "Accept"})
+
+    async def sparql(request: Request) -> Response:
+        try:
+            values, direct = await params(request)
+            if "update" in values:
+                raise _Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
+            queries = values.get("query", [])
+            if direct is not None:
+                queries = [direct]
+            if len(queries) > 1:
+                raise _Refused(400, "more than one query given")
+            if not queries:
+                # Only a client that names text/html (a browser) gets the query page.
+                accept = parse_accept(request.headers.get("accept"))
+                browser = any(m == "text/html" and q > 0 for m, q in accept)
+                if request.method == "GET" and browser and "format" not in values:
+                    return query_page(request)
+                return sd_response(request)
+            if not queries[0].strip():
+                raise _Refused(400, "the query is empty")
+            if values.get("default-graph-uri") or values.get("named-graph-uri"):
+                raise _Refused(
+                    400,
+                    "default-graph-uri / named-graph-uri are not supported: the default graph is "
+                    "the union of all named graphs; use GRAPH or FROM in the query",
+                )
+            fmt = (values.get("format") or values.get("output") or [None])[0]
+            task = {
+                "kind": "query",
+                "query": queries[0],
+                "accept": request.headers.get("accept", ""),
+                "format": fmt,
+                "max_rows": settings.max_rows,
+            }
+            reply = await state["pool"].run(task, settings.timeout)
+        except _Refused as exc:
+            return _text(exc.status, exc.args[0])
+        except QueryTimeout as exc:
+            return _text(503, str(exc))
+        if reply["status"] != 200:
+            return _text(reply["status"], reply["message"])
+        headers = dict(reply["headers"]) | {"Vary": "Accept"}
+        return Response(reply["body"], media_type=reply["type"], headers=headers)
+
+    async def resource(request: Request, iri: str) -> Response:
+        fmt = request.query_params.get("format")
+        offers = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
+        names = {"html": "text/html", "ttl": "text/turtle", "turtle": "text/turtle"}
+        names |= {"jsonld": "application/ld+json", "json-ld": "application/ld+json"}
+        names |= {"nt": "application/n-triples", "ntriples": "application/n-triples"}
+        if fmt:
+            if fmt.lower() not in names:
+                return _text(400, f"unknown format {fmt!r}; choose one of {', '.join(names)}")
+            mime = names[fmt.lower()]
+        else:
+            accept = request.headers.get("accept")
+            # A client that names no type (curl's */*) gets Turtle; browsers name text/html.
+            mime = negotiate(accept, offers[1:] + offers[:1]) if accept else "text/turtle"
+            if mime is None:
+                return _text(406, f"offered: {', '.join(offers)}", {"Vary": "Accept"})
+        serialiser = None if mime == "text/html" else GRAPH_OFFERS[mime][0]
+        try:
+            reply = await state["pool"].run(
+                {"kind": "describe", "iri": iri, "serialiser": serialiser}, settings.timeout
+            )
+        except QueryTimeout as exc:
+            return _text(503, str(exc))
+        headers = {"Vary": "Accept"}
+        if reply["status"] != 200:
+            return _text(reply["status"], reply["message"], headers)
+        if not reply["found"]:
+            return _text(404, f"no resource {iri} in this knowledge base", headers)
+        if serialiser is None:
+            return HTMLResponse(site.page(iri, reply), headers=headers)
+        return Response(reply["body"], media_type=GRAPH_OFFERS[mime][1], headers=headers)
+
+    async def id_route(request: Request) -> Response:
+        return await resource(request, base_iri + "id/" + request.path_params["rest"])
+
+    async def resource_route(request: Request) -> Response:
+        iri = request.query_params.get("iri")
+        if not iri:
+            return _text(400, "parameter 'iri' is required")
+        return await resource(request, iri)
+
+    async def home(request: Request) -> Response:
+        return query_page(request)
+
+    async def health(_request: Request) -> Response:
+        pool = state["pool"]
+        body = {"workers": len(pool.handles), "idle": pool.idle.qsize(), "replaced": pool.replaced}
+        return Response(json.dumps(body), media_type="application/json")
+
+    routes = [
+        Route("/", home, methods=["GET"]),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/id/{rest:path}", id_route, methods=["GET"]),
+        Route("/resource", resource_route, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["X-SPARQL-MaxRows", "Content-Type"],
+        )
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def serve(settings: ServeSettings, *, progress: bool = True) -> None:
+    """Build the KB in memory, hand it to the workers and serve until interrupted."""
+    import uvicorn
+
+    from .build import build, dataset_of
+    from .config import load_config
+
+    config = load_config()
+    if progress:
+        print("building the knowledge base ...", file=sys.stderr, flush=True)
+    result = build(
+        config,
+        store_kind=settings.engine,
+        validate_data=False,  # validation is `kb build`'s job; serving what loads and infers
+        run_integrity_checks=False,
+    )
+    graphs = {
+        name: sum(1 for _ in result.store.triples(name)) for name in result.store.graph_names()
+    }
+    tmp = tempfile.mkdtemp(prefix="kb-serve-")
+    try:
+        nquads = os.path.join(tmp, "kb.nq")
+        dataset_of(result.store).serialize(nquads, format="nquads", encoding="utf-8")
+        del result
+        app = create_app(settings, nquads, config.base_iri, config.prefixes, graphs)
+        if progress:
+            print(
+                f"serving {sum(graphs.values())} triples in {len(graphs)} graphs at "
+                f"http://{settings.host}:{settings.port}/sparql "
+                f"({settings.workers} {settings.engine} workers, {settings.timeout:g} s, "
+                f"{settings.max_rows} rows)",
+                file=sys.stderr,
+                flush=True,
+            )
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
