@@ -1,0 +1,5 @@
+"""Publishing the built knowledge base as a static linked open data site.
+
+`site.publish()` writes the whole site; `pages.render_resource()` renders one resource's HTML
+page from a store (the live server reuses it).
+"""

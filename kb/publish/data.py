@@ -1,0 +1,164 @@
+"""What the pages read: the store's graphs indexed once, with each asserted fact's sources.
+
+Pages are rendered from plain rdflib graphs held here (the store is asked once for its named
+graphs), so hundreds of pages cost one pass over the knowledge base, not one query each.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from ..namespaces import MC, SCHEMA
+from ..store import Store
+
+LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name, MC.sectionLabel)
+LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+LICENCE_NAME = "CC BY 4.0"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from: a document section (or, failing that, the data file's graph)."""
+
+    iri: URIRef
+    label: str
+    document: URIRef | None = None
+    document_label: str | None = None
+
+
+class SiteData:
+    """The knowledge base as the site sees it: asserted facts with sources, and the union
+    with the inferred graph for navigation (inverse links, region containment)."""
+
+    def __init__(self, store: Store, base_iri: str, inferred_graph_iri: str | None = None):
+        self.base = base_iri
+        self.inferred_graph_iri = inferred_graph_iri or base_iri + "graph/inferred"
+        self.graphs: dict[str, Graph] = {n: store.graph(n) for n in store.graph_names()}
+        self.asserted = Graph()
+        for name, graph in self.graphs.items():
+            if name != self.inferred_graph_iri:
+                self.asserted += graph
+        self.inferred = self.graphs.get(self.inferred_graph_iri, Graph())
+        self.union = self.asserted + self.inferred
+        # (s, p, o) -> the named graphs that assert it
+        self.graphs_of: dict[tuple[Node, Node, Node], list[str]] = defaultdict(list)
+        for name, graph in self.graphs.items():
+            if name == self.inferred_graph_iri:
+                continue
+            for triple in graph:
+                self.graphs_of[triple].append(name)
+        self._labels: dict[Node, str] = {}
+        # ontology term local name -> the anchor the ontology page gives it
+        self.anchors: dict[str, str] = {}
+
+    # --- naming ---------------------------------------------------------------------------
+
+    def label(self, node: Node) -> str:
+        if isinstance(node, Literal):
+            return str(node)
+        if node in self._labels:
+            return self._labels[node]
+        text = None
+        for prop in LABEL_PROPERTIES:
+            values = list(self.union.objects(node, prop))
+            if values:
+                english = [v for v in values if isinstance(v, Literal) and v.language == "en"]
+                plain = [v for v in values if isinstance(v, Literal) and not v.language]
+                text = str(sorted(english or plain or values)[0])
+                break
+        if text is None:
+            notation = self.union.value(node, SKOS.notation)
+            text = str(notation) if notation is not None else local_name(node)
+        self._labels[node] = text
+        return text
+
+    def types(self, node: Node) -> list[URIRef]:
+        """Asserted classes, most specific first as written (the inferred ones are noise)."""
+        return sorted({t for t in self.asserted.objects(node, RDF.type) if isinstance(t, URIRef)})
+
+    def is_a(self, node: Node, cls: URIRef) -> bool:
+        return (node, RDF.type, cls) in self.union
+
+    # --- provenance -----------------------------------------------------------------------
+
+    def source(self, section: URIRef) -> Source:
+        doc = self.union.value(section, DCTERMS.isPartOf)
+        return Source(
+            section,
+            self.label(section),
+            doc if isinstance(doc, URIRef) else None,
+            self.label(doc) if isinstance(doc, URIRef) else None,
+        )
+
+    @cached_property
+    def section_of_graph(self) -> dict[str, list[URIRef]]:
+        out: dict[str, list[URIRef]] = {}
+        for name, graph in self.graphs.items():
+            sections = sorted(
+                o for o in graph.objects(URIRef(name), PROV.wasDerivedFrom) if isinstance(o, URIRef)
+            )
+            out[name] = sections
+        return out
+
+    def sources_of(self, triple: tuple[Node, Node, Node]) -> list[Source]:
+        """The sections a fact comes from: the statement node's mc:section when it has one,
+        else what its data file is derived from, else the data file (graph) itself."""
+        found: list[Source] = []
+        for section in self.asserted.objects(triple[0], MC.section):
+            if isinstance(section, URIRef):
+                found.append(self.source(section))
+        if found:
+            return found
+        for name in self.graphs_of.get(triple, []):
+            sections = self.section_of_graph.get(name) or []
+            if sections:
+                found.extend(self.source(s) for s in sections)
+            else:
+                found.append(Source(URIRef(name), "data file " + name.removeprefix(self.base)))
+        return list(dict.fromkeys(found))
+
+    # --- which resources get pages ---------------------------------------------------------
+
+    def is_local(self, node: Node) -> bool:
+        return isinstance(node, URIRef) and str(node).startswith(self.base)
+
+    @cached_property
+    def resources(self) -> list[URIRef]:
+        """Every IRI under the base that the asserted data describes (it is a subject)."""
+        subjects = {s for s in self.asserted.subjects() if self.is_local(s)}
+        return sorted(subjects)  # type: ignore[arg-type]
+
+    @cached_property
+    def resource_set(self) -> set[URIRef]:
+        return set(self.resources)
+
+
+def local_name(node: Node) -> str:
+    text = str(node)
+    if isinstance(node, BNode):
+        return "(blank node)"
+    for sep in ("#", "/"):
+        if sep in text.rstrip(sep):
+            tail = text.rstrip(sep).rsplit(sep, 1)[-1]
+            if tail:
+                return tail
+    return text
+
+
+def page_path(iri: str, base: str) -> str:
+    """The site path (without suffix) of a resource: its IRI minus the base, minus the
+    fragment (ontology terms live on the ontology page). '' for the base itself."""
+    rel = iri.removeprefix(base).split("#", 1)[0].rstrip("/")
+    return rel or "index"
+
+
+def relative_href(target: str, current: str) -> str:
+    """A link from the page at site path `current` (a file path) to `target` (a file path)."""
+    return posixpath.relpath(target, posixpath.dirname(current) or ".")

@@ -1,0 +1,177 @@
+"""The dataset described for machines: VoID (statistics, dumps, endpoint, URI space,
+vocabularies) and a DCAT-AP 3 catalogue record, both carrying the CC BY 4.0 licence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+
+from .data import LICENCE, SiteData
+from .dumps import DUMPS
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+EU_LANGUAGE = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+TITLE = "Manufacturing Clusters Knowledge Base"
+DESCRIPTION = (
+    "Linked open data about Europe's advanced-manufacturing cluster ecosystem: cluster "
+    "organisations and their members, NUTS regions and smart-specialisation priorities, EFFRA "
+    "research domains, partnerships, funded projects and participations, every fact traceable "
+    "to the document section it comes from."
+)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    triples: int
+    entities: int
+    classes: int
+    properties: int
+    distinct_subjects: int
+    distinct_objects: int
+    class_entities: dict[URIRef, int]
+
+
+def statistics(d: SiteData) -> Statistics:
+    """VoID statistics of the flat dataset (the asserted facts). Entities are the IRIs the
+    knowledge base mints and describes (subjects under the base IRI)."""
+    g = d.asserted
+    per_class: dict[URIRef, set] = {}
+    for s, cls in g.subject_objects(RDF.type):
+        if isinstance(cls, URIRef):
+            per_class.setdefault(cls, set()).add(s)
+    return Statistics(
+        triples=len(g),
+        entities=len(d.resources),
+        classes=len(per_class),
+        properties=len(set(g.predicates())),
+        distinct_subjects=len(set(g.subjects())),
+        distinct_objects=len(set(g.objects())),
+        class_entities={c: len(v) for c, v in sorted(per_class.items())},
+    )
+
+
+def dataset_iri(base: str) -> URIRef:
+    return URIRef(base + "dataset")
+
+
+def vocabularies(d: SiteData, prefixes: dict[str, str]) -> list[URIRef]:
+    """The namespaces (from the configured prefixes) whose terms the data uses."""
+    used = {str(p) for p in d.asserted.predicates()} | {
+        str(c) for c in d.asserted.objects(None, RDF.type)
+    }
+    found = []
+    for ns in sorted(set(prefixes.values())):
+        if ns.startswith(d.base) and not ns.endswith("ontology#"):
+            continue
+        if any(term.startswith(ns) for term in used):
+            found.append(URIRef(ns))
+    return found
+
+
+def void_graph(d: SiteData, prefixes: dict[str, str], site_url: str | None = None) -> Graph:
+    base = d.base
+    stats = statistics(d)
+    ds = dataset_iri(base)
+    g = Graph()
+    g.bind("void", VOID)
+    g.bind("dct", DCTERMS)
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
+    g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    g.add((ds, DCTERMS.license, LICENCE))
+    g.add((ds, FOAF.homepage, URIRef(base)))
+    g.add((ds, VOID.uriSpace, Literal(base + "id/")))
+    g.add((ds, VOID.uriSpace, Literal(base + "code/")))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(base + "sparql")))
+    g.add((ds, VOID.rootResource, URIRef(base + "ontology")))
+    for dump in DUMPS:
+        g.add((ds, VOID.dataDump, URIRef(base + "dumps/" + dump.name)))
+    for vocabulary in vocabularies(d, prefixes):
+        g.add((ds, VOID.vocabulary, vocabulary))
+    g.add((ds, VOID.triples, Literal(stats.triples)))
+    g.add((ds, VOID.entities, Literal(stats.entities)))
+    g.add((ds, VOID.classes, Literal(stats.classes)))
+    g.add((ds, VOID.properties, Literal(stats.properties)))
+    g.add((ds, VOID.distinctSubjects, Literal(stats.distinct_subjects)))
+    g.add((ds, VOID.distinctObjects, Literal(stats.distinct_objects)))
+    for cls, n in stats.class_entities.items():
+        part = URIRef(f"{ds}#class-{_slug(cls)}")
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, Literal(n)))
+    if site_url:
+        g.add((ds, RDFS.seeAlso, URIRef(site_url)))
+    return g
+
+
+def _slug(iri: URIRef) -> str:
+    text = str(iri)
+    for ns, prefix in (("#", ""),):
+        text = text.replace(ns, "/")
+    return "-".join(p for p in text.split("/")[2:] if p).replace(".", "-")
+
+
+def dcat_graph(
+    d: SiteData, checksums: dict[str, str], issued: str, version: str = "0.1.0"
+) -> Graph:
+    """The DCAT-AP 3 catalogue record: a catalogue with one dataset and its distributions
+    (each dump, with its licence, media type, format and SHA-256 checksum)."""
+    base = d.base
+    ds = dataset_iri(base)
+    catalogue = URIRef(base + "dataset#catalogue")
+    publisher = URIRef(base + "dataset#publisher")
+    g = Graph()
+    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("spdx", SPDX)):
+        g.bind(prefix, ns)
+    g.add((catalogue, RDF.type, DCAT.Catalog))
+    g.add((catalogue, DCTERMS.title, Literal(TITLE + " catalogue", lang="en")))
+    g.add((catalogue, DCTERMS.description, Literal(
+        "The catalogue of the Manufacturing Clusters Knowledge Base's published data.", lang="en")))
+    g.add((catalogue, DCTERMS.publisher, publisher))
+    g.add((catalogue, DCTERMS.license, LICENCE))
+    g.add((catalogue, FOAF.homepage, URIRef(base)))
+    g.add((catalogue, DCAT.dataset, ds))
+    g.add((catalogue, DCTERMS.language, EU_LANGUAGE))
+    g.add((EU_LANGUAGE, RDF.type, DCTERMS.LinguisticSystem))
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal("Manufacturing Clusters KB developers", lang="en")))
+    g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
+    g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    g.add((ds, DCTERMS.publisher, publisher))
+    g.add((ds, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+    g.add((ds, DCTERMS.language, EU_LANGUAGE))
+    g.add((ds, DCAT.landingPage, URIRef(base)))
+    g.add((ds, URIRef(str(DCAT) + "version"), Literal(version)))  # DCAT 3 term
+    for keyword in ("manufacturing", "clusters", "smart specialisation", "EFFRA", "Industry 4.0"):
+        g.add((ds, DCAT.keyword, Literal(keyword, lang="en")))
+    for dump in DUMPS:
+        dist = URIRef(f"{ds}#dump-{dump.name.replace('.', '-')}")
+        url = URIRef(base + "dumps/" + dump.name)
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(f"{TITLE}, {dump.title}", lang="en")))
+        g.add((dist, DCAT.accessURL, url))
+        g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCTERMS.license, LICENCE))
+        media = URIRef("http://www.iana.org/assignments/media-types/" + dump.media_type)
+        g.add((dist, DCAT.mediaType, media))
+        g.add((media, RDF.type, DCTERMS.MediaType))
+        g.add((dist, DCTERMS.format, URIRef(dump.format_iri)))
+        g.add((URIRef(dump.format_iri), RDF.type, DCTERMS.MediaTypeOrExtent))
+        if dump.compressed:
+            gzip_type = URIRef("http://www.iana.org/assignments/media-types/application/gzip")
+            g.add((dist, DCAT.compressFormat, gzip_type))
+            g.add((gzip_type, RDF.type, DCTERMS.MediaType))
+        if dump.name in checksums:
+            checksum = URIRef(f"{dist}-sha256")
+            g.add((dist, SPDX.checksum, checksum))
+            g.add((checksum, RDF.type, SPDX.Checksum))
+            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((checksum, SPDX.checksumValue, Literal(checksums[dump.name],
+                                                         datatype=XSD.hexBinary)))
+    return g

@@ -1,0 +1,95 @@
+"""Whole-KB downloads: Turtle, N-Triples (gzip), N-Quads keeping the source graphs, JSON-LD
+with an inline context, and their SHA-256 checksums.
+
+The flat dumps hold the asserted facts (the union of the source graphs) plus the dataset
+description with its licence; the N-Quads dump keeps every named graph, the inferred one too,
+and the description in its own graph.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from ..namespaces import bind_prefixes
+from .data import SiteData
+
+DESCRIPTION_GRAPH = "graph/dataset-description"
+
+
+@dataclass(frozen=True)
+class Dump:
+    name: str  # file name under dumps/
+    title: str
+    media_type: str
+    format_iri: str  # EU file-type authority table
+    compressed: bool = False
+
+
+DUMPS = [
+    Dump("kb.ttl", "Turtle", "text/turtle",
+         "http://publications.europa.eu/resource/authority/file-type/RDF_TURTLE"),
+    Dump("kb.nt.gz", "N-Triples, gzip-compressed", "application/n-triples",
+         "http://publications.europa.eu/resource/authority/file-type/RDF_N_TRIPLES", True),
+    Dump("kb.nq", "N-Quads with the source graphs", "application/n-quads",
+         "http://publications.europa.eu/resource/authority/file-type/RDF_N_QUADS"),
+    Dump("kb.jsonld", "JSON-LD", "application/ld+json",
+         "http://publications.europa.eu/resource/authority/file-type/JSON_LD"),
+]
+
+
+def flat_graph(d: SiteData, description: Graph, prefixes: dict[str, str]) -> Graph:
+    g = Graph()
+    g += d.asserted
+    g += description
+    return bind_prefixes(g, prefixes)
+
+
+def jsonld_context(prefixes: dict[str, str]) -> dict:
+    """An inline context (prefixes only) so the JSON-LD never needs a remote context."""
+    return dict(sorted(prefixes.items()))
+
+
+def write_dumps(d: SiteData, description: Graph, prefixes: dict[str, str], out: Path) -> None:
+    folder = out / "dumps"
+    folder.mkdir(parents=True, exist_ok=True)
+    flat = flat_graph(d, description, prefixes)
+    flat.serialize(folder / "kb.ttl", format="turtle", encoding="utf-8")
+    nt = flat.serialize(format="nt", encoding="utf-8")
+    # mtime=0: the same data gives the same bytes, so checksums are reproducible
+    with open(folder / "kb.nt.gz", "wb") as raw, gzip.GzipFile(
+        fileobj=raw, mode="wb", mtime=0, filename=""
+    ) as gz:
+        gz.write(b"".join(sorted(line + b"\n" for line in nt.splitlines() if line)))
+    ds = Dataset()
+    for name, graph in d.graphs.items():
+        target = ds.graph(URIRef(name))
+        for triple in graph:
+            target.add(triple)
+    described = ds.graph(URIRef(d.base + DESCRIPTION_GRAPH))
+    for triple in description:
+        described.add(triple)
+    ds.serialize(folder / "kb.nq", format="nquads", encoding="utf-8")
+    text = flat.serialize(format="json-ld", context=jsonld_context(prefixes), auto_compact=True)
+    json.loads(text)  # fail here, not in a user's hands, if it is not JSON
+    (folder / "kb.jsonld").write_text(text, encoding="utf-8")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_checksums(out: Path) -> dict[str, str]:
+    sums = {d.name: sha256(out / "dumps" / d.name) for d in DUMPS}
+    lines = "".join(f"{digest}  {name}\n" for name, digest in sums.items())
+    (out / "dumps" / "SHA256SUMS").write_text(lines, encoding="utf-8")
+    return sums

@@ -1,0 +1,51 @@
+"""The ontology's documentation page, made by pyLODE from the ontology's own graph."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import types
+
+from rdflib import Graph
+
+
+def pylode_html(ontology: Graph) -> str | None:
+    """pyLODE's page for the ontology, or None when pyLODE is not available.
+
+    pyLODE 3.4.1 (the last release for Python 3.11) reads its version from a pyproject.toml
+    its wheel does not ship; giving it the version module first is enough to import it."""
+    if "pylode.version" not in sys.modules:
+        shim = types.ModuleType("pylode.version")
+        shim.__version__ = "3.4.1"  # type: ignore[attr-defined]
+        sys.modules["pylode.version"] = shim
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        from pylode import OntPub
+
+        return OntPub(ontology).make_html()
+    except ImportError:
+        return None
+    finally:  # pyLODE configures the root logger on import; keep stderr for our progress
+        root.setLevel(level)
+        root.handlers[:] = handlers
+
+
+def anchors(html: str, names: list[str]) -> dict[str, str]:
+    """Which element id pyLODE gave each term (it lower-cases some, not others)."""
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    found = {}
+    for name in names:
+        if name in ids:
+            found[name] = name
+        elif name.lower() in ids:
+            found[name] = name.lower()
+    return found
+
+
+def add_footer(html: str, footer: str) -> str:
+    """pyLODE writes a whole document; the site's licence footer goes before </body>."""
+    if "</body>" in html:
+        return html.replace("</body>", footer + "</body>", 1)
+    return html + footer

@@ -1,0 +1,715 @@
+"""One HTML page per resource, written for people: facts grouped the way a cluster profile
+reads, figures with their sources, participations, memberships, region hierarchy.
+
+`render_resource(store, iri)` is the entry point the live server reuses; the site builder
+uses `PageBuilder` directly so the knowledge base is indexed only once.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import jinja2
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from ..errors import ParameterError
+from ..namespaces import BASE, MC, SCHEMA
+from ..store import Store
+from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path, relative_href
+
+# Facts are shown in these groups, in this order; anything else goes under "More facts".
+GROUPS: list[tuple[str, list[URIRef]]] = [
+    (
+        "Identity",
+        [
+            SKOS.prefLabel,
+            SKOS.altLabel,
+            MC.acronym,
+            RDFS.label,
+            DCTERMS.title,
+            SKOS.notation,
+            MC.nutsCode,
+            MC.nutsLevel,
+            MC.isoAlpha2,
+            MC.isoAlpha3,
+            FOAF.homepage,
+            SCHEMA.url,
+            DCTERMS.created,
+            SCHEMA.foundingDate,
+            MC.since,
+            MC.animates,
+            MC.animatedBy,
+            OWL.sameAs,
+            SKOS.exactMatch,
+        ],
+    ),
+    (
+        "Where",
+        [MC.locatedIn, MC.country, MC.withinRegion, DCTERMS.spatial, MC.governs, MC.strategyOf],
+    ),
+    (
+        "Description",
+        [
+            DCTERMS.description,
+            SKOS.definition,
+            MC.summary,
+            MC.objective,
+            MC.strategicObjective,
+            MC.operationalObjective,
+            MC.mainThematic,
+            MC.industry40Activity,
+            MC.reasonToPartner,
+            MC.common4MBackground,
+            MC.businessNetworkConnection,
+            RDFS.comment,
+        ],
+    ),
+    (
+        "Focus",
+        [
+            MC.effraDomain,
+            MC.technologyField,
+            MC.sectoralIndustry,
+            MC.emergingIndustry,
+            MC.s3PriorityArea,
+            MC.s3pThematicArea,
+            MC.vanguardPilotTheme,
+            MC.partnershipTopic,
+            MC.expertiseArea,
+            MC.hasPriority,
+        ],
+    ),
+    ("Services", [MC.providesService, MC.toolboxItem]),
+    (
+        "Cooperation",
+        [
+            MC.collaboratesWith,
+            MC.coordinator,
+            MC.internationalTargetCountry,
+            MC.transnationalTargetCountry,
+            MC.internationalActivity,
+            MC.transnationalActivity,
+            ORG.memberOf,
+            ORG.hasMember,
+        ],
+    ),
+    (
+        "Funding",
+        [
+            MC.fundingProgramme,
+            MC.fundingScheme,
+            MC.callTopic,
+            MC.projectReference,
+            SCHEMA.startDate,
+            SCHEMA.endDate,
+            MC.ecContribution,
+        ],
+    ),
+]
+# Shown in their own tables instead (figures, participations, awards, mappings).
+TABLED = {MC.hasFigure, MC.hasParticipation, MC.participatesAs, MC.holdsLabel, RDF.type}
+
+ROLE_COORDINATOR = URIRef(BASE + "code/participation-role/coordinator")
+COMPUTED_MEASURES = {
+    "projects": "projects",
+    "coordinator-roles": "coordinator roles",
+    "unique-partners": "distinct partners",
+    "countries": "partner countries",
+}
+
+
+@dataclass
+class Value:
+    text: str
+    href: str | None = None
+    note: str = ""
+    sources: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    label: str
+    href: str | None
+    values: list[Value]
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[Value]]
+    note: str = ""
+    css: str = ""
+
+
+class Linker:
+    """Turns IRIs into hrefs relative to the page being rendered."""
+
+    def __init__(self, data: SiteData, current: str, suffix: str = ".html"):
+        self.data = data
+        self.current = current + (suffix or "")
+        self.suffix = suffix
+
+    def file(self, path: str) -> str:
+        return path + self.suffix
+
+    def href(self, node: Node) -> str | None:
+        if not isinstance(node, URIRef):
+            return None
+        text = str(node)
+        if self.data.is_local(node):
+            base_path = page_path(text, self.data.base)
+            fragment = ""
+            if "#" in text:
+                name = text.split("#", 1)[1]
+                fragment = "#" + self.data.anchors.get(name, name)
+            if base_path == "ontology" or node in self.data.resource_set:
+                return relative_href(self.file(base_path), self.current) + fragment
+            return None
+        if text.startswith(("http://", "https://")):
+            return text
+        return None
+
+    def to(self, path: str) -> str:
+        """A link to a site page given by its path without suffix (e.g. 'views/heatmap')."""
+        return relative_href(self.file(path), self.current)
+
+    def raw(self, path: str) -> str:
+        """A link to a file with its own suffix (dumps, .ttl alternates)."""
+        return relative_href(path, self.current)
+
+
+class PageBuilder:
+    def __init__(self, data: SiteData, suffix: str = ".html"):
+        self.data = data
+        self.suffix = suffix
+        self.env = environment()
+
+    # --- small helpers ----------------------------------------------------------------------
+
+    def value(self, node: Node, link: Linker, triple=None) -> Value:
+        d = self.data
+        if isinstance(node, Literal):
+            note = ""
+            if node.language:
+                note = node.language
+            elif node.datatype and node.datatype not in (XSD.string,):
+                note = local_name(node.datatype)
+            v = Value(str(node), None, note)
+        else:
+            v = Value(d.label(node), link.href(node))
+        if triple is not None:
+            v.sources = self.source_links(triple, link)
+        return v
+
+    def source_links(self, triple, link: Linker) -> list[dict]:
+        out = []
+        for src in self.data.sources_of(triple):
+            text = src.label if not src.document_label else f"{src.document_label}, {src.label}"
+            out.append({"text": text, "href": link.href(src.iri)})
+        return out
+
+    def facts(self, iri: URIRef, link: Linker) -> list[tuple[str, list[Row]]]:
+        d = self.data
+        by_prop: dict[Node, list[Node]] = defaultdict(list)
+        for p, o in d.asserted.predicate_objects(iri):
+            if p not in TABLED:
+                by_prop[p].append(o)
+        groups = []
+        shown: set[Node] = set()
+        for heading, props in GROUPS:
+            rows = [self.row(iri, p, by_prop[p], link) for p in props if p in by_prop]
+            shown.update(props)
+            if rows:
+                groups.append((heading, rows))
+        rest = sorted((p for p in by_prop if p not in shown), key=lambda p: d.label(p))
+        if rest:
+            groups.append(("More facts", [self.row(iri, p, by_prop[p], link) for p in rest]))
+        return groups
+
+    def row(self, iri: URIRef, prop: Node, objects: list[Node], link: Linker) -> Row:
+        values = [
+            self.value(o, link, (iri, prop, o))
+            for o in sorted(objects, key=lambda o: self.data.label(o).lower())
+        ]
+        return Row(self.data.label(prop), link.href(prop), values)
+
+    # --- tables for statement nodes ---------------------------------------------------------
+
+    def figures(self, iri: URIRef, link: Linker) -> Table | None:
+        d = self.data
+        figs = set(d.union.objects(iri, MC.hasFigure)) | set(d.union.subjects(MC.figureOf, iri))
+        if not figs:
+            return None
+        rows = []
+        for f in sorted(figs, key=lambda f: (d.label(d.union.value(f, MC.measure)), str(f))):
+            g = d.union
+            value = g.value(f, MC.value)
+            unit = g.value(f, MC.unit)
+            qual = g.value(f, MC.qualifier)
+            year = g.value(f, MC.referenceYear) or g.value(f, MC.referenceDate)
+            flags = ", ".join(d.label(x) for x in g.objects(f, MC.flag))
+            amount = Value(
+                f"{d.label(qual) + ' ' if qual is not None and str(qual).endswith('/exact') is False else ''}"  # noqa: E501
+                f"{value if value is not None else ''} {d.label(unit) if unit is not None else ''}",
+                link.href(f),
+            )
+            stated = g.value(f, MC.statedAs)
+            rows.append(
+                [
+                    self.value(g.value(f, MC.measure), link)
+                    if g.value(f, MC.measure)
+                    else Value(""),
+                    amount,
+                    Value(str(year) if year is not None else ""),
+                    Value(f"“{stated}”" if stated is not None else ""),
+                    Value(
+                        flags
+                        + (
+                            " (conflicts with another source)"
+                            if (f, MC.conflictsWith, None) in g
+                            else ""
+                        ),
+                    ),
+                    Value("", sources=self.source_links((f, MC.value, value), link)),
+                ]
+            )
+        return Table(
+            "Figures stated by the sources",
+            ["measure", "value", "year", "as stated", "flags", "source"],
+            rows,
+            css="figures",
+        )
+
+    def computed_figures(self, iri: URIRef, link: Linker) -> Table | None:
+        """For an organisation in projects: figures computed from the participations shown
+        on this page, next to what the sources state."""
+        d = self.data
+        parts = self.participations_of(iri)
+        if not parts:
+            return None
+        projects = {p for p, _part in parts}
+        coordinator = sum(
+            1 for _p, part in parts if (part, MC.participationRole, ROLE_COORDINATOR) in d.union
+        )
+        partners: set[Node] = set()
+        for project in projects:
+            for part in self.project_participations(project):
+                for org in d.union.objects(part, MC.participant):
+                    if org != iri:
+                        partners.add(org)
+        countries = {c for org in partners for c in d.union.objects(org, MC.country)}
+        computed = {
+            "projects": len(projects),
+            "coordinator-roles": coordinator,
+            "unique-partners": len(partners),
+            "countries": len(countries),
+        }
+        stated: dict[str, list[Value]] = defaultdict(list)
+        for f in set(d.union.objects(iri, MC.hasFigure)) | set(d.union.subjects(MC.figureOf, iri)):
+            measure = d.union.value(f, MC.measure)
+            key = str(measure).rsplit("/", 1)[-1] if measure is not None else ""
+            if key in computed:
+                value = d.union.value(f, MC.value)
+                stated[key].append(
+                    Value(
+                        str(value),
+                        link.href(f),
+                        sources=self.source_links((f, MC.value, value), link),
+                    )
+                )
+        rows = []
+        for key, text in COMPUTED_MEASURES.items():
+            rows.append(
+                [Value(text), Value(str(computed[key])), *(stated.get(key) or [Value("—")])[:1]]
+            )
+        return Table(
+            "Figures computed from this knowledge base",
+            ["measure", "computed here", "stated by a source"],
+            rows,
+            note="Computed from the participations listed below; the knowledge base may hold "
+            "only part of an organisation's projects, so computed figures can be lower than "
+            "stated ones.",
+            css="computed",
+        )
+
+    def participations_of(self, org: URIRef) -> list[tuple[Node, Node]]:
+        d = self.data
+        parts = set(d.union.subjects(MC.participant, org)) | set(
+            d.union.objects(org, MC.participatesAs)
+        )
+        out = []
+        for part in parts:
+            for project in set(d.union.objects(part, MC.inProject)) | set(
+                d.union.subjects(MC.hasParticipation, part)
+            ):
+                out.append((project, part))
+        return sorted(out, key=lambda pp: d.label(pp[0]).lower())
+
+    def project_participations(self, project: Node) -> list[Node]:
+        d = self.data
+        parts = set(d.union.objects(project, MC.hasParticipation)) | set(
+            d.union.subjects(MC.inProject, project)
+        )
+        return sorted(parts, key=lambda p: d.label(d.union.value(p, MC.participant) or p).lower())
+
+    def participation_table(self, iri: URIRef, link: Linker) -> Table | None:
+        d = self.data
+        g = d.union
+        if self.project_participations(iri):
+            rows = []
+            for part in self.project_participations(iri):
+                org = g.value(part, MC.participant)
+                role = g.value(part, MC.participationRole)
+                country = g.value(org, MC.country) if org is not None else None
+                amount = g.value(part, MC.ecContribution)
+                rows.append(
+                    [
+                        self.value(org, link) if org is not None else Value(""),
+                        self.value(role, link, (part, MC.participationRole, role))
+                        if role is not None
+                        else Value(""),
+                        self.value(country, link) if country is not None else Value(""),
+                        Value(self.amount_text(amount), link.href(amount)) if amount else Value(""),
+                        Value(
+                            "",
+                            link.href(part),
+                            sources=self.source_links((part, MC.participant, org), link),
+                        ),
+                    ]
+                )
+            return Table(
+                "Partners",
+                ["organisation", "role", "country", "EC contribution", "source"],
+                rows,
+                css="participations",
+            )
+        parts = self.participations_of(iri)
+        if parts:
+            rows = []
+            for project, part in parts:
+                role = g.value(part, MC.participationRole)
+                amount = g.value(part, MC.ecContribution)
+                programme = g.value(project, MC.fundingProgramme)
+                rows.append(
+                    [
+                        self.value(project, link),
+                        self.value(programme, link) if programme is not None else Value(""),
+                        self.value(role, link) if role is not None else Value(""),
+                        Value(self.amount_text(amount), link.href(amount)) if amount else Value(""),
+                        Value(
+                            "",
+                            link.href(part),
+                            sources=self.source_links((part, MC.participant, iri), link),
+                        ),
+                    ]
+                )
+            return Table(
+                "Projects",
+                ["project", "programme", "role", "EC contribution", "source"],
+                rows,
+                css="participations",
+            )
+        return None
+
+    def amount_text(self, amount: Node) -> str:
+        g = self.data.union
+        value = g.value(amount, SCHEMA.value) or g.value(amount, MC.value)
+        currency = g.value(amount, SCHEMA.currency) or g.value(amount, MC.unit)
+        if value is None:
+            return self.data.label(amount)
+        try:
+            shown = f"{float(value):,.2f}"
+        except ValueError:
+            shown = str(value)
+        return f"{shown} {self.data.label(currency) if currency is not None else ''}".strip()
+
+    def memberships(self, iri: URIRef, link: Linker) -> list[Table]:
+        d = self.data
+        g = d.union
+        tables = []
+        as_member = sorted(set(g.subjects(ORG.member, iri)), key=str)
+        if as_member:
+            rows = []
+            for m in as_member:
+                group = g.value(m, ORG.organization)
+                role = g.value(m, ORG.role)
+                since = g.value(m, MC.since)
+                rows.append(
+                    [
+                        self.value(group, link) if group is not None else Value(""),
+                        self.value(role, link) if role is not None else Value(""),
+                        Value(str(since) if since is not None else ""),
+                        Value(
+                            "", link.href(m), sources=self.source_links((m, ORG.member, iri), link)
+                        ),
+                    ]
+                )
+            tables.append(Table("Memberships", ["partnership", "role", "since", "source"], rows))
+        members = sorted(set(g.subjects(ORG.organization, iri)), key=str)
+        if members:
+            rows = []
+            for m in members:
+                member = g.value(m, ORG.member)
+                role = g.value(m, ORG.role)
+                country = g.value(member, MC.country) if member is not None else None
+                rows.append(
+                    [
+                        self.value(member, link) if member is not None else Value(""),
+                        self.value(role, link) if role is not None else Value(""),
+                        self.value(country, link) if country is not None else Value(""),
+                        Value(
+                            "",
+                            link.href(m),
+                            sources=self.source_links((m, ORG.organization, iri), link),
+                        ),
+                    ]
+                )
+            tables.append(Table("Members", ["member", "role", "country", "source"], rows))
+        return tables
+
+    def awards(self, iri: URIRef, link: Linker) -> Table | None:
+        g = self.data.union
+        awards = set(g.objects(iri, MC.holdsLabel)) | set(g.subjects(MC.awardedTo, iri))
+        if not awards:
+            return None
+        rows = []
+        for a in sorted(awards, key=str):
+            label = g.value(a, MC.label)
+            by = g.value(a, MC.awardedBy)
+            since = g.value(a, MC.since)
+            rows.append(
+                [
+                    self.value(label, link) if label is not None else Value(self.data.label(a)),
+                    self.value(by, link) if by is not None else Value(""),
+                    Value(str(since) if since is not None else ""),
+                    Value("", link.href(a), sources=self.source_links((a, MC.label, label), link)),
+                ]
+            )
+        return Table("Cluster labels", ["label", "awarded by", "since", "source"], rows)
+
+    def effra(self, iri: URIRef, link: Linker) -> Table | None:
+        g = self.data.union
+        cells = sorted(set(g.subjects(MC.mappedOrganisation, iri)), key=str)
+        if not cells:
+            return None
+        rows = []
+        for c in cells:
+            domain = g.value(c, MC.mappedDomain)
+            reading = g.value(c, MC.markReading)
+            mark = g.value(c, MC.sourceMark)
+            rows.append(
+                [
+                    self.value(domain, link) if domain is not None else Value(""),
+                    Value(str(mark) if mark is not None else ""),
+                    self.value(reading, link) if reading is not None else Value(""),
+                    Value(
+                        "",
+                        link.href(c),
+                        sources=self.source_links((c, MC.mappedDomain, domain), link),
+                    ),
+                ]
+            )
+        return Table(
+            "EFFRA domain mapping", ["domain", "mark as printed", "reading", "source"], rows
+        )
+
+    def region(self, iri: URIRef, link: Linker) -> list[Table]:
+        d = self.data
+        g = d.union
+        if not d.is_a(iri, MC.Region):
+            return []
+        tables = []
+        chain = [iri]
+        seen = {iri}
+        while True:  # the direct parents: asserted withinRegion (inferred is transitive)
+            parents = [p for p in d.asserted.objects(chain[-1], MC.withinRegion) if p not in seen]
+            if not parents:
+                break
+            chain.append(sorted(parents, key=str)[0])
+            seen.add(chain[-1])
+        children = sorted(
+            set(d.asserted.subjects(MC.withinRegion, iri))
+            | set(d.asserted.objects(iri, MC.containsRegion)),
+            key=lambda r: d.label(r),
+        )
+        rows = [
+            [
+                self.value(r, link),
+                Value(str(g.value(r, MC.nutsCode) or "")),
+                Value(str(g.value(r, MC.nutsLevel) or "")),
+            ]
+            for r in reversed(chain)
+        ]
+        rows += [
+            [
+                self.value(r, link),
+                Value(str(g.value(r, MC.nutsCode) or "")),
+                Value(str(g.value(r, MC.nutsLevel) or "") + " (contained)"),
+            ]
+            for r in children
+        ]
+        tables.append(
+            Table("NUTS hierarchy", ["region", "NUTS code", "level"], rows, css="hierarchy")
+        )
+        agents = sorted(
+            {s for s in g.subjects(MC.locatedIn, iri) if not d.is_a(s, MC.Region)},
+            key=lambda s: d.label(s).lower(),
+        )
+        if agents:
+            rows = [
+                [self.value(a, link), Value(", ".join(d.label(t) for t in d.types(a)))]
+                for a in agents
+            ]
+            tables.append(Table("Clusters and organisations located here", ["name", "type"], rows))
+        for strategy in sorted(set(g.subjects(MC.strategyOf, iri)), key=str):
+            prios = sorted(set(g.objects(strategy, MC.hasPriority)), key=lambda p: d.label(p))
+            rows = [[self.value(p, link, (strategy, MC.hasPriority, p))] for p in prios]
+            tables.append(
+                Table(f"Smart-specialisation priorities: {d.label(strategy)}", ["priority"], rows)
+            )
+        return tables
+
+    def referenced_by(self, iri: URIRef, link: Linker) -> list[Row]:
+        d = self.data
+        by_prop: dict[Node, list[Node]] = defaultdict(list)
+        for s, p in d.asserted.subject_predicates(iri):
+            if isinstance(s, URIRef) and p not in (RDF.type, MC.section):
+                by_prop[p].append(s)
+        rows = []
+        for p in sorted(by_prop, key=lambda p: d.label(p)):
+            subjects = sorted(set(by_prop[p]), key=lambda s: d.label(s).lower())
+            rows.append(
+                Row(d.label(p), link.href(p), [self.value(s, link, (s, p, iri)) for s in subjects])
+            )
+        return rows
+
+    # --- the page ----------------------------------------------------------------------------
+
+    def context(self, iri: URIRef) -> dict:
+        d = self.data
+        path = page_path(str(iri), d.base)
+        link = Linker(d, path, self.suffix)
+        tables: list[Table] = []
+        for t in (
+            self.computed_figures(iri, link),
+            self.figures(iri, link),
+            self.participation_table(iri, link),
+            self.awards(iri, link),
+            self.effra(iri, link),
+        ):
+            if t is not None:
+                tables.append(t)
+        tables += self.memberships(iri, link)
+        tables += self.region(iri, link)
+        types = d.types(iri)
+        return {
+            "title": d.label(iri),
+            "iri": str(iri),
+            "types": [Value(d.label(t), link.href(t)) for t in types],
+            "groups": self.facts(iri, link),
+            "tables": tables,
+            "referenced_by": self.referenced_by(iri, link),
+            "alternates": [
+                (fmt, link.raw(path + ext), media)
+                for fmt, ext, media in (
+                    ("Turtle", ".ttl", "text/turtle"),
+                    ("JSON-LD", ".jsonld", "application/ld+json"),
+                    ("N-Triples", ".nt", "application/n-triples"),
+                )
+            ],
+            "kind": kind_of(d, iri),
+        }
+
+    def render(self, iri: URIRef) -> str:
+        context = self.context(iri)
+        path = page_path(str(iri), self.data.base)
+        return self.render_template("resource.html", path, **context)
+
+    def render_template(self, template: str, path: str, **context) -> str:
+        link = Linker(self.data, path, self.suffix)
+        return self.env.get_template(template).render(
+            link=link, licence=str(LICENCE), licence_name=LICENCE_NAME, nav=NAV, **context
+        )
+
+
+NAV = [
+    ("Home", "index"),
+    ("Clusters", "class/Cluster"),
+    ("Organisations", "class/ClusterOrganisation"),
+    ("Regions", "class/Region"),
+    ("Projects", "class/Project"),
+    ("Views", "views/index"),
+    ("Code lists", "code/index"),
+    ("Ontology", "ontology"),
+    ("Query", "query"),
+    ("Downloads", "dataset"),
+]
+
+
+def kind_of(d: SiteData, iri: URIRef) -> str:
+    for cls, name in (
+        (MC.Cluster, "cluster"),
+        (MC.ClusterOrganisation, "cluster-organisation"),
+        (MC.Region, "region"),
+        (MC.Project, "project"),
+        (ORG.Organization, "organisation"),
+        (SKOS.Concept, "concept"),
+    ):
+        if d.is_a(iri, cls):
+            return name
+    return "resource"
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kb", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def render_resource(
+    store: Store, iri: str, *, base_iri: str = BASE, link_suffix: str = ".html"
+) -> str:
+    """The HTML page of one resource of `store`. Links between pages are relative and end in
+    `link_suffix` ('.html' for the static site; '' when pages are served at their IRI paths).
+    Raises ParameterError when the store does not describe `iri`."""
+    key = (base_iri, link_suffix, len(store))
+    cached = _CACHE.get(store)
+    if cached is None or cached[0] != key:
+        cached = (key, PageBuilder(SiteData(store, base_iri), link_suffix))
+        _CACHE[store] = cached
+    builder: PageBuilder = cached[1]
+    node = URIRef(iri)
+    if node not in builder.data.resource_set:
+        raise ParameterError("iri", f"{iri} is not described by the knowledge base")
+    return builder.render(node)
+
+
+@dataclass
+class ClassIndex:
+    cls: URIRef
+    label: str
+    members: list[URIRef]
+
+
+def class_counts(d: SiteData) -> Counter:
+    counts: Counter = Counter()
+    for s in d.resources:
+        for t in d.types(s):
+            counts[t] += 1
+    return counts
+
+
+__all__ = ["render_resource", "PageBuilder", "Linker", "Table", "Value", "Row"]

@@ -1,0 +1,278 @@
+"""`publish()`: the whole static site from a built knowledge base, written to a temporary
+folder beside the target and renamed into place, so a failed build leaves nothing behind."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
+from ..config import Config
+from ..namespaces import MC, bind_prefixes
+from ..store import Store
+from . import conneg, describe, dumps, ontology, views
+from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
+from .pages import Linker, PageBuilder, Table, Value
+
+RDF_FORMATS = ((".ttl", "turtle"), (".nt", "nt"))
+FEATURED_CLASSES = ("Cluster", "ClusterOrganisation", "Region", "Project")
+
+
+@dataclass
+class PublishReport:
+    out: Path
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+
+
+class SiteWriter:
+    def __init__(self, d: SiteData, config: Config, out: Path, progress: bool,
+                 site_url: str | None, endpoint: str | None):
+        self.d = d
+        self.config = config
+        self.out = out
+        self.progress = progress
+        self.site_url = site_url
+        self.endpoint = endpoint or d.base + "sparql"
+        self.builder = PageBuilder(d)
+        self.prefixes = dict(config.prefixes)
+        self.pages = 0
+
+    def say(self, message: str) -> None:
+        if self.progress:
+            print(message, file=sys.stderr, flush=True)
+
+    def write(self, path: str, text: str | bytes) -> None:
+        target = self.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+        if path.endswith(".html"):
+            self.pages += 1
+
+    def page(self, path: str, template: str = "page.html", **context) -> None:
+        self.write(path + ".html", self.builder.render_template(template, path, **context))
+
+    def rdf_files(self, path: str, graph: Graph) -> None:
+        bind_prefixes(graph, self.prefixes)
+        for suffix, fmt in RDF_FORMATS:
+            self.write(path + suffix, graph.serialize(format=fmt, encoding="utf-8"))
+        self.write(path + ".jsonld", graph.serialize(
+            format="json-ld", context=dumps.jsonld_context(self.prefixes), auto_compact=True))
+
+    # --- resources ----------------------------------------------------------------------------
+
+    def resources(self) -> None:
+        d = self.d
+        total = len(d.resources)
+        for i, iri in enumerate(d.resources, 1):
+            if "#" in str(iri):  # ontology terms and hash IRIs live on their document's page
+                continue
+            path = page_path(str(iri), d.base)
+            if path == "ontology":
+                continue
+            self.write(path + ".html", self.builder.render(iri))
+            description = Graph()
+            for triple in d.asserted.triples((iri, None, None)):
+                description.add(triple)
+            self.rdf_files(path, description)
+            if i % 200 == 0:
+                self.say(f"  pages {i}/{total}")
+
+    def ontology_page(self) -> None:
+        d = self.d
+        ont_iri = URIRef(d.base + "ontology")
+        ns = str(MC)
+        graph = Graph()
+        for s, p, o in d.asserted:
+            if s == ont_iri or (isinstance(s, URIRef) and str(s).startswith(ns)):
+                graph.add((s, p, o))
+        bind_prefixes(graph, self.prefixes)
+        self.rdf_files("ontology", graph)
+        html = ontology.pylode_html(graph)
+        footer = self.builder.env.get_template("footer.html").render(
+            link=Linker(d, "ontology"), licence=str(LICENCE), licence_name=LICENCE_NAME)
+        if html is None:
+            self.say("  pyLODE not available: the ontology page lists the terms instead")
+            terms = sorted({s for s in graph.subjects() if str(s).startswith(ns)}, key=str)
+            html = self.builder.render_template(
+                "ontology.html", "ontology", title=d.label(ont_iri),
+                terms=[(local_name(t), d.label(t), str(d.union.value(t, SKOS.definition) or ""))
+                       for t in terms])
+        else:
+            names = [str(s)[len(ns):] for s in graph.subjects() if str(s).startswith(ns)]
+            d.anchors.update(ontology.anchors(html, names))
+            html = ontology.add_footer(html, footer)
+        self.write("ontology.html", html)
+
+    # --- indexes ----------------------------------------------------------------------------
+
+    def class_pages(self) -> dict[URIRef, list[URIRef]]:
+        d = self.d
+        classes = sorted({c for c in d.union.subjects(RDF.type, OWL.Class)
+                          if str(c).startswith(str(MC))}, key=str)
+        members: dict[URIRef, list[URIRef]] = {}
+        for cls in classes:
+            found = sorted((s for s in d.union.subjects(RDF.type, cls) if s in d.resource_set),
+                           key=lambda s: d.label(s).lower())
+            members[cls] = found
+            path = f"class/{local_name(cls)}"
+            link = Linker(d, path)
+            self.page(
+                path,
+                title=f"{d.label(cls)[:1].upper()}{d.label(cls)[1:]} ({len(found)})",
+                intro=str(d.union.value(cls, SKOS.definition) or ""),
+                items=[Value(d.label(s), link.href(s)) for s in found],
+            )
+        link = Linker(d, "class/index")
+        rows = [[Value(d.label(c), link.to(f"class/{local_name(c)}")), Value(str(len(m))),
+                 Value(str(d.union.value(c, SKOS.definition) or ""))]
+                for c, m in members.items()]
+        self.page("class/index", title="Classes",
+                  intro="Every class of the ontology with the resources that belong to it "
+                  "(including by inference from sub-classes).",
+                  tables=[Table("Classes", ["class", "resources", "definition"], rows)])
+        return members
+
+    def code_index(self) -> None:
+        d = self.d
+        link = Linker(d, "code/index")
+        schemes = sorted((s for s in d.union.subjects(RDF.type, SKOS.ConceptScheme)
+                          if str(s).startswith(d.base + "code/")), key=lambda s: d.label(s))
+        rows = [[Value(d.label(s), link.href(s)),
+                 Value(str(len(set(d.union.subjects(SKOS.inScheme, s))))),
+                 Value(str(d.union.value(s, SKOS.definition) or ""))] for s in schemes]
+        self.page("code/index", title="Code lists",
+                  intro="The SKOS code lists the data uses; each concept has its own page.",
+                  tables=[Table("Code lists", ["code list", "concepts", "definition"], rows)])
+
+    def views(self) -> None:
+        d = self.d
+        self.say("views ...")
+        specs = [
+            ("views/heatmap", "EFFRA domains × organisations",
+             "The EFFRA domain mapping of the sources, regenerated from the data: each cell "
+             "shows the mark as printed in the source and how it was read.", views.heatmap),
+            ("views/network", "Collaboration network",
+             "Clusters, organisations, projects and partnerships, tied by participations, "
+             "memberships and collaborations. Drawn by a deterministic force layout.",
+             views.network_svg),
+            ("views/regions", "Organisations per region",
+             "How many clusters and organisations the knowledge base locates in each region.",
+             views.region_chart),
+        ]
+        for path, title, intro, render in specs:
+            self.page(path, title=title, intro=intro, body=render(d, Linker(d, path)))
+        link = Linker(d, "views/index")
+        self.page("views/index", title="Views", intro="Pictures generated from the data.",
+                  items=[Value(title, link.to(path)) for path, title, _i, _r in specs])
+
+    def home(self, members: dict[URIRef, list[URIRef]], stats: describe.Statistics) -> None:
+        d = self.d
+        link = Linker(d, "index")
+        featured = [(d.label(MC[name]), link.to(f"class/{name}"), len(members.get(MC[name], [])))
+                    for name in FEATURED_CLASSES]
+        documents = sorted(d.union.subjects(RDF.type, MC.SourceDocument), key=str)
+        self.page("index", "home.html", title="Manufacturing Clusters Knowledge Base",
+                  featured=featured, stats=stats,
+                  documents=[Value(d.label(x), link.href(x)) for x in documents])
+
+    def query_page(self) -> None:
+        examples = []
+        qdir = self.config.queries_dir
+        if qdir.is_dir():
+            for f in sorted(qdir.glob("*.rq")):
+                examples.append((f.stem, f.read_text(encoding="utf-8")))
+        self.page("query", "query.html", title="Query the knowledge base",
+                  endpoint=self.endpoint, examples=examples)
+
+    # --- machine-readable description -------------------------------------------------------------
+
+    def downloads(self, void: Graph) -> None:
+        self.say("dumps ...")
+        dumps.write_dumps(self.d, void, self.prefixes, self.out)
+        sums = dumps.write_checksums(self.out)
+        issued = datetime.date.today().isoformat()
+        dcat = describe.dcat_graph(self.d, sums, issued)
+        self.write("catalog.ttl", dcat.serialize(format="turtle", encoding="utf-8"))
+        self.write(".well-known/void", void.serialize(format="turtle", encoding="utf-8"))
+        self.write("void.ttl", void.serialize(format="turtle", encoding="utf-8"))
+        rows = [
+            [Value(x.title, Linker(self.d, "dataset").raw("dumps/" + x.name)),
+             Value(x.media_type), Value(f"{(self.out / 'dumps' / x.name).stat().st_size:,}"),
+             Value(sums[x.name])]
+            for x in dumps.DUMPS
+        ]
+        self.page("dataset", "dataset.html", title="Downloads and dataset description",
+                  tables=[Table("Dumps", ["dump", "media type", "bytes", "SHA-256"], rows)])
+        self.write(".htaccess", conneg.htaccess())
+        self.write("conneg/nginx.conf", conneg.nginx())
+        self.write("conneg/w3id.htaccess",
+                   conneg.w3id(self.site_url or "https://mfg-clusters.example.org/"))
+
+    def static(self) -> None:
+        folder = resources.files("kb") / "static"
+        for item in folder.iterdir():
+            if item.is_file():
+                self.write(f"static/{item.name}", item.read_bytes())
+
+
+def publish(
+    store: Store,
+    config: Config,
+    out: Path,
+    *,
+    inferred_graph_iri: str | None = None,
+    site_url: str | None = None,
+    endpoint: str | None = None,
+    progress: bool = True,
+) -> PublishReport:
+    start = time.perf_counter()
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        d = SiteData(store, config.base_iri, inferred_graph_iri)
+        writer = SiteWriter(d, config, tmp, progress, site_url, endpoint)
+        writer.say(f"publishing {len(d.resources)} resources to {out}")
+        writer.static()
+        writer.ontology_page()  # first: the pages link to its anchors
+        writer.say("resource pages ...")
+        writer.resources()
+        members = writer.class_pages()
+        writer.code_index()
+        writer.views()
+        void = describe.void_graph(d, config.prefixes, site_url)
+        writer.downloads(void)
+        writer.home(members, describe.statistics(d))
+        writer.query_page()
+        os.chmod(tmp, 0o755)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    files = [p for p in out.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    seconds = time.perf_counter() - start
+    return PublishReport(out, writer.pages, len(files), size, seconds)
+

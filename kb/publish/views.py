@@ -1,0 +1,242 @@
+"""Views generated from the data: the EFFRA domain x organisation heat map, the
+collaboration network and the region overview. Pure HTML and inline SVG: no script, no CDN."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from html import escape
+
+from rdflib import URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Node
+
+from ..namespaces import CODE, MC
+from .data import SiteData
+from .pages import Linker
+
+
+def heatmap(d: SiteData, link: Linker) -> str:
+    """The EFFRA domain mapping of the sources as a table: one row per organisation, one
+    column per domain, each cell showing the mark as printed and how it was read."""
+    g = d.union
+    cells: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+    for c in g.subjects(MC.mappedOrganisation, None):
+        org = g.value(c, MC.mappedOrganisation)
+        dom = g.value(c, MC.mappedDomain)
+        if org is not None and dom is not None:
+            cells[(org, dom)].append(c)
+    domains = sorted(
+        set(g.subjects(SKOS.inScheme, CODE["effra-domain"])),
+        key=lambda x: str(g.value(x, SKOS.notation) or x),
+    )
+    orgs = sorted({o for o, _ in cells}, key=lambda o: d.label(o).lower())
+    if not orgs:
+        return "<p class='note'>The knowledge base holds no EFFRA domain mapping yet.</p>"
+    out = ["<table class='heatmap'><thead><tr><th>organisation</th>"]
+    for dom in domains:
+        out.append(
+            f"<th title='{escape(d.label(dom))}'><a href='{escape(link.href(dom) or '#')}'>"
+            f"{escape(str(g.value(dom, SKOS.notation) or d.label(dom)))}</a></th>"
+        )
+    out.append("<th>domains covered</th></tr></thead><tbody>")
+    for org in orgs:
+        out.append(
+            f"<tr><th><a href='{escape(link.href(org) or '#')}'>{escape(d.label(org))}</a></th>"
+        )
+        covered = 0
+        for dom in domains:
+            found = cells.get((org, dom))
+            if not found:
+                out.append("<td class='cell none'>·</td>")
+                continue
+            c = found[0]
+            reading = g.value(c, MC.markReading)
+            mark = g.value(c, MC.sourceMark)
+            css = str(reading).rsplit("/", 1)[-1] if reading is not None else "covered"
+            covered += css.startswith("covered")
+            out.append(
+                f"<td class='cell {escape(css)}'><a href='{escape(link.href(c) or '#')}' "
+                f"title='{escape(d.label(reading) if reading is not None else '')}'>"
+                f"{escape(str(mark) if mark is not None else '✓')}</a>"
+                f"<span class='reading'>{escape(d.label(reading)) if reading else ''}</span></td>"
+            )
+        out.append(f"<td>{covered}</td></tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+KIND_COLOURS = {
+    "cluster": "#1f77b4",
+    "organisation": "#2ca02c",
+    "project": "#d62728",
+    "partnership": "#9467bd",
+}
+
+
+def network_edges(d: SiteData) -> list[tuple[Node, Node, str]]:
+    """Collaboration ties: organisation-project (participations), organisation-organisation
+    (collaborates with), member-partnership (memberships), organisation-cluster (animates)."""
+    g = d.union
+    from rdflib.namespace import ORG
+
+    edges: set[tuple[Node, Node, str]] = set()
+    for part in g.subjects(MC.participant, None):
+        org = g.value(part, MC.participant)
+        for project in g.objects(part, MC.inProject):
+            edges.add((org, project, "participation"))
+    for a, b in g.subject_objects(MC.collaboratesWith):
+        if str(a) < str(b):
+            edges.add((a, b, "collaboration"))
+    for m in g.subjects(ORG.member, None):
+        member, group = g.value(m, ORG.member), g.value(m, ORG.organization)
+        if member is not None and group is not None:
+            edges.add((member, group, "membership"))
+    for a, b in g.subject_objects(MC.animates):
+        edges.add((a, b, "animates"))
+    return sorted(
+        (e for e in edges if isinstance(e[0], URIRef) and isinstance(e[1], URIRef)),
+        key=lambda e: (str(e[0]), str(e[1]), e[2]),
+    )
+
+
+def node_kind(d: SiteData, node: Node) -> str:
+    if d.is_a(node, MC.Project):
+        return "project"
+    if d.is_a(node, MC.Cluster) or d.is_a(node, MC.ClusterOrganisation):
+        return "cluster"
+    if d.is_a(node, MC.Partnership) or d.is_a(node, MC.Region):
+        return "partnership"
+    return "organisation"
+
+
+def layout(nodes: list[Node], edges: list[tuple[Node, Node, str]], size: float) -> dict:
+    """A small deterministic force-directed layout (Fruchterman-Reingold), started from a
+    circle so the same data always gives the same picture."""
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    pos = [
+        [
+            size / 2 + size * 0.4 * math.cos(2 * math.pi * i / max(n, 1)),
+            size / 2 + size * 0.4 * math.sin(2 * math.pi * i / max(n, 1)),
+        ]
+        for i in range(n)
+    ]
+    k = size / math.sqrt(max(n, 1)) * 0.8
+    pairs = [(index[a], index[b]) for a, b, _ in edges if a in index and b in index]
+    temperature = size / 10
+    for _ in range(150 if n < 400 else 40):
+        disp = [[0.0, 0.0] for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
+                dist = math.hypot(dx, dy) or 0.01
+                f = k * k / dist
+                disp[i][0] += dx / dist * f
+                disp[i][1] += dy / dist * f
+                disp[j][0] -= dx / dist * f
+                disp[j][1] -= dy / dist * f
+        for i, j in pairs:
+            dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
+            dist = math.hypot(dx, dy) or 0.01
+            f = dist * dist / k
+            disp[i][0] -= dx / dist * f
+            disp[i][1] -= dy / dist * f
+            disp[j][0] += dx / dist * f
+            disp[j][1] += dy / dist * f
+        for i in range(n):
+            dx, dy = disp[i]
+            dist = math.hypot(dx, dy) or 0.01
+            step = min(dist, temperature)
+            pos[i][0] = min(size - 20, max(20, pos[i][0] + dx / dist * step))
+            pos[i][1] = min(size - 20, max(20, pos[i][1] + dy / dist * step))
+        temperature *= 0.97
+    return {node: pos[index[node]] for node in nodes}
+
+
+def network_svg(d: SiteData, link: Linker, size: int = 900) -> str:
+    edges = network_edges(d)
+    if not edges:
+        return "<p class='note'>The knowledge base holds no collaboration ties yet.</p>"
+    degree: Counter = Counter()
+    for a, b, _ in edges:
+        degree[a] += 1
+        degree[b] += 1
+    nodes = sorted(degree, key=str)
+    pos = layout(nodes, edges, size)
+    parts = [
+        f"<svg class='network' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {size} "
+        f"{size}' width='{size}' height='{size}' role='img' "
+        "aria-label='collaboration network'>"
+    ]
+    styles = {
+        "participation": "#d9a0a0",
+        "collaboration": "#7fb07f",
+        "membership": "#b7a4d6",
+        "animates": "#8fb3d9",
+    }
+    for a, b, kind in edges:
+        (x1, y1), (x2, y2) = pos[a], pos[b]
+        parts.append(
+            f"<line x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' y2='{y2:.1f}' "
+            f"stroke='{styles[kind]}' stroke-width='1.2'><title>{kind}</title></line>"
+        )
+    for node in nodes:
+        x, y = pos[node]
+        kind = node_kind(d, node)
+        r = 4 + 2 * math.sqrt(degree[node])
+        href = link.href(node) or "#"
+        label = escape(d.label(node))
+        parts.append(
+            f"<a href='{escape(href)}'><circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' "
+            f"fill='{KIND_COLOURS[kind]}'><title>{label} ({kind})</title></circle>"
+        )
+        if degree[node] >= 3 or len(nodes) <= 40:
+            parts.append(
+                f"<text x='{x + r + 2:.1f}' y='{y + 4:.1f}' font-size='11'>{label[:28]}</text>"
+            )
+        parts.append("</a>")
+    parts.append("</svg>")
+    legend = "".join(
+        f"<span><svg width='12' height='12'><circle cx='6' cy='6' r='5' fill='{c}'/></svg> "
+        f"{k}</span>"
+        for k, c in KIND_COLOURS.items()
+    )
+    return "".join(parts) + f"<p class='legend'>{legend}</p>"
+
+
+def region_chart(d: SiteData, link: Linker) -> str:
+    """Organisations per region (the region each is directly located in, asserted), as a
+    horizontal bar chart."""
+    g = d.asserted
+    counts: dict[Node, set[Node]] = defaultdict(set)
+    for s, region in g.subject_objects(MC.locatedIn):
+        if not d.is_a(s, MC.Region):
+            counts[region].add(s)
+    for s, country in g.subject_objects(MC.country):
+        if not d.is_a(s, MC.Region) and not any((s, MC.locatedIn, r) in g for r in counts):
+            counts[country].add(s)
+    if not counts:
+        return "<p class='note'>The knowledge base locates no organisation in a region yet.</p>"
+    rows = sorted(counts.items(), key=lambda kv: (-len(kv[1]), d.label(kv[0])))
+    width, bar_h = 760, 22
+    top = max(len(v) for _, v in rows)
+    height = bar_h * len(rows) + 30
+    out = [
+        f"<svg class='regions' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} "
+        f"{height}' width='{width}' height='{height}' role='img' "
+        "aria-label='organisations per region'>"
+    ]
+    for i, (region, members) in enumerate(rows):
+        y = 10 + i * bar_h
+        w = 420 * len(members) / top
+        code = g.value(region, MC.nutsCode) or g.value(region, MC.isoAlpha2) or ""
+        name = escape(f"{d.label(region)}{f' ({code})' if code else ''}")
+        out.append(
+            f"<a href='{escape(link.href(region) or '#')}'><text x='0' y='{y + 15}' "
+            f"font-size='12'>{name[:40]}</text><rect x='300' y='{y + 3}' width='{w:.1f}' "
+            f"height='{bar_h - 6}' fill='#17365d'><title>{name}: {len(members)}</title></rect>"
+            f"<text x='{305 + w:.1f}' y='{y + 15}' font-size='12'>{len(members)}</text></a>"
+        )
+    out.append("</svg>")
+    return "".join(out)
