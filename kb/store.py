@@ -16,6 +16,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from .errors import KBError
+from .sparql_values import inject_values
 
 Triple = tuple[Node, Node, Node]
 
@@ -53,12 +54,12 @@ class Store(ABC):
 
     @abstractmethod
     def triples(self, graph_iri: str | None = None) -> Iterator[Triple]:
-        """The triples of one named graph, or of all of them (duplicates across graphs kept)."""
+        """The triples of one named graph, or of the union (a triple may repeat on rdflib)."""
 
     @abstractmethod
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run a SPARQL 1.1 query over the union of all named graphs. `bindings` are RDF terms
-        bound to variables by the engine, never pasted into the text."""
+        bound through a VALUES block (kb.sparql_values), never pasted into the text."""
 
     @abstractmethod
     def __len__(self) -> int:
@@ -105,7 +106,7 @@ class RdflibStore(Store):
         from pyparsing import ParseException
 
         try:
-            res = self.dataset.query(text, initBindings=dict(bindings or {}))
+            res = self.dataset.query(inject_values(text, bindings))
         except ParseException as exc:
             raise QuerySyntaxError(
                 f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
@@ -159,7 +160,11 @@ def from_ox(term: object) -> Node | None:
 
 
 class OxigraphStore(Store):
-    """pyoxigraph's in-memory store: SPARQL in Rust, 10-50x faster than rdflib on joins."""
+    """pyoxigraph's store: SPARQL in Rust, 10-50x faster than rdflib on joins.
+
+    Oxigraph's "default graph as union" repeats a triple once per named graph holding it,
+    where SPARQL's RDF merge (and rdflib) gives it once; so every triple is also written to
+    the default graph, which is a set, and queries run on that."""
 
     name = "oxigraph"
 
@@ -167,29 +172,28 @@ class OxigraphStore(Store):
         self.store = ox.Store(path) if path else ox.Store()
 
     def add_graph(self, iri: str, triples: Iterable[Triple]) -> None:
-        g = ox.NamedNode(iri)
-        self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
+        g, default = ox.NamedNode(iri), ox.DefaultGraph()
+        quads = []
+        for s, p, o in triples:
+            t = (to_ox(s), to_ox(p), to_ox(o))
+            quads += [ox.Quad(*t, g), ox.Quad(*t, default)]
+        self.store.extend(quads)
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def triples(self, graph_iri: str | None = None) -> Iterator[Triple]:
-        graph = ox.NamedNode(graph_iri) if graph_iri is not None else None
+        graph = ox.NamedNode(graph_iri) if graph_iri is not None else ox.DefaultGraph()
         for q in self.store.quads_for_pattern(None, None, None, graph):
-            if graph is None and isinstance(q.graph_name, ox.DefaultGraph):
-                continue
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)  # type: ignore[misc]
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
-            res = self.store.query(
-                text, use_default_graph_as_union=True, substitutions=substitutions or None
-            )
+            res = self.store.query(inject_values(text, bindings))
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
-        if isinstance(res, bool):
-            return QueryResult("ask", boolean=res)
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
             rows = [tuple(from_ox(sol[v]) for v in variables) for sol in res]
@@ -200,7 +204,9 @@ class OxigraphStore(Store):
         return QueryResult("graph", graph=g)
 
     def __len__(self) -> int:
-        return len(self.store)
+        return len(self.store) - sum(
+            1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        )
 
 
 def open_store(kind: str) -> Store:
