@@ -96,7 +96,8 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     ranges = []
     for part in (header or "").split(","):
         bits = [b.strip() for b in part.split(";")]
-        if not bits[0] or "/" not in bits[0]:
+        kind, _, sub = bits[0].partition("/")
+        if not kind or not sub:
             continue
         q = 1.0
         for param in bits[1:]:
@@ -225,6 +226,11 @@ class _Worker:
             }
         mime = _choose(accept, fmt, RESULT_OFFERS, RESULT_NAMES)
         serialiser, ctype = RESULT_OFFERS[mime]
+        if serialiser == "tsv" and res.kind == "select":
+            rows, capped = res.rows[:max_rows], len(res.rows) > max_rows
+            if capped:
+                headers["X-SPARQL-MaxRows"] = str(max_rows)
+            return {"body": _tsv(res.variables, rows), "type": ctype, "headers": headers}
         if res.kind == "ask":
             if serialiser in ("csv", "tsv"):
                 body = f"_askResult\n{'true' if res.boolean else 'false'}\n".encode()
@@ -283,6 +289,30 @@ class _Worker:
                 "labels": {i: labels[i] for i in mentioned | {iri} if i in labels},
             }
         return result
+
+
+def _tsv_term(term: Node | None) -> str:
+    """A term as SPARQL 1.1 TSV writes it: Turtle syntax with tabs and newlines escaped."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        text = str(term).replace("\\", "\\\\").replace('"', '\\"')
+        text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    return f"_:{term}"
+
+
+def _tsv(variables: list[str], rows: list[tuple[Node | None, ...]]) -> bytes:
+    """SPARQL 1.1 TSV results (rdflib parses TSV but does not write it)."""
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _choose(
@@ -760,6 +790,8 @@ def create_app(
             if mime is None:
                 return _text(406, f"offered: {', '.join(offers)}", {"Vary": "Accept"})
         serialiser = None if mime == "text/html" else GRAPH_OFFERS[mime][0]
+        if not valid_iri(iri):  # cannot name anything in the KB
+            return _text(404, f"no resource {iri!r} in this knowledge base", {"Vary": "Accept"})
         try:
             reply = await state["pool"].run(
                 {"kind": "describe", "iri": iri, "serialiser": serialiser}, settings.timeout
@@ -774,6 +806,9 @@ def create_app(
         if serialiser is None:
             return HTMLResponse(site.page(iri, reply), headers=headers)
         return Response(reply["body"], media_type=GRAPH_OFFERS[mime][1], headers=headers)
+
+    def valid_iri(iri: str) -> bool:
+        return not any(c in '<>"{}|^`\\' or ord(c) <= 0x20 for c in iri)
 
     async def id_route(request: Request) -> Response:
         return await resource(request, base_iri + "id/" + request.path_params["rest"])
