@@ -23,8 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="the site folder")
     p.add_argument("--site-url", help="where the site will be hosted (for the w3id redirect)")
     p.add_argument("--endpoint", help="the live SPARQL endpoint the query page points to")
-    p.add_argument("--force", action="store_true",
-                   help="publish even when the data does not conform")
+    p.add_argument(
+        "--force", action="store_true", help="publish even when the data does not conform"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=run_publish)
 
@@ -35,12 +36,21 @@ def run_publish(args: argparse.Namespace) -> int:
     config = load_config()
     result = build(config, progress=not args.quiet)
     if not result.conforms and not args.force:
-        raise KBError("the knowledge base does not conform (run `kb build`); "
-                      "use --force to publish anyway")
-    report = publish(result.store, config, args.out,
-                     inferred_graph_iri=result.inferred_graph_iri, site_url=args.site_url,
-                     endpoint=args.endpoint, progress=not args.quiet)
-    print(f"published {report.pages} pages, {report.files} files, "
-          f"{report.bytes / 1e6:.1f} MB to {report.out} in {report.seconds:.1f} s",
-          file=sys.stderr)
+        raise KBError(
+            "the knowledge base does not conform (run `kb build`); use --force to publish anyway"
+        )
+    report = publish(
+        result.store,
+        config,
+        args.out,
+        inferred_graph_iri=result.inferred_graph_iri,
+        site_url=args.site_url,
+        endpoint=args.endpoint,
+        progress=not args.quiet,
+    )
+    print(
+        f"published {report.pages} pages, {report.files} files, "
+        f"{report.bytes / 1e6:.1f} MB to {report.out} in {report.seconds:.1f} s",
+        file=sys.stderr,
+    )
     return 0

@@ -23,7 +23,7 @@ def htaccess() -> str:
         "AddType application/n-triples .nt",
         "AddType application/n-quads .nq",
         "AddCharset utf-8 .ttl .jsonld .nt .nq .html",
-        "<Files \"void\">",
+        '<Files "void">',
         "  ForceType text/turtle",
         "</Files>",
         "Header append Vary Accept",
@@ -45,9 +45,7 @@ def htaccess() -> str:
 
 
 def nginx() -> str:
-    maps = "\n".join(
-        f"    ~{_regex(media)}  {suffix};" for media, suffix in RDF_TYPES
-    )
+    maps = "\n".join(f"    ~{_regex(media)}  {suffix};" for media, suffix in RDF_TYPES)
     return f"""# nginx: content negotiation for the static site. Include the map in the http block
 # and the server block with `root` set to the published folder.
 map $http_accept $kb_suffix {{

@@ -12,13 +12,52 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ..namespaces import MC, SCHEMA
 from ..store import Store
 
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name, MC.sectionLabel)
+# Names for the terms of other vocabularies, which the store does not describe.
+PROPERTY_NAMES = {
+    SKOS.prefLabel: "name",
+    SKOS.altLabel: "also known as",
+    SKOS.notation: "code",
+    SKOS.definition: "definition",
+    SKOS.inScheme: "in code list",
+    SKOS.exactMatch: "same as",
+    SKOS.broader: "broader",
+    SKOS.narrower: "narrower",
+    SKOS.topConceptOf: "top concept of",
+    RDFS.label: "label",
+    RDFS.comment: "comment",
+    RDFS.seeAlso: "see also",
+    DCTERMS.title: "title",
+    DCTERMS.description: "description",
+    DCTERMS.isPartOf: "part of",
+    DCTERMS.publisher: "publisher",
+    DCTERMS.date: "date",
+    DCTERMS.source: "source",
+    DCTERMS.relation: "related to",
+    DCTERMS.subject: "subject",
+    FOAF.homepage: "website",
+    SCHEMA.url: "website",
+    SCHEMA.foundingDate: "founded",
+    SCHEMA.startDate: "start date",
+    SCHEMA.endDate: "end date",
+    SCHEMA.address: "address",
+    ORG.member: "member",
+    ORG.organization: "organisation",
+    ORG.role: "role",
+    ORG.memberOf: "member of",
+    ORG.hasMember: "has member",
+    ORG.hasSite: "site",
+    ORG.holds: "holds post",
+    ORG.postIn: "post in",
+    OWL.sameAs: "same as",
+    PROV.wasDerivedFrom: "derived from",
+}
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 LICENCE_NAME = "CC BY 4.0"
 
@@ -73,11 +112,39 @@ class SiteData:
                 plain = [v for v in values if isinstance(v, Literal) and not v.language]
                 text = str(sorted(english or plain or values)[0])
                 break
+        if text is None and isinstance(node, URIRef):
+            text = PROPERTY_NAMES.get(node) or self.statement_label(node)
         if text is None:
             notation = self.union.value(node, SKOS.notation)
-            text = str(notation) if notation is not None else local_name(node)
+            text = str(notation) if notation is not None else humanise(local_name(node))
         self._labels[node] = text
         return text
+
+    def statement_label(self, node: URIRef) -> str | None:
+        """A readable name for the statement nodes the data leaves unlabelled (figures,
+        participations, memberships, mapping cells, awards), built from what they link."""
+        g = self.union
+
+        def name(prop) -> str:
+            value = g.value(node, prop)
+            return self.label(value) if value is not None else "?"
+
+        if (node, RDF.type, MC.Figure) in g:
+            stated = g.value(node, MC.statedAs)
+            text = f"{name(MC.figureOf)}: {name(MC.measure)} {g.value(node, MC.value)}"
+            return text + (f" (“{stated}”)" if stated is not None else "")
+        if (node, RDF.type, MC.Participation) in g:
+            return f"{name(MC.participant)} in {name(MC.inProject)}"
+        if (node, RDF.type, MC.EffraDomainMapping) in g:
+            return f"{name(MC.mappedOrganisation)} × {name(MC.mappedDomain)}"
+        if (node, RDF.type, MC.LabelAward) in g:
+            return f"{name(MC.label)} awarded to {name(MC.awardedTo)}"
+        if (node, ORG.member, None) in g and (node, ORG.organization, None) in g:
+            return f"{name(ORG.member)}, member of {name(ORG.organization)}"
+        if (node, RDF.type, MC.MonetaryAmount) in g:
+            stated = g.value(node, MC.statedAs)
+            return str(stated) if stated is not None else None
+        return None
 
     def types(self, node: Node) -> list[URIRef]:
         """Asserted classes, most specific first as written (the inferred ones are noise)."""
@@ -131,9 +198,11 @@ class SiteData:
 
     @cached_property
     def resources(self) -> list[URIRef]:
-        """Every IRI under the base that the asserted data describes (it is a subject)."""
-        subjects = {s for s in self.asserted.subjects() if self.is_local(s)}
-        return sorted(subjects)  # type: ignore[arg-type]
+        """Every IRI under the base that the asserted data uses: the ones it describes, and
+        the ones it only points to (their page shows what points to them)."""
+        used = {s for s in self.asserted.subjects() if self.is_local(s)}
+        used |= {o for o in self.asserted.objects() if self.is_local(o)}
+        return sorted(used)  # type: ignore[arg-type]
 
     @cached_property
     def resource_set(self) -> set[URIRef]:
@@ -150,6 +219,15 @@ def local_name(node: Node) -> str:
             if tail:
                 return tail
     return text
+
+
+def humanise(name: str) -> str:
+    """'foundingDate' -> 'founding date' (for terms nobody labelled)."""
+    import re
+
+    if not re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)+", name):
+        return name
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: " " + m.group(1).lower(), name)
 
 
 def page_path(iri: str, base: str) -> str:

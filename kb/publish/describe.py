@@ -108,9 +108,7 @@ def void_graph(d: SiteData, prefixes: dict[str, str], site_url: str | None = Non
 
 
 def _slug(iri: URIRef) -> str:
-    text = str(iri)
-    for ns, prefix in (("#", ""),):
-        text = text.replace(ns, "/")
+    text = str(iri).replace("#", "/")
     return "-".join(p for p in text.split("/")[2:] if p).replace(".", "-")
 
 
@@ -128,8 +126,16 @@ def dcat_graph(
         g.bind(prefix, ns)
     g.add((catalogue, RDF.type, DCAT.Catalog))
     g.add((catalogue, DCTERMS.title, Literal(TITLE + " catalogue", lang="en")))
-    g.add((catalogue, DCTERMS.description, Literal(
-        "The catalogue of the Manufacturing Clusters Knowledge Base's published data.", lang="en")))
+    g.add(
+        (
+            catalogue,
+            DCTERMS.description,
+            Literal(
+                "The catalogue of the Manufacturing Clusters Knowledge Base's published data.",
+                lang="en",
+            ),
+        )
+    )
     g.add((catalogue, DCTERMS.publisher, publisher))
     g.add((catalogue, DCTERMS.license, LICENCE))
     g.add((catalogue, FOAF.homepage, URIRef(base)))
@@ -139,6 +145,9 @@ def dcat_graph(
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal("Manufacturing Clusters KB developers", lang="en")))
     g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+    # the shapes check classes with sh:class, so the record types what it links to
+    g.add((URIRef(base), RDF.type, FOAF.Document))
+    g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
     g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
@@ -172,6 +181,11 @@ def dcat_graph(
             g.add((dist, SPDX.checksum, checksum))
             g.add((checksum, RDF.type, SPDX.Checksum))
             g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            g.add((checksum, SPDX.checksumValue, Literal(checksums[dump.name],
-                                                         datatype=XSD.hexBinary)))
+            g.add(
+                (
+                    checksum,
+                    SPDX.checksumValue,
+                    Literal(checksums[dump.name], datatype=XSD.hexBinary),
+                )
+            )
     return g

@@ -14,9 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from ..namespaces import bind_prefixes
+from ..store import to_ox
 from .data import SiteData
 
 DESCRIPTION_GRAPH = "graph/dataset-description"
@@ -32,14 +34,31 @@ class Dump:
 
 
 DUMPS = [
-    Dump("kb.ttl", "Turtle", "text/turtle",
-         "http://publications.europa.eu/resource/authority/file-type/RDF_TURTLE"),
-    Dump("kb.nt.gz", "N-Triples, gzip-compressed", "application/n-triples",
-         "http://publications.europa.eu/resource/authority/file-type/RDF_N_TRIPLES", True),
-    Dump("kb.nq", "N-Quads with the source graphs", "application/n-quads",
-         "http://publications.europa.eu/resource/authority/file-type/RDF_N_QUADS"),
-    Dump("kb.jsonld", "JSON-LD", "application/ld+json",
-         "http://publications.europa.eu/resource/authority/file-type/JSON_LD"),
+    Dump(
+        "kb.ttl",
+        "Turtle",
+        "text/turtle",
+        "http://publications.europa.eu/resource/authority/file-type/RDF_TURTLE",
+    ),
+    Dump(
+        "kb.nt.gz",
+        "N-Triples, gzip-compressed",
+        "application/n-triples",
+        "http://publications.europa.eu/resource/authority/file-type/RDF_N_TRIPLES",
+        True,
+    ),
+    Dump(
+        "kb.nq",
+        "N-Quads with the source graphs",
+        "application/n-quads",
+        "http://publications.europa.eu/resource/authority/file-type/RDF_N_QUADS",
+    ),
+    Dump(
+        "kb.jsonld",
+        "JSON-LD",
+        "application/ld+json",
+        "http://publications.europa.eu/resource/authority/file-type/JSON_LD",
+    ),
 ]
 
 
@@ -48,6 +67,17 @@ def flat_graph(d: SiteData, description: Graph, prefixes: dict[str, str]) -> Gra
     g += d.asserted
     g += description
     return bind_prefixes(g, prefixes)
+
+
+def turtle(graph: Graph, prefixes: dict[str, str]) -> bytes:
+    """Turtle by Oxigraph, which keeps every literal's lexical form as loaded (rdflib's
+    serializer rewrites "20"^^xsd:decimal as 20.0, a different RDF term)."""
+    triples = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
+    return ox.serialize(
+        (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples),
+        format=ox.RdfFormat.TURTLE,
+        prefixes=prefixes,
+    )
 
 
 def jsonld_context(prefixes: dict[str, str]) -> dict:
@@ -59,12 +89,13 @@ def write_dumps(d: SiteData, description: Graph, prefixes: dict[str, str], out: 
     folder = out / "dumps"
     folder.mkdir(parents=True, exist_ok=True)
     flat = flat_graph(d, description, prefixes)
-    flat.serialize(folder / "kb.ttl", format="turtle", encoding="utf-8")
+    (folder / "kb.ttl").write_bytes(turtle(flat, prefixes))
     nt = flat.serialize(format="nt", encoding="utf-8")
     # mtime=0: the same data gives the same bytes, so checksums are reproducible
-    with open(folder / "kb.nt.gz", "wb") as raw, gzip.GzipFile(
-        fileobj=raw, mode="wb", mtime=0, filename=""
-    ) as gz:
+    with (
+        open(folder / "kb.nt.gz", "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+    ):
         gz.write(b"".join(sorted(line + b"\n" for line in nt.splitlines() if line)))
     ds = Dataset()
     for name, graph in d.graphs.items():

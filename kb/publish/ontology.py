@@ -32,15 +32,17 @@ def pylode_html(ontology: Graph) -> str | None:
         root.handlers[:] = handlers
 
 
-def anchors(html: str, names: list[str]) -> dict[str, str]:
-    """Which element id pyLODE gave each term (it lower-cases some, not others)."""
-    ids = set(re.findall(r'\bid="([^"]+)"', html))
-    found = {}
-    for name in names:
-        if name in ids:
-            found[name] = name
-        elif name.lower() in ids:
-            found[name] = name.lower()
+def anchors(html: str, namespace: str) -> dict[str, str]:
+    """Which element id pyLODE gave each term: it derives ids from labels, so they are read
+    off each entity block, which shows the term's IRI in a <code> element."""
+    pattern = re.compile(
+        r'class="[^"]*\bentity\b[^"]*" id="([^"]+)">'
+        r'(?:(?!class="[^"]*\bentity\b).)*?<code>' + re.escape(namespace) + r"([^<]+)</code>",
+        re.DOTALL,
+    )
+    found: dict[str, str] = {}
+    for element_id, name in pattern.findall(html):
+        found.setdefault(name, element_id)
     return found
 
 

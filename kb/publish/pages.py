@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from ..errors import ParameterError
-from ..namespaces import BASE, MC, SCHEMA
+from ..namespaces import BASE, EURIO, MC, SCHEMA
 from ..store import Store
 from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path, relative_href
 
@@ -166,7 +166,9 @@ class Linker:
             fragment = ""
             if "#" in text:
                 name = text.split("#", 1)[1]
-                fragment = "#" + self.data.anchors.get(name, name)
+                anchors = self.data.anchors
+                if name in anchors or not anchors:
+                    fragment = "#" + anchors.get(name, name)
             if base_path == "ontology" or node in self.data.resource_set:
                 return relative_href(self.file(base_path), self.current) + fragment
             return None
@@ -418,8 +420,8 @@ class PageBuilder:
 
     def amount_text(self, amount: Node) -> str:
         g = self.data.union
-        value = g.value(amount, SCHEMA.value) or g.value(amount, MC.value)
-        currency = g.value(amount, SCHEMA.currency) or g.value(amount, MC.unit)
+        value = first(g, amount, (SCHEMA.value, EURIO.value, MC.value))
+        currency = first(g, amount, (SCHEMA.currency, EURIO.currency, MC.unit))
         if value is None:
             return self.data.label(amount)
         try:
@@ -649,6 +651,14 @@ NAV = [
     ("Query", "query"),
     ("Downloads", "dataset"),
 ]
+
+
+def first(g, subject: Node, properties) -> Node | None:
+    for prop in properties:
+        found = g.value(subject, prop)
+        if found is not None:
+            return found
+    return None
 
 
 def kind_of(d: SiteData, iri: URIRef) -> str:

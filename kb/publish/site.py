@@ -23,7 +23,6 @@ from . import conneg, describe, dumps, ontology, views
 from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
 from .pages import Linker, PageBuilder, Table, Value
 
-RDF_FORMATS = ((".ttl", "turtle"), (".nt", "nt"))
 FEATURED_CLASSES = ("Cluster", "ClusterOrganisation", "Region", "Project")
 
 
@@ -37,8 +36,15 @@ class PublishReport:
 
 
 class SiteWriter:
-    def __init__(self, d: SiteData, config: Config, out: Path, progress: bool,
-                 site_url: str | None, endpoint: str | None):
+    def __init__(
+        self,
+        d: SiteData,
+        config: Config,
+        out: Path,
+        progress: bool,
+        site_url: str | None,
+        endpoint: str | None,
+    ):
         self.d = d
         self.config = config
         self.out = out
@@ -68,10 +74,14 @@ class SiteWriter:
 
     def rdf_files(self, path: str, graph: Graph) -> None:
         bind_prefixes(graph, self.prefixes)
-        for suffix, fmt in RDF_FORMATS:
-            self.write(path + suffix, graph.serialize(format=fmt, encoding="utf-8"))
-        self.write(path + ".jsonld", graph.serialize(
-            format="json-ld", context=dumps.jsonld_context(self.prefixes), auto_compact=True))
+        self.write(path + ".ttl", dumps.turtle(graph, self.prefixes))
+        self.write(path + ".nt", graph.serialize(format="nt", encoding="utf-8"))
+        self.write(
+            path + ".jsonld",
+            graph.serialize(
+                format="json-ld", context=dumps.jsonld_context(self.prefixes), auto_compact=True
+            ),
+        )
 
     # --- resources ----------------------------------------------------------------------------
 
@@ -104,16 +114,22 @@ class SiteWriter:
         self.rdf_files("ontology", graph)
         html = ontology.pylode_html(graph)
         footer = self.builder.env.get_template("footer.html").render(
-            link=Linker(d, "ontology"), licence=str(LICENCE), licence_name=LICENCE_NAME)
+            link=Linker(d, "ontology"), licence=str(LICENCE), licence_name=LICENCE_NAME
+        )
         if html is None:
             self.say("  pyLODE not available: the ontology page lists the terms instead")
             terms = sorted({s for s in graph.subjects() if str(s).startswith(ns)}, key=str)
             html = self.builder.render_template(
-                "ontology.html", "ontology", title=d.label(ont_iri),
-                terms=[(local_name(t), d.label(t), str(d.union.value(t, SKOS.definition) or ""))
-                       for t in terms])
+                "ontology.html",
+                "ontology",
+                title=d.label(ont_iri),
+                terms=[
+                    (local_name(t), d.label(t), str(d.union.value(t, SKOS.definition) or ""))
+                    for t in terms
+                ],
+            )
         else:
-            names = [str(s)[len(ns):] for s in graph.subjects() if str(s).startswith(ns)]
+            names = [str(s)[len(ns) :] for s in graph.subjects() if str(s).startswith(ns)]
             d.anchors.update(ontology.anchors(html, names))
             html = ontology.add_footer(html, footer)
         self.write("ontology.html", html)
@@ -122,12 +138,16 @@ class SiteWriter:
 
     def class_pages(self) -> dict[URIRef, list[URIRef]]:
         d = self.d
-        classes = sorted({c for c in d.union.subjects(RDF.type, OWL.Class)
-                          if str(c).startswith(str(MC))}, key=str)
+        classes = sorted(
+            {c for c in d.union.subjects(RDF.type, OWL.Class) if str(c).startswith(str(MC))},
+            key=str,
+        )
         members: dict[URIRef, list[URIRef]] = {}
         for cls in classes:
-            found = sorted((s for s in d.union.subjects(RDF.type, cls) if s in d.resource_set),
-                           key=lambda s: d.label(s).lower())
+            found = sorted(
+                (s for s in d.union.subjects(RDF.type, cls) if s in d.resource_set),
+                key=lambda s: d.label(s).lower(),
+            )
             members[cls] = found
             path = f"class/{local_name(cls)}"
             link = Linker(d, path)
@@ -138,57 +158,100 @@ class SiteWriter:
                 items=[Value(d.label(s), link.href(s)) for s in found],
             )
         link = Linker(d, "class/index")
-        rows = [[Value(d.label(c), link.to(f"class/{local_name(c)}")), Value(str(len(m))),
-                 Value(str(d.union.value(c, SKOS.definition) or ""))]
-                for c, m in members.items()]
-        self.page("class/index", title="Classes",
-                  intro="Every class of the ontology with the resources that belong to it "
-                  "(including by inference from sub-classes).",
-                  tables=[Table("Classes", ["class", "resources", "definition"], rows)])
+        rows = [
+            [
+                Value(d.label(c), link.to(f"class/{local_name(c)}")),
+                Value(str(len(m))),
+                Value(str(d.union.value(c, SKOS.definition) or "")),
+            ]
+            for c, m in members.items()
+        ]
+        self.page(
+            "class/index",
+            title="Classes",
+            intro="Every class of the ontology with the resources that belong to it "
+            "(including by inference from sub-classes).",
+            tables=[Table("Classes", ["class", "resources", "definition"], rows)],
+        )
         return members
 
     def code_index(self) -> None:
         d = self.d
         link = Linker(d, "code/index")
-        schemes = sorted((s for s in d.union.subjects(RDF.type, SKOS.ConceptScheme)
-                          if str(s).startswith(d.base + "code/")), key=lambda s: d.label(s))
-        rows = [[Value(d.label(s), link.href(s)),
-                 Value(str(len(set(d.union.subjects(SKOS.inScheme, s))))),
-                 Value(str(d.union.value(s, SKOS.definition) or ""))] for s in schemes]
-        self.page("code/index", title="Code lists",
-                  intro="The SKOS code lists the data uses; each concept has its own page.",
-                  tables=[Table("Code lists", ["code list", "concepts", "definition"], rows)])
+        schemes = sorted(
+            (
+                s
+                for s in d.union.subjects(RDF.type, SKOS.ConceptScheme)
+                if str(s).startswith(d.base + "code/")
+            ),
+            key=lambda s: d.label(s),
+        )
+        rows = [
+            [
+                Value(d.label(s), link.href(s)),
+                Value(str(len(set(d.union.subjects(SKOS.inScheme, s))))),
+                Value(str(d.union.value(s, SKOS.definition) or "")),
+            ]
+            for s in schemes
+        ]
+        self.page(
+            "code/index",
+            title="Code lists",
+            intro="The SKOS code lists the data uses; each concept has its own page.",
+            tables=[Table("Code lists", ["code list", "concepts", "definition"], rows)],
+        )
 
     def views(self) -> None:
         d = self.d
         self.say("views ...")
         specs = [
-            ("views/heatmap", "EFFRA domains × organisations",
-             "The EFFRA domain mapping of the sources, regenerated from the data: each cell "
-             "shows the mark as printed in the source and how it was read.", views.heatmap),
-            ("views/network", "Collaboration network",
-             "Clusters, organisations, projects and partnerships, tied by participations, "
-             "memberships and collaborations. Drawn by a deterministic force layout.",
-             views.network_svg),
-            ("views/regions", "Organisations per region",
-             "How many clusters and organisations the knowledge base locates in each region.",
-             views.region_chart),
+            (
+                "views/heatmap",
+                "EFFRA domains × organisations",
+                "The EFFRA domain mapping of the sources, regenerated from the data: each cell "
+                "shows the mark as printed in the source and how it was read.",
+                views.heatmap,
+            ),
+            (
+                "views/network",
+                "Collaboration network",
+                "Clusters, organisations, projects and partnerships, tied by participations, "
+                "memberships and collaborations. Drawn by a deterministic force layout.",
+                views.network_svg,
+            ),
+            (
+                "views/regions",
+                "Organisations per region",
+                "How many clusters and organisations the knowledge base locates in each region.",
+                views.region_chart,
+            ),
         ]
         for path, title, intro, render in specs:
             self.page(path, title=title, intro=intro, body=render(d, Linker(d, path)))
         link = Linker(d, "views/index")
-        self.page("views/index", title="Views", intro="Pictures generated from the data.",
-                  items=[Value(title, link.to(path)) for path, title, _i, _r in specs])
+        self.page(
+            "views/index",
+            title="Views",
+            intro="Pictures generated from the data.",
+            items=[Value(title, link.to(path)) for path, title, _i, _r in specs],
+        )
 
     def home(self, members: dict[URIRef, list[URIRef]], stats: describe.Statistics) -> None:
         d = self.d
         link = Linker(d, "index")
-        featured = [(d.label(MC[name]), link.to(f"class/{name}"), len(members.get(MC[name], [])))
-                    for name in FEATURED_CLASSES]
+        featured = [
+            (d.label(MC[name]), link.to(f"class/{name}"), len(members.get(MC[name], [])))
+            for name in FEATURED_CLASSES
+        ]
         documents = sorted(d.union.subjects(RDF.type, MC.SourceDocument), key=str)
-        self.page("index", "home.html", title="Manufacturing Clusters Knowledge Base",
-                  featured=featured, stats=stats,
-                  documents=[Value(d.label(x), link.href(x)) for x in documents])
+        self.page(
+            "index",
+            "home.html",
+            title="Manufacturing Clusters Knowledge Base",
+            featured=featured,
+            stats=stats,
+            documents=[Value(d.label(x), link.href(x)) for x in documents],
+        )
 
     def query_page(self) -> None:
         examples = []
@@ -196,8 +259,13 @@ class SiteWriter:
         if qdir.is_dir():
             for f in sorted(qdir.glob("*.rq")):
                 examples.append((f.stem, f.read_text(encoding="utf-8")))
-        self.page("query", "query.html", title="Query the knowledge base",
-                  endpoint=self.endpoint, examples=examples)
+        self.page(
+            "query",
+            "query.html",
+            title="Query the knowledge base",
+            endpoint=self.endpoint,
+            examples=examples,
+        )
 
     # --- machine-readable description -------------------------------------------------------------
 
@@ -211,17 +279,26 @@ class SiteWriter:
         self.write(".well-known/void", void.serialize(format="turtle", encoding="utf-8"))
         self.write("void.ttl", void.serialize(format="turtle", encoding="utf-8"))
         rows = [
-            [Value(x.title, Linker(self.d, "dataset").raw("dumps/" + x.name)),
-             Value(x.media_type), Value(f"{(self.out / 'dumps' / x.name).stat().st_size:,}"),
-             Value(sums[x.name])]
+            [
+                Value(x.title, Linker(self.d, "dataset").raw("dumps/" + x.name)),
+                Value(x.media_type),
+                Value(f"{(self.out / 'dumps' / x.name).stat().st_size:,}"),
+                Value(sums[x.name]),
+            ]
             for x in dumps.DUMPS
         ]
-        self.page("dataset", "dataset.html", title="Downloads and dataset description",
-                  tables=[Table("Dumps", ["dump", "media type", "bytes", "SHA-256"], rows)])
+        self.page(
+            "dataset",
+            "dataset.html",
+            title="Downloads and dataset description",
+            tables=[Table("Dumps", ["dump", "media type", "bytes", "SHA-256"], rows)],
+        )
         self.write(".htaccess", conneg.htaccess())
         self.write("conneg/nginx.conf", conneg.nginx())
-        self.write("conneg/w3id.htaccess",
-                   conneg.w3id(self.site_url or "https://mfg-clusters.example.org/"))
+        self.write(
+            "conneg/w3id.htaccess",
+            conneg.w3id(self.site_url or "https://mfg-clusters.example.org/"),
+        )
 
     def static(self) -> None:
         folder = resources.files("kb") / "static"
@@ -275,4 +352,3 @@ def publish(
     size = sum(p.stat().st_size for p in files)
     seconds = time.perf_counter() - start
     return PublishReport(out, writer.pages, len(files), size, seconds)
-
