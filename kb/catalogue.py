@@ -1,0 +1,332 @@
+"""The stored-query catalogue: reading queries/*.rq, binding parameters, running, exporting.
+
+Each stored query is one file `queries/<NN>_<name>.rq` whose header lines starting with `#+ `
+hold TOML (in the spirit of grlc's decorators): title, question, user, [[param]] tables. The
+expected answer on the seed data is `queries/expected/<name>.tsv` (SELECT, W3C TSV) or
+`queries/expected/<name>.nt` (CONSTRUCT, sorted N-Triples).
+
+Parameters are turned into RDF terms of their declared type and handed to the engine as
+bindings (rdflib initBindings, Oxigraph substitutions, a VALUES block for remote endpoints);
+their text never becomes part of the query text.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from .config import Config
+from .errors import KBError, ParameterError
+from .store import QueryResult, Store
+
+HEADER = "#+ "
+NAME = re.compile(r"^(\d+)_([a-z0-9-]+)$")
+USERS = ("cluster manager", "S3 officer", "consultant", "everyone")
+LITERAL_TYPES = {
+    "xsd:string",
+    "xsd:integer",
+    "xsd:decimal",
+    "xsd:double",
+    "xsd:boolean",
+    "xsd:date",
+    "xsd:gYear",
+}
+# Characters an IRI may not contain (RFC 3987 / the SPARQL IRIREF production).
+BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str  # "iri" or an XSD datatype as a CURIE
+    default: Any = None
+    allowed: tuple[Any, ...] = ()
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    number: int
+    path: Path
+    text: str
+    title: str
+    question: str
+    user: str
+    parameters: tuple[Parameter, ...] = ()
+    notes: str = ""
+
+    @property
+    def kind(self) -> str:
+        body = re.sub(r"(?m)^\s*#.*$", "", self.text)
+        match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
+        return match.group(1).lower() if match else "select"
+
+    def expected_path(self) -> Path:
+        suffix = ".nt" if self.kind == "construct" else ".tsv"
+        return self.path.parent / "expected" / f"{self.name}{suffix}"
+
+
+def parse_query_file(path: Path) -> StoredQuery:
+    match = NAME.match(path.stem)
+    if not match:
+        raise KBError(f"{path}: a stored query is named <NN>_<lower-case-name>.rq")
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(
+        line[len(HEADER) :] if line.startswith(HEADER) else ""
+        for line in text.splitlines()
+        if line.startswith(HEADER) or line.strip() == "#+"
+    )
+    try:
+        meta = tomllib.loads(header)
+    except tomllib.TOMLDecodeError as exc:
+        raise KBError(f"{path}: bad '#+' header: {exc}") from exc
+    for key in ("title", "question", "user"):
+        if not isinstance(meta.get(key), str):
+            raise KBError(f"{path}: the '#+' header needs a {key!r}")
+    if meta["user"] not in USERS:
+        raise KBError(f"{path}: user must be one of {', '.join(USERS)}")
+    params = []
+    for p in meta.get("param", []):
+        ptype = p.get("type", "xsd:string")
+        if ptype != "iri" and ptype not in LITERAL_TYPES:
+            raise KBError(f"{path}: parameter {p.get('name')!r} has unknown type {ptype!r}")
+        params.append(
+            Parameter(
+                p["name"],
+                ptype,
+                p.get("default"),
+                tuple(p.get("allowed", ())),
+                p.get("description", ""),
+            )
+        )
+    return StoredQuery(
+        match.group(2),
+        int(match.group(1)),
+        path,
+        text,
+        meta["title"],
+        meta["question"],
+        meta["user"],
+        tuple(params),
+        meta.get("notes", ""),
+    )
+
+
+def load_catalogue(queries_dir: Path) -> dict[str, StoredQuery]:
+    """Every stored query by name, in file order."""
+    catalogue: dict[str, StoredQuery] = {}
+    for path in sorted(queries_dir.glob("*.rq")):
+        query = parse_query_file(path)
+        if query.name in catalogue:
+            raise KBError(f"{path}: a query named {query.name!r} already exists")
+        catalogue[query.name] = query
+    return catalogue
+
+
+def expand_iri(value: str, prefixes: Mapping[str, str]) -> str:
+    """A full IRI from `<iri>`, `iri` or a CURIE with one of the project's prefixes."""
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in prefixes and not local.startswith("//"):
+        value = prefixes[prefix] + local
+    return value
+
+
+def to_term(param: Parameter, value: Any, prefixes: Mapping[str, str]) -> Node:
+    """The RDF term of the parameter's declared type, or ParameterError naming it."""
+    if param.type == "iri":
+        if isinstance(value, URIRef):
+            iri = str(value)
+        elif isinstance(value, str):
+            iri = expand_iri(value, prefixes)
+        else:
+            raise ParameterError(param.name, f"expected an IRI, got {type(value).__name__}")
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) or BAD_IRI.search(iri):
+            raise ParameterError(param.name, f"not an absolute IRI: {value!r}")
+        term: Node = URIRef(iri)
+    elif param.type == "xsd:string":
+        if not isinstance(value, str):
+            raise ParameterError(param.name, f"expected a string, got {type(value).__name__}")
+        term = Literal(str(value))
+    else:
+        datatype = XSD[param.type.split(":", 1)[1]]
+        if isinstance(value, bool) and param.type != "xsd:boolean":
+            raise ParameterError(param.name, f"expected {param.type}, got a boolean")
+        if isinstance(value, str):
+            lexical = value.strip()
+            if param.type == "xsd:boolean" and lexical not in ("true", "false", "1", "0"):
+                raise ParameterError(param.name, f"not a valid {param.type}: {value!r}")
+            term = Literal(lexical, datatype=datatype)
+        elif isinstance(value, int | float | Decimal | bool):
+            term = Literal(value, datatype=datatype)
+        else:
+            raise ParameterError(param.name, f"expected {param.type}, got {type(value).__name__}")
+        if getattr(term, "ill_typed", False) or (
+            param.type in ("xsd:integer", "xsd:decimal", "xsd:double") and term.value is None
+        ):
+            raise ParameterError(param.name, f"not a valid {param.type}: {value!r}")
+    if param.allowed:
+        allowed = [to_term(Parameter(param.name, param.type), a, prefixes) for a in param.allowed]
+        if term not in allowed:
+            raise ParameterError(
+                param.name, f"{value!r} is not one of {', '.join(map(str, param.allowed))}"
+            )
+    return term
+
+
+def bind(
+    query: StoredQuery, params: Mapping[str, Any], prefixes: Mapping[str, str]
+) -> dict[str, Node]:
+    """Check `params` against the query's declared parameters and return their RDF terms."""
+    declared = {p.name: p for p in query.parameters}
+    for name in params:
+        if name not in declared:
+            known = ", ".join(declared) or "none"
+            raise ParameterError(name, f"unknown for query {query.name!r} (parameters: {known})")
+    bindings: dict[str, Node] = {}
+    for p in query.parameters:
+        value = params.get(p.name, p.default)
+        if value is None:
+            raise ParameterError(p.name, f"required by query {query.name!r}")
+        bindings[p.name] = to_term(p, value, prefixes)
+    return bindings
+
+
+# --- typed rows ------------------------------------------------------------------------------
+
+
+def python_value(term: Node | None) -> Any:
+    """A Python value for a term: numbers, booleans and dates as such, strings for plain and
+    language-tagged text, IRIs stay URIRef (a str). Unknown datatypes keep the Literal."""
+    if term is None or not isinstance(term, Literal):
+        return term
+    if term.language or term.datatype in (None, XSD.string):
+        return str(term)
+    value = term.toPython()
+    return term if isinstance(value, Literal) else value
+
+
+class Row(tuple):
+    """One answer: a tuple of Python values, also readable by variable name."""
+
+    variables: tuple[str, ...] = ()
+
+    def __new__(cls, variables: tuple[str, ...], values: tuple[Any, ...]) -> Row:
+        row = super().__new__(cls, values)
+        row.variables = variables
+        return row
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[self.variables.index(name)]
+        except ValueError:
+            raise AttributeError(name) from None
+
+    def asdict(self) -> dict[str, Any]:
+        return dict(zip(self.variables, self, strict=True))
+
+
+def rows(result: QueryResult) -> list[Row]:
+    variables = tuple(result.variables)
+    return [Row(variables, tuple(python_value(t) for t in row)) for row in result.rows]
+
+
+# --- the knowledge base as a query engine ----------------------------------------------------
+
+
+@dataclass
+class KnowledgeBase:
+    """The built knowledge base (asserted + inferred) with the stored-query catalogue."""
+
+    config: Config
+    store: Store
+    catalogue: dict[str, StoredQuery] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, config: Config, engine: str | None = None) -> KnowledgeBase:
+        """Build once (load and infer, no validation or checks) and keep the store."""
+        from .build import build
+
+        result = build(config, store_kind=engine, validate_data=False, run_integrity_checks=False)
+        return cls(config, result.store, load_catalogue(config.queries_dir))
+
+    @classmethod
+    def remote(cls, config: Config, endpoint: str, **options: Any) -> KnowledgeBase:
+        from .remote import RemoteStore
+
+        return cls(config, RemoteStore(endpoint, **options), load_catalogue(config.queries_dir))
+
+    def get(self, name: str) -> StoredQuery:
+        if name not in self.catalogue:
+            raise KBError(f"no stored query named {name!r}; `kb query list` shows them")
+        return self.catalogue[name]
+
+    def execute(self, name: str, **params: Any) -> QueryResult:
+        query = self.get(name)
+        return self.store.query(query.text, bind(query, params, self.config.prefixes))
+
+    def run(self, name: str, **params: Any) -> list[Row]:
+        """The typed rows of a stored SELECT query."""
+        return rows(self.execute(name, **params))
+
+    def sparql(self, text: str) -> QueryResult:
+        """An ad-hoc query (no parameters: write the values into your own text)."""
+        return self.store.query(text)
+
+
+# --- the catalogue as RDF ---------------------------------------------------------------------
+
+
+def export_rdf(catalogue: Mapping[str, StoredQuery], config: Config) -> Graph:
+    """The catalogue as SHACL SPARQL executables, in the style of sib-swiss/sparql-examples."""
+    g = Graph()
+    g.bind("sh", SH)
+    g.bind("dct", DCTERMS)
+    g.bind("rdfs", RDFS)
+    g.bind("schema", "https://schema.org/")
+    base = config.base_iri + "id/query/"
+    for query in catalogue.values():
+        node = URIRef(base + query.name)
+        kind = {"select": SH.SPARQLSelectExecutable, "construct": SH.SPARQLConstructExecutable}
+        g.add((node, RDF.type, SH.SPARQLExecutable))
+        if query.kind in kind:
+            g.add((node, RDF.type, kind[query.kind]))
+        g.add((node, RDFS.label, Literal(query.title, lang="en")))
+        g.add((node, RDFS.comment, Literal(query.question, lang="en")))
+        g.add((node, DCTERMS.audience, Literal(query.user)))
+        body = "\n".join(ln for ln in query.text.splitlines() if not ln.startswith("#+"))
+        g.add((node, SH.select if query.kind == "select" else SH.construct, Literal(body.strip())))
+        g.add((node, URIRef("https://schema.org/keywords"), Literal(query.user)))
+        for p in query.parameters:
+            pnode = URIRef(f"{base}{query.name}#{p.name}")
+            g.add((node, SH.parameter, pnode))
+            g.add((pnode, RDF.type, SH.Parameter))
+            g.add((pnode, SH.name, Literal(p.name)))
+            g.add((pnode, SH.path, URIRef(f"{base}{query.name}#{p.name}-value")))
+            if p.type == "iri":
+                g.add((pnode, SH.nodeKind, SH.IRI))
+            else:
+                g.add((pnode, SH.datatype, XSD[p.type.split(":", 1)[1]]))
+            if p.default is not None:
+                g.add((pnode, SH.defaultValue, to_term(p, p.default, config.prefixes)))
+            else:
+                g.add((pnode, SH.optional, Literal(False)))
+            if p.description:
+                g.add((pnode, RDFS.comment, Literal(p.description, lang="en")))
+    return g

@@ -1,0 +1,121 @@
+"""`kb query list|show|run|export`: the stored-query catalogue from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..catalogue import KnowledgeBase, export_rdf, load_catalogue
+from ..config import STORES, load_config
+from ..errors import KBError, ParameterError
+from ..results import FORMATS, serialise
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "query",
+        help="list, show, run and export the stored SPARQL queries",
+        description="The stored-query catalogue (queries/*.rq). Results go to stdout in the "
+        "W3C SPARQL 1.1 result formats or as a table; messages go to stderr.",
+    )
+    qsub = p.add_subparsers(dest="query_command", metavar="ACTION", required=True)
+
+    ls = qsub.add_parser("list", help="the stored queries with their questions")
+    ls.set_defaults(func=run_list)
+
+    show = qsub.add_parser("show", help="a stored query: question, parameters and text")
+    show.add_argument("name")
+    show.set_defaults(func=run_show)
+
+    run = qsub.add_parser("run", help="run a stored query, or a query file with --file")
+    run.add_argument("name", nargs="?", help="stored query name (see `kb query list`)")
+    run.add_argument("--file", type=Path, help="run the SPARQL query in this file instead")
+    run.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter value (repeatable); IRIs may use the project's prefixes",
+    )
+    run.add_argument("--format", "-f", choices=FORMATS, default="table")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--engine", choices=STORES, help="embedded engine (default from config)")
+    where.add_argument("--endpoint", metavar="URL", help="a remote SPARQL 1.1 endpoint")
+    run.add_argument("--timeout", type=float, default=30.0, help="remote timeout in seconds")
+    run.set_defaults(func=run_run)
+
+    export = qsub.add_parser("export", help="the catalogue as RDF (SHACL SPARQL executables)")
+    export.add_argument(
+        "--format", "-f", choices=("turtle", "nt", "json-ld", "xml"), default="turtle"
+    )
+    export.set_defaults(func=run_export)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    config = load_config()
+    catalogue = load_catalogue(config.queries_dir)
+    width = max((len(n) for n in catalogue), default=0)
+    for name, q in catalogue.items():
+        print(f"{name:<{width}}  [{q.user}] {q.question}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    config = load_config()
+    catalogue = load_catalogue(config.queries_dir)
+    if args.name not in catalogue:
+        raise KBError(f"no stored query named {args.name!r}; `kb query list` shows them")
+    q = catalogue[args.name]
+    print(f"{q.name}: {q.title}\nquestion: {q.question}\nuser:     {q.user}\nfile:     {q.path}")
+    for p in q.parameters:
+        extra = f", default {p.default}" if p.default is not None else ", required"
+        if p.allowed:
+            extra += f", one of {', '.join(map(str, p.allowed))}"
+        print(f"param:    {p.name} ({p.type}{extra}) {p.description}".rstrip())
+    print()
+    print("\n".join(ln for ln in q.text.splitlines() if not ln.startswith("#+")).strip())
+    return 0
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ParameterError(pair, "write parameters as NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+def run_run(args: argparse.Namespace) -> int:
+    config = load_config()
+    if bool(args.name) == bool(args.file):
+        raise KBError("give either a stored query NAME or --file q.rq")
+    if args.endpoint:
+        kb = KnowledgeBase.remote(config, args.endpoint, timeout=args.timeout)
+    else:
+        print("building the knowledge base ...", file=sys.stderr)
+        kb = KnowledgeBase.open(config, engine=args.engine)
+    if args.file:
+        if args.param:
+            raise ParameterError(args.param[0].partition("=")[0], "--file queries take none")
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise KBError(f"{args.file}: {exc.strerror}") from exc
+        result = kb.sparql(text)
+    else:
+        result = kb.execute(args.name, **parse_params(args.param))
+    sys.stdout.write(serialise(result, args.format, config.prefixes))
+    if result.kind == "select" and args.format != "table":
+        print(f"{len(result.rows)} rows", file=sys.stderr)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    config = load_config()
+    graph = export_rdf(load_catalogue(config.queries_dir), config)
+    sys.stdout.write(graph.serialize(format=args.format))
+    return 0

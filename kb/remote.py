@@ -1,0 +1,167 @@
+"""A Store for a remote SPARQL 1.1 endpoint, through SPARQLWrapper.
+
+Read-only: queries go out (GET for short ones, POST for long ones), answers come back as SPARQL
+JSON results or N-Triples. Parameters travel as a VALUES block written from RDF terms at the
+start of the query's outermost group, so filters in that group see them, as with the embedded
+engines' bindings.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import time
+import urllib.error
+from collections.abc import Iterable, Iterator, Mapping
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from . import __version__
+from .errors import KBError
+from .results import tsv_term
+from .store import QueryResult, QuerySyntaxError, Store, Triple
+
+USER_AGENT = f"mfg-clusters-kb/{__version__} (+https://w3id.org/mfg-clusters/)"
+GET_LIMIT = 1500  # characters of query text above which POST is used (URL length limits)
+RETRY_STATUS = (429, 503)
+
+
+def values_block(bindings: Mapping[str, Node]) -> str:
+    """A one-row VALUES block; every value is written as an RDF term, escaped by tsv_term."""
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise KBError(f"not a SPARQL variable name: {name!r}")
+    terms = " ".join(tsv_term(bindings[n]) for n in names)
+    return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
+
+
+def with_bindings(text: str, bindings: Mapping[str, Node] | None) -> str:
+    """The query with a VALUES block opening its outermost group (the first '{' outside
+    comments, IRIs and strings: the prologue has none)."""
+    if not bindings:
+        return text
+    position = None
+    in_comment = in_iri = False
+    quote = ""
+    for i, ch in enumerate(text):
+        if in_comment:
+            in_comment = ch != "\n"
+        elif quote:
+            quote = "" if ch == quote and text[i - 1] != "\\" else quote
+        elif in_iri:
+            in_iri = ch != ">"
+        elif ch == "#":
+            in_comment = True
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            in_iri = True
+        elif ch == "{":
+            position = i + 1
+            break
+    if position is None:
+        raise KBError("cannot bind parameters: the query has no group pattern")
+    return text[:position] + "\n  " + values_block(bindings) + "\n" + text[position:]
+
+
+def _term(binding: dict) -> Node:
+    kind = binding["type"]
+    if kind == "uri":
+        return URIRef(binding["value"])
+    if kind == "bnode":
+        return BNode(binding["value"])
+    if "xml:lang" in binding:
+        return Literal(binding["value"], lang=binding["xml:lang"])
+    datatype = binding.get("datatype")
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        datatype = None
+    return Literal(binding["value"], datatype=URIRef(datatype) if datatype else None)
+
+
+class RemoteStore(Store):
+    """A remote SPARQL 1.1 query endpoint (read-only)."""
+
+    name = "remote"
+
+    def __init__(
+        self, endpoint: str, *, timeout: float = 30.0, retries: int = 3, max_wait: float = 30.0
+    ) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.retries = retries
+        self.max_wait = max_wait
+
+    def add_graph(self, iri: str, triples: Iterable[Triple]) -> None:
+        raise KBError(f"the remote endpoint {self.endpoint} is read-only here (see kb upload)")
+
+    def _wrapper(self, text: str, fmt: str) -> SPARQLWrapper:
+        w = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        w.setQuery(text)
+        w.setReturnFormat(fmt)
+        w.setTimeout(int(self.timeout))
+        if len(text) > GET_LIMIT:
+            w.setMethod(POST)
+        return w
+
+    def _retry_after(self, error: urllib.error.HTTPError, attempt: int) -> float:
+        header = error.headers.get("Retry-After") if error.headers else None
+        wait = float(2**attempt)
+        if header:
+            header = header.strip()
+            if header.isdigit():
+                wait = float(header)
+            else:
+                when = email.utils.parsedate_to_datetime(header)
+                wait = max(0.0, when.timestamp() - time.time()) if when else wait
+        return min(wait, self.max_wait)
+
+    def _send(self, text: str, fmt: str):
+        for attempt in range(self.retries + 1):
+            try:
+                return self._wrapper(text, fmt).query()
+            except urllib.error.HTTPError as exc:
+                if exc.code in RETRY_STATUS and attempt < self.retries:
+                    time.sleep(self._retry_after(exc, attempt))
+                    continue
+                raise KBError(f"{self.endpoint}: HTTP {exc.code} {exc.reason}") from exc
+            except QueryBadFormed as exc:
+                raise QuerySyntaxError(f"the endpoint rejected the query: {exc}") from exc
+            except SPARQLWrapperException as exc:
+                raise KBError(f"{self.endpoint}: {exc}") from exc
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                raise KBError(f"{self.endpoint}: cannot reach the endpoint: {exc}") from exc
+        raise KBError(f"{self.endpoint}: still busy after {self.retries} retries")
+
+    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        text = with_bindings(text, bindings)
+        body = re.sub(r"(?m)#.*$", "", text)
+        if re.search(r"\b(CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE):
+            data = self._send(text, N3).convert()
+            g = Graph()
+            g.parse(data=data, format="turtle")
+            return QueryResult("graph", graph=g)
+        doc = self._send(text, JSON).convert()
+        if "boolean" in doc:
+            return QueryResult("ask", boolean=bool(doc["boolean"]))
+        variables = list(doc["head"].get("vars", []))
+        rows = [
+            tuple(_term(b[v]) if v in b else None for v in variables)
+            for b in doc["results"]["bindings"]
+        ]
+        return QueryResult("select", variables, rows)
+
+    def graph_names(self) -> list[str]:
+        res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        return [str(row[0]) for row in res.rows]
+
+    def triples(self, graph_iri: str | None = None) -> Iterator[Triple]:
+        where = f"GRAPH <{graph_iri}> {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
+        yield from self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}").graph or []
+
+    def __len__(self) -> int:
+        res = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(res.rows[0][0]) if res.rows else 0
