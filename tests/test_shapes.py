@@ -245,8 +245,10 @@ def test_alignments_are_annotations_only():
     allowed = {SKOS.closeMatch, SKOS.relatedMatch, SKOS.exactMatch, RDFS.seeAlso}
     declaration = {(prop, RDF.type, OWL.AnnotationProperty) for prop in allowed}
     for triple in alignments:
-        s, p, _o = triple  # noqa: F841 - unpacked for the message
-        assert s == header or p in allowed or triple in declaration, f"not an annotation: {triple}"
+        subject, predicate, _object = triple
+        assert subject == header or predicate in allowed or triple in declaration, (
+            f"not an annotation: {triple}"
+        )
     # Nothing in the ontology gives these properties semantics beyond being annotations.
     for path in sorted((ROOT / "ontology").rglob("*.ttl")):
         if path.name != "alignments.ttl":
