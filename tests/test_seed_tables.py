@@ -100,7 +100,8 @@ def test_annex_1_row(store, row):
         ], (row["cluster"], measure)
     res = store.query(
         PREFIXES
-        + """SELECT ?t WHERE { GRAPH ?g { ?org mc:mainThematic ?t } ?g prov:wasDerivedFrom s:annex-1 }""",
+        + """SELECT ?t WHERE {
+            GRAPH ?g { ?org mc:mainThematic ?t } ?g prov:wasDerivedFrom s:annex-1 }""",
         {"org": org},
     )
     assert [str(t) for (t,) in res.rows] == [row["main_thematic"]]
