@@ -1,0 +1,148 @@
+"""The KB in a real Virtuoso: `kb load` pushes it, every stored query gives the embedded answer.
+
+Virtuoso (Debian's virtuoso-opensource-7-bin) is started on 127.0.0.1 with its own ini and
+database in a temporary folder and stopped by its process id, also when a test fails. Without
+virtuoso-t the test is skipped, except in CI (the CI variable set), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+from virtuoso_harness import available, running_virtuoso
+
+from kb.catalogue import KnowledgeBase, load_catalogue
+from kb.config import load_config
+from kb.store import QueryResult
+
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parent.parent
+KB = Path(sys.executable).with_name("kb")
+CONFIG = load_config(ROOT)
+GENID = CONFIG.base_iri + ".well-known/genid/"
+CATALOGUE = sorted(load_catalogue(CONFIG.queries_dir))
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):
+    if not available():
+        message = "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource-7-bin)"
+        if os.environ.get("CI"):
+            pytest.fail(message + " - required in CI")
+        pytest.skip(message)
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def embedded() -> KnowledgeBase:
+    return KnowledgeBase.open(CONFIG)
+
+
+@pytest.fixture(scope="module")
+def loaded(virtuoso, embedded) -> KnowledgeBase:
+    """`kb load` run for real against the server; its report matches the embedded store."""
+    done = subprocess.run(
+        [str(KB), "load", "--endpoint", virtuoso.sparql, "--replace", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    store = embedded.store
+    names = store.graph_names()
+    assert f"into {len(names)} graphs" in done.stdout
+    for name in names:
+        expected = len(set(store.triples(name)))
+        assert f"{expected:>7}  {name}" in done.stdout, name
+    return KnowledgeBase.remote(CONFIG, virtuoso.sparql, timeout=120)
+
+
+def term_key(term) -> tuple:
+    """A term compared by meaning: numbers by value, blank nodes (skolemised remotely) alike."""
+    if term is None:
+        return ("unbound",)
+    if isinstance(term, BNode) or (isinstance(term, URIRef) and str(term).startswith(GENID)):
+        return ("bnode",)
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool):
+            return ("bool", value)
+        if isinstance(value, int | float | Decimal):
+            return ("number", round(float(value), 9))
+        return ("literal", str(term), (term.language or "").lower(), str(term.datatype or ""))
+    return ("iri", str(term))
+
+
+def answer(result: QueryResult, foreign: set[str]) -> object:
+    """The answer as a multiset of rows (or triples), leaving out two known differences:
+    anything mentioning a blank node (sent skolemised, so isIRI() sees IRIs there) and
+    Virtuoso's own system graphs (`foreign`), which GRAPH ?g also visits there."""
+
+    def keep(terms) -> bool:
+        keys = [term_key(t) for t in terms]
+        return ("bnode",) not in keys and not any(str(t) in foreign for t in terms)
+
+    if result.kind == "ask":
+        return result.boolean
+    if result.kind == "graph":
+        triples = [t for t in result.graph or [] if keep(t)]
+        return Counter(tuple(term_key(x) for x in t) for t in triples)
+    rows = [row for row in result.rows if keep(row)]
+    return list(result.variables), Counter(tuple(term_key(t) for t in row) for row in rows)
+
+
+def test_load_graph_names_survive(loaded, embedded):
+    remote = set(loaded.store.graph_names())
+    assert set(embedded.store.graph_names()) <= remote
+
+
+# kb/remote.py binds parameters with a VALUES block at the first "{", which for CONSTRUCT is
+# the template; Virtuoso rightly rejects that. Reported to the owner of kb/remote.py.
+REMOTE_BINDING_BUG = {"cluster-profile"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            n,
+            marks=pytest.mark.xfail(
+                strict=True, reason="kb/remote.py VALUES in a CONSTRUCT template"
+            ),
+        )
+        if n in REMOTE_BINDING_BUG
+        else n
+        for n in CATALOGUE
+    ],
+)
+def test_stored_query_answers_match(loaded, embedded, name):
+    foreign = set(loaded.store.graph_names()) - set(embedded.store.graph_names())
+    expected = answer(embedded.execute(name), foreign)
+    got = answer(loaded.execute(name), foreign)
+    assert got == expected
+
+
+def test_kb_query_run_against_virtuoso(loaded, virtuoso, embedded):
+    name = CATALOGUE[0]
+    done = subprocess.run(
+        [str(KB), "query", "run", name, "--endpoint", virtuoso.sparql, "--format", "tsv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line]
+    assert len(lines) - 1 == len(embedded.execute(name).rows)
