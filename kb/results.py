@@ -191,7 +191,8 @@ def serialise(result: QueryResult, fmt: str, prefixes: dict[str, str] | None = N
         for prefix, ns in (prefixes or {}).items():
             graph.bind(prefix, ns, override=True)
         rdf_format = {"table": "turtle", "json": "json-ld", "xml": "xml"}.get(fmt, "nt")
-        return graph.serialize(format=rdf_format)
+        text = graph.serialize(format=rdf_format)
+        return text if text.endswith("\n") else text + "\n"
     writers = {"csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}
     if fmt == "table":
         return to_table(result, prefixes)

@@ -46,6 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--timeout", type=float, default=30.0, help="remote timeout in seconds")
     run.set_defaults(func=run_run)
 
+    expect = qsub.add_parser(
+        "expect", help="write every stored query's answer on the current data to queries/expected/"
+    )
+    expect.set_defaults(func=run_expect)
+
     export = qsub.add_parser("export", help="the catalogue as RDF (SHACL SPARQL executables)")
     export.add_argument(
         "--format", "-f", choices=("turtle", "nt", "json-ld", "xml"), default="turtle"
@@ -118,4 +123,29 @@ def run_export(args: argparse.Namespace) -> int:
     config = load_config()
     graph = export_rdf(load_catalogue(config.queries_dir), config)
     sys.stdout.write(graph.serialize(format=args.format))
+    return 0
+
+
+def answer_text(kb: KnowledgeBase, name: str) -> str:
+    """A stored query's answer with default parameters, in the form kept in queries/expected/:
+    W3C TSV rows sorted (engines may order ties differently), or sorted N-Triples."""
+    from ..results import to_tsv
+
+    result = kb.execute(name)
+    if result.kind == "graph":
+        assert result.graph is not None
+        lines = sorted(ln for ln in result.graph.serialize(format="nt").splitlines() if ln)
+        return "\n".join(lines) + "\n"
+    header, *rows = to_tsv(result).splitlines()
+    return "\n".join([header, *sorted(rows)]) + "\n"
+
+
+def run_expect(args: argparse.Namespace) -> int:
+    from ..fileio import atomic_write
+
+    config = load_config()
+    kb = KnowledgeBase.open(config)
+    for name, query in kb.catalogue.items():
+        atomic_write(query.expected_path(), answer_text(kb, name))
+        print(f"wrote {query.expected_path()}", file=sys.stderr)
     return 0

@@ -1,0 +1,190 @@
+"""The stored-query catalogue on the seed data: expected answers, engine agreement, result
+formats, parameters and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from query_fixtures import seed_kb, seed_kb_oxigraph  # noqa: F401  (pytest fixtures)
+from rdflib import Graph, Literal, URIRef
+from rdflib.query import Result
+
+from kb.catalogue import (
+    USERS,
+    KnowledgeBase,
+    Parameter,
+    StoredQuery,
+    bind,
+    export_rdf,
+    load_catalogue,
+)
+from kb.commands.query import answer_text
+from kb.config import load_config
+from kb.errors import KBError, ParameterError
+from kb.namespaces import SH
+from kb.remote import with_bindings
+from kb.results import FORMATS, serialise
+from kb.store import OxigraphStore, QuerySyntaxError
+
+CONFIG = load_config()
+CATALOGUE = load_catalogue(CONFIG.queries_dir)
+NAMES = list(CATALOGUE)
+INJECTIONS = ['" } ; DROP ALL ; #', "<http://x> } UNION { ?s ?p ?o }", "') } #", '\\" }']
+
+
+def test_catalogue_is_complete():
+    assert len(CATALOGUE) >= 30
+    users = {q.user for q in CATALOGUE.values()}
+    assert users == set(USERS)
+    for q in CATALOGUE.values():
+        assert q.title and q.question.endswith(("?", ".")), q.name
+        assert q.expected_path().is_file(), f"{q.name}: no expected answer"
+        assert q.kind in ("select", "construct"), q.name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_stored_query_returns_its_expected_answer(seed_kb, name):  # noqa: F811
+    expected = CATALOGUE[name].expected_path().read_text(encoding="utf-8")
+    assert answer_text(seed_kb, name) == expected
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rdflib_and_oxigraph_agree(seed_kb, seed_kb_oxigraph, name):  # noqa: F811
+    assert answer_text(seed_kb_oxigraph, name) == answer_text(seed_kb, name)
+
+
+_RESULTS: dict = {}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", NAMES)
+def test_every_query_serialises(seed_kb, name, fmt):  # noqa: F811
+    if name not in _RESULTS:  # one run per query, five formats
+        _RESULTS[name] = seed_kb.execute(name)
+    result = _RESULTS[name]
+    text = serialise(result, fmt, CONFIG.prefixes)
+    assert text.endswith("\n")
+    if result.kind == "graph":
+        parsed = Graph().parse(
+            data=text, format={"table": "turtle", "json": "json-ld", "xml": "xml"}.get(fmt, "nt")
+        )
+        assert len(parsed) == len(result.graph)
+    elif fmt in ("json", "xml", "tsv", "csv"):
+        back = Result.parse(io.StringIO(text), format=fmt)
+        assert [str(v) for v in back.vars] == result.variables
+        assert len(back.bindings) == len(result.rows)
+        if fmt != "csv":  # CSV keeps lexical forms only, so only term-exact formats compare
+            original = {tuple(r) for r in result.rows}
+            assert {tuple(b.get(v) for v in back.vars) for b in back.bindings} == original
+    else:
+        assert (
+            text.splitlines()[-1]
+            == f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
+        )
+
+
+def test_run_returns_typed_rows(seed_kb):  # noqa: F811
+    rows = seed_kb.run("class-counts")
+    assert rows and all(isinstance(r.instances, int) for r in rows)
+    assert isinstance(rows[0].asdict()["class"], URIRef)
+    counts = sorted((r.instances for r in rows), reverse=True)
+    assert [r.instances for r in rows] == counts
+
+
+def test_parameters_are_bound_as_terms(seed_kb):  # noqa: F811
+    rows = seed_kb.run("label-search", term="LOMBARD")
+    assert all("lombard" in r.label.lower() for r in rows)
+    assert all(r.term == "LOMBARD" for r in rows)
+    query = CATALOGUE["clusters-by-effra-domain"]
+    bound = bind(query, {"domain": "code:effra-domain/D2"}, CONFIG.prefixes)
+    assert bound == {"domain": URIRef("https://w3id.org/mfg-clusters/code/effra-domain/D2")}
+    bound = bind(CATALOGUE["partner-search-domains"], {"minShared": "2"}, CONFIG.prefixes)
+    assert bound["minShared"] == Literal(2)
+
+
+def test_unknown_missing_and_wrong_parameters(seed_kb):  # noqa: F811
+    with pytest.raises(ParameterError, match="'colour'"):
+        seed_kb.run("label-search", colour="red")
+    with pytest.raises(ParameterError, match="'minShared'.*integer"):
+        seed_kb.run("partner-search-domains", minShared="three")
+    with pytest.raises(ParameterError, match="'minShared'"):
+        seed_kb.run("partner-search-domains", minShared=True)
+    with pytest.raises(ParameterError, match="'domain'.*not one of"):
+        seed_kb.run("clusters-by-effra-domain", domain="code:effra-domain/D9")
+    with pytest.raises(ParameterError, match="'organisation'.*IRI"):
+        seed_kb.run("cluster-profile-facts", organisation="not an iri")
+    with pytest.raises(ParameterError, match="'term'.*string"):
+        seed_kb.run("label-search", term=42)
+    required = StoredQuery(
+        "needs-x",
+        99,
+        CONFIG.queries_dir / "99_needs-x.rq",
+        "SELECT ?x WHERE { ?x ?p ?o }",
+        "t",
+        "q?",
+        "everyone",
+        (Parameter("x", "iri"),),
+    )
+    with pytest.raises(ParameterError, match="'x'.*required"):
+        bind(required, {}, CONFIG.prefixes)
+
+
+def test_unknown_query_name(seed_kb):  # noqa: F811
+    with pytest.raises(KBError, match="no stored query named 'nope'"):
+        seed_kb.run("nope")
+
+
+@pytest.mark.parametrize("attempt", INJECTIONS)
+def test_injection_strings_are_inert(seed_kb, seed_kb_oxigraph, attempt):  # noqa: F811
+    size = len(seed_kb.store)
+    for kb in (seed_kb, seed_kb_oxigraph):
+        # As a literal the text is only ever compared with labels: no row, no change.
+        assert kb.run("label-search", term=attempt) == []
+        # As an IRI it is refused before any query runs.
+        with pytest.raises(ParameterError, match="'organisation'"):
+            kb.run("cluster-profile-facts", organisation=attempt)
+    assert len(seed_kb.store) == size
+    # The VALUES block a remote endpoint receives keeps the text one literal.
+    text = with_bindings(CATALOGUE["label-search"].text, {"term": Literal(attempt)})
+    store = OxigraphStore()
+    store.add_graph(
+        "http://example.org/g", [(URIRef("http://x"), URIRef("http://y"), Literal(attempt))]
+    )
+    result = store.query(text)
+    assert [str(r[0]) for r in result.rows] == []
+    probe = with_bindings("SELECT ?term WHERE { }", {"term": Literal(attempt)})
+    assert store.query(probe).rows == [(Literal(attempt),)]
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_syntax_error_names_the_position(seed_kb, seed_kb_oxigraph, engine):  # noqa: F811
+    kb = seed_kb if engine == "rdflib" else seed_kb_oxigraph
+    with pytest.raises(QuerySyntaxError) as info:
+        kb.sparql("SELECT ?s WHERE {\n  ?s ?p \n}")
+    assert "line" in str(info.value) or "3:" in str(info.value)
+
+
+def test_ad_hoc_query(seed_kb):  # noqa: F811
+    result = seed_kb.sparql("ASK { ?s a <https://w3id.org/mfg-clusters/ontology#SourceGraph> }")
+    assert result.kind == "ask" and result.boolean is True
+    assert serialise(result, "json", {}).strip().endswith("}")
+    assert json.loads(serialise(result, "json", {}))["boolean"] is True
+
+
+def test_catalogue_exports_as_rdf():
+    graph = export_rdf(CATALOGUE, CONFIG)
+    executables = set(graph.subjects(predicate=None, object=SH.SPARQLExecutable))
+    assert len(executables) == len(CATALOGUE)
+    selects = set(graph.subjects(object=SH.SPARQLSelectExecutable))
+    assert len(selects) == sum(q.kind == "select" for q in CATALOGUE.values())
+    for node in executables:
+        assert graph.value(node, SH.select) or graph.value(node, SH.construct)
+    # Round trip through Turtle keeps every triple.
+    assert len(Graph().parse(data=graph.serialize(format="turtle"), format="turtle")) == len(graph)
+
+
+def test_ad_hoc_kb_is_one_store(seed_kb):  # noqa: F811
+    assert isinstance(seed_kb, KnowledgeBase)
+    assert seed_kb.config.base_iri + "graph/inferred" in seed_kb.store.graph_names()
