@@ -1,0 +1,142 @@
+"""Bounded load benchmark for `kb serve`: N concurrent clients on loopback, T seconds, then stop.
+
+Starts `kb serve` on a free 127.0.0.1 port, lets each client run the stored SELECT queries (with
+their default parameters, written in as a VALUES block) round-robin over HTTP, and prints
+throughput, p50/p95/p99 latency and the errors (any non-200 answer or transport failure).
+The server is stopped by its process id at the end, whatever happens.
+
+    .venv/bin/python bench/endpoint_load.py --clients 50 --seconds 30 --engine rdflib
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kb.catalogue import bind, load_catalogue  # noqa: E402
+from kb.config import load_config  # noqa: E402
+from kb.remote import with_bindings  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stored_selects() -> list[tuple[str, str]]:
+    config = load_config(ROOT)
+    out = []
+    for name, query in sorted(load_catalogue(config.queries_dir).items()):
+        if query.kind == "select":
+            out.append((name, with_bindings(query.text, bind(query, {}, config.prefixes))))
+    return out
+
+
+async def client(url: str, queries, offset: int, stop_at: float, latencies, errors) -> None:
+    async with httpx.AsyncClient(timeout=120) as http:
+        i = offset
+        while time.monotonic() < stop_at:
+            name, text = queries[i % len(queries)]
+            i += 1
+            start = time.perf_counter()
+            try:
+                r = await http.post(
+                    url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+                )
+                ok = r.status_code == 200
+            except httpx.HTTPError as exc:
+                ok, r = False, exc
+            latencies.append(time.perf_counter() - start)
+            if not ok:
+                errors.append((name, getattr(r, "status_code", repr(r))))
+
+
+async def run(url: str, clients: int, seconds: float, queries) -> dict:
+    latencies: list[float] = []
+    errors: list = []
+    start = time.monotonic()
+    stop_at = start + seconds
+    await asyncio.gather(
+        *(client(url, queries, k, stop_at, latencies, errors) for k in range(clients))
+    )
+    elapsed = time.monotonic() - start
+    q = statistics.quantiles(latencies, n=100)
+    return {
+        "requests": len(latencies),
+        "elapsed": elapsed,
+        "throughput": len(latencies) / elapsed,
+        "p50": q[49] * 1000,
+        "p95": q[94] * 1000,
+        "p99": q[98] * 1000,
+        "errors": errors,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=60.0)
+    args = ap.parse_args()
+
+    queries = stored_selects()
+    port = free_port()
+    kb = Path(sys.executable).with_name("kb")
+    server = subprocess.Popen(
+        [str(kb), "serve", "--port", str(port), "--engine", args.engine, "-q"]
+        + ["--workers", str(args.workers), "--timeout", str(args.timeout)],
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 300
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"kb serve exited with {server.returncode}")
+            try:
+                if httpx.get(base + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("kb serve did not come up")
+            time.sleep(0.3)
+        result = asyncio.run(run(base + "/sparql", args.clients, args.seconds, queries))
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+    print(
+        f"engine {args.engine}, {args.workers} workers, {args.clients} clients, "
+        f"{len(queries)} stored SELECT queries, {result['elapsed']:.1f} s\n"
+        f"requests {result['requests']}, throughput {result['throughput']:.1f} req/s, "
+        f"p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms, p99 {result['p99']:.0f} ms, "
+        f"errors {len(result['errors'])}"
+    )
+    for name, status in result["errors"][:20]:
+        print(f"  error: {name}: {status}")
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
