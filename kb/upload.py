@@ -3,8 +3,8 @@
 Two standard ways in, so any store will do (Virtuoso, Fuseki, GraphDB, Oxigraph server ...):
 SPARQL 1.1 Update (`INSERT DATA { GRAPH <g> { ... } }` sent through SPARQLWrapper) or the
 SPARQL 1.1 Graph Store HTTP Protocol (N-Triples POSTed to `<endpoint>?graph=<g>`). Triples go in
-batches, so no request grows with the KB, and blank nodes are sent skolemised (as IRIs under .well-known/genid/), because a blank-node
-label only means the same node within one request.
+batches, so no request grows with the KB, and blank nodes are sent skolemised (as IRIs under
+.well-known/genid/), because a blank-node label only means the same node within one request.
 """
 
 from __future__ import annotations
