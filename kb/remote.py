@@ -39,12 +39,8 @@ def values_block(bindings: Mapping[str, Node]) -> str:
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
 
 
-def with_bindings(text: str, bindings: Mapping[str, Node] | None) -> str:
-    """The query with a VALUES block opening its outermost group (the first '{' outside
-    comments, IRIs and strings: the prologue has none)."""
-    if not bindings:
-        return text
-    position = None
+def _braces(text: str) -> Iterator[tuple[int, str]]:
+    """The positions of '{' and '}' outside comments, IRIs and strings."""
     in_comment = in_iri = False
     quote = ""
     for i, ch in enumerate(text):
@@ -60,11 +56,31 @@ def with_bindings(text: str, bindings: Mapping[str, Node] | None) -> str:
             quote = ch
         elif ch == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
             in_iri = True
-        elif ch == "{":
-            position = i + 1
-            break
-    if position is None:
+        elif ch in "{}":
+            yield i, ch
+
+
+def with_bindings(text: str, bindings: Mapping[str, Node] | None) -> str:
+    """The query with a VALUES block opening the outermost group of its WHERE clause (after
+    a CONSTRUCT template, if any)."""
+    if not bindings:
+        return text
+    braces = list(_braces(text))
+    if not braces:
         raise KBError("cannot bind parameters: the query has no group pattern")
+    start = braces[0][0]
+    before = re.sub(r"(?m)#.*$", "", text[:start])
+    if re.search(r"\bCONSTRUCT\s*$", before, re.IGNORECASE):
+        depth = 0
+        for index, (_, ch) in enumerate(braces):
+            depth += 1 if ch == "{" else -1
+            if depth == 0:
+                following = [pos for pos, c in braces[index + 1 :] if c == "{"]
+                if not following:
+                    raise KBError("cannot bind parameters: the query has no WHERE clause")
+                start = following[0]
+                break
+    position = start + 1
     return text[:position] + "\n  " + values_block(bindings) + "\n" + text[position:]
 
 

@@ -201,3 +201,16 @@ def serialise(result: QueryResult, fmt: str, prefixes: dict[str, str] | None = N
     if result.kind == "ask" and fmt in ("csv", "tsv"):
         return ("true" if result.boolean else "false") + "\n"
     return writers[fmt](result)
+
+
+def canonical_text(result: QueryResult) -> str:
+    """A result in a form that compares across engines: W3C TSV with its rows sorted (engines
+    may order ties differently), or sorted N-Triples for a graph."""
+    if result.kind == "graph":
+        graph = result.graph if result.graph is not None else Graph()
+        lines = sorted(ln for ln in graph.serialize(format="nt").splitlines() if ln)
+        return "\n".join(lines) + "\n"
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    header, *rows = to_tsv(result).splitlines()
+    return "\n".join([header, *sorted(rows)]) + "\n"

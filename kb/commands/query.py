@@ -9,7 +9,7 @@ from pathlib import Path
 from ..catalogue import KnowledgeBase, export_rdf, load_catalogue
 from ..config import STORES, load_config
 from ..errors import KBError, ParameterError
-from ..results import FORMATS, serialise
+from ..results import FORMATS, canonical_text, serialise
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -127,17 +127,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def answer_text(kb: KnowledgeBase, name: str) -> str:
-    """A stored query's answer with default parameters, in the form kept in queries/expected/:
-    W3C TSV rows sorted (engines may order ties differently), or sorted N-Triples."""
-    from ..results import to_tsv
-
-    result = kb.execute(name)
-    if result.kind == "graph":
-        assert result.graph is not None
-        lines = sorted(ln for ln in result.graph.serialize(format="nt").splitlines() if ln)
-        return "\n".join(lines) + "\n"
-    header, *rows = to_tsv(result).splitlines()
-    return "\n".join([header, *sorted(rows)]) + "\n"
+    """A stored query's answer with default parameters, as kept in queries/expected/."""
+    return canonical_text(kb.execute(name))
 
 
 def run_expect(args: argparse.Namespace) -> int:
