@@ -205,6 +205,11 @@ class SiteData:
         return sorted(used)  # type: ignore[arg-type]
 
     @cached_property
+    def described(self) -> list[URIRef]:
+        """The IRIs under the base that the asserted data describes (VoID's entities)."""
+        return sorted({s for s in self.asserted.subjects() if self.is_local(s)})  # type: ignore
+
+    @cached_property
     def resource_set(self) -> set[URIRef]:
         return set(self.resources)
 

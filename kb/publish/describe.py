@@ -44,7 +44,7 @@ def statistics(d: SiteData) -> Statistics:
             per_class.setdefault(cls, set()).add(s)
     return Statistics(
         triples=len(g),
-        entities=len(d.resources),
+        entities=len(d.described),
         classes=len(per_class),
         properties=len(set(g.predicates())),
         distinct_subjects=len(set(g.subjects())),

@@ -129,8 +129,7 @@ class SiteWriter:
                 ],
             )
         else:
-            names = [str(s)[len(ns) :] for s in graph.subjects() if str(s).startswith(ns)]
-            d.anchors.update(ontology.anchors(html, names))
+            d.anchors.update(ontology.anchors(html, ns))
             html = ontology.add_footer(html, footer)
         self.write("ontology.html", html)
 
