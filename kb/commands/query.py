@@ -10,6 +10,7 @@ from ..catalogue import KnowledgeBase, export_rdf, load_catalogue
 from ..config import STORES, load_config
 from ..errors import KBError, ParameterError
 from ..results import FORMATS, canonical_text, serialise
+from ..store import OxigraphStore, RdflibStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,11 +99,7 @@ def run_run(args: argparse.Namespace) -> int:
     config = load_config()
     if bool(args.name) == bool(args.file):
         raise KBError("give either a stored query NAME or --file q.rq")
-    if args.endpoint:
-        kb = KnowledgeBase.remote(config, args.endpoint, timeout=args.timeout)
-    else:
-        print("building the knowledge base ...", file=sys.stderr)
-        kb = KnowledgeBase.open(config, engine=args.engine)
+    text = None
     if args.file:
         if args.param:
             raise ParameterError(args.param[0].partition("=")[0], "--file queries take none")
@@ -110,6 +107,16 @@ def run_run(args: argparse.Namespace) -> int:
             text = args.file.read_text(encoding="utf-8")
         except OSError as exc:
             raise KBError(f"{args.file}: {exc.strerror}") from exc
+        engine = args.engine or config.store
+        if not args.endpoint:
+            # Parse before the build: a typo is reported at once, with its position.
+            (RdflibStore() if engine == "rdflib" else OxigraphStore()).query(text)
+    if args.endpoint:
+        kb = KnowledgeBase.remote(config, args.endpoint, timeout=args.timeout)
+    else:
+        print("building the knowledge base ...", file=sys.stderr)
+        kb = KnowledgeBase.open(config, engine=args.engine)
+    if text is not None:
         result = kb.sparql(text)
     else:
         result = kb.execute(args.name, **parse_params(args.param))
