@@ -52,6 +52,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     expect.set_defaults(func=run_expect)
 
+    bench = qsub.add_parser(
+        "bench", help="time every stored query on rdflib and Oxigraph over the same data"
+    )
+    bench.add_argument("--repeat", type=int, default=3, help="runs per query (median shown)")
+    bench.set_defaults(func=run_bench)
+
     export = qsub.add_parser("export", help="the catalogue as RDF (SHACL SPARQL executables)")
     export.add_argument(
         "--format", "-f", choices=("turtle", "nt", "json-ld", "xml"), default="turtle"
@@ -146,4 +152,34 @@ def run_expect(args: argparse.Namespace) -> int:
     for name, query in kb.catalogue.items():
         atomic_write(query.expected_path(), answer_text(kb, name))
         print(f"wrote {query.expected_path()}", file=sys.stderr)
+    return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """Median wall time of each stored query on both embedded engines, over the very same
+    quads (built once with rdflib, copied into Oxigraph). Prints a Markdown table."""
+    import statistics
+    import time
+
+    config = load_config()
+    started = time.perf_counter()
+    kb = KnowledgeBase.open(config, engine="rdflib")
+    build_s = time.perf_counter() - started
+    oxigraph = OxigraphStore()
+    for name in kb.store.graph_names():
+        oxigraph.add_graph(name, kb.store.triples(name))
+    engines = {"rdflib": kb, "oxigraph": KnowledgeBase(config, oxigraph, kb.catalogue)}
+    print(f"quads {len(kb.store)}; build (load + infer, rdflib) {build_s:.2f} s", file=sys.stderr)
+    print("| query | rows | rdflib s | oxigraph s |\n|---|---|---|---|")
+    for name in kb.catalogue:
+        times, size = {}, 0
+        for engine, base in engines.items():
+            samples = []
+            for _ in range(max(1, args.repeat)):
+                t0 = time.perf_counter()
+                result = base.execute(name)
+                samples.append(time.perf_counter() - t0)
+            times[engine] = statistics.median(samples)
+            size = len(result.rows) if result.kind == "select" else len(result.graph or [])
+        print(f"| {name} | {size} | {times['rdflib']:.3f} | {times['oxigraph']:.4f} |")
     return 0
