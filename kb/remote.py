@@ -35,6 +35,12 @@ def values_block(bindings: Mapping[str, Node]) -> str:
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise KBError(f"not a SPARQL variable name: {name!r}")
+    for name in names:
+        term = bindings[name]
+        if isinstance(term, URIRef) and re.search(r'[\s<>"{}|^`\\]', str(term)):
+            raise KBError(f"parameter {name!r}: not a valid IRI: {str(term)!r}")
+        if not isinstance(term, URIRef | Literal):
+            raise KBError(f"parameter {name!r}: only IRIs and literals can be bound")
     terms = " ".join(tsv_term(bindings[n]) for n in names)
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
 
@@ -175,8 +181,12 @@ class RemoteStore(Store):
         return [str(row[0]) for row in res.rows]
 
     def triples(self, graph_iri: str | None = None) -> Iterator[Triple]:
-        where = f"GRAPH <{graph_iri}> {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
-        yield from self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}").graph or []
+        text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        bindings = None
+        if graph_iri is not None:
+            text = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+            bindings = {"g": URIRef(graph_iri)}
+        yield from self.query(text, bindings).graph or []
 
     def __len__(self) -> int:
         res = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")

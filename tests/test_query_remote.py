@@ -12,7 +12,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kb.errors import KBError
-from kb.remote import GET_LIMIT, USER_AGENT, RemoteStore
+from kb.remote import GET_LIMIT, USER_AGENT, RemoteStore, with_bindings
 from kb.store import QuerySyntaxError
 
 A = "http://example.org/a"
@@ -102,6 +102,8 @@ def test_construct_and_graph_listing(endpoint):
     assert store.graph_names() == ["http://example.org/g"]
     assert len(store) == 1
     assert len(list(store.triples())) == 1
+    assert len(list(store.triples("http://example.org/g"))) == 1
+    assert list(store.triples("http://example.org/none")) == []
 
 
 def test_retries_on_429_and_503_then_answers(endpoint):
@@ -129,3 +131,8 @@ def test_bad_query_and_read_only(endpoint):
 def test_unreachable_endpoint():
     with pytest.raises(KBError, match="cannot reach"):
         RemoteStore("http://127.0.0.1:9/sparql", timeout=2).query("ASK {}")
+
+
+def test_values_block_refuses_a_broken_iri():
+    with pytest.raises(KBError, match="not a valid IRI"):
+        with_bindings("SELECT ?s WHERE { ?s ?p ?o }", {"s": URIRef("http://x> } UNION { ?s ?p ?o")})
