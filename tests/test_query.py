@@ -44,6 +44,19 @@ def test_catalogue_is_complete():
         assert q.kind in ("select", "construct"), q.name
 
 
+@pytest.mark.parametrize("name", [n for n in NAMES if CATALOGUE[n].parameters])
+def test_parameters_are_projected(name):
+    """Oxigraph substitutes only projected variables: every parameter of a SELECT appears in
+    its outermost SELECT clause (docs/queries.md, rules for parameterised queries)."""
+    query = CATALOGUE[name]
+    if query.kind != "select":
+        return
+    body = "\n".join(ln for ln in query.text.splitlines() if not ln.lstrip().startswith("#"))
+    projection = body[body.upper().index("SELECT") : body.upper().index("WHERE")]
+    for p in query.parameters:
+        assert f"?{p.name} " in projection + " ", f"{name}: ?{p.name} not projected"
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_stored_query_returns_its_expected_answer(seed_kb, name):  # noqa: F811
     expected = CATALOGUE[name].expected_path().read_text(encoding="utf-8")
@@ -190,6 +203,9 @@ def test_catalogue_exports_as_rdf():
     assert len(selects) == sum(q.kind == "select" for q in CATALOGUE.values())
     for node in executables:
         assert graph.value(node, SH.select) or graph.value(node, SH.construct)
+    partner = URIRef(CONFIG.base_iri + "id/query/partner-search-domains")
+    names = {str(graph.value(p, SH.name)) for p in graph.objects(partner, SH.parameter)}
+    assert names == {"organisation", "region", "minShared"}
     # Round trip through Turtle keeps every triple.
     assert len(Graph().parse(data=graph.serialize(format="turtle"), format="turtle")) == len(graph)
 
