@@ -250,6 +250,34 @@ def rows(result: QueryResult) -> list[Row]:
 # --- the knowledge base as a query engine ----------------------------------------------------
 
 
+def built_store(config: Config, engine: str | None = None) -> Store | None:
+    """The store of the last conforming `kb build` (build/kb.nq: asserted + inferred graphs),
+    or None when it is missing or older than any source file or the configuration."""
+    import pyoxigraph as ox
+
+    from .store import from_ox, open_store
+
+    built = config.build_dir / "kb.nq"
+    if not built.is_file():
+        return None
+    sources = [config.root / "pyproject.toml"]
+    for folder in config.source_dirs:
+        sources += [p for p in folder.rglob("*") if p.is_file()]
+    if any(p.stat().st_mtime > built.stat().st_mtime for p in sources):
+        return None
+    graphs: dict[str, list] = {}
+    with built.open("rb") as stream:
+        for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graphs.setdefault(quad.graph_name.value, []).append(
+                    (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
+                )
+    store = open_store(engine or config.store)
+    for name, triples in graphs.items():
+        store.add_graph(name, triples)
+    return store
+
+
 @dataclass
 class KnowledgeBase:
     """The built knowledge base (asserted + inferred) with the stored-query catalogue."""
@@ -259,10 +287,15 @@ class KnowledgeBase:
     catalogue: dict[str, StoredQuery] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, config: Config, engine: str | None = None) -> KnowledgeBase:
-        """Build once (load and infer, no validation or checks) and keep the store."""
+    def open(
+        cls, config: Config, engine: str | None = None, reuse_build: bool = False
+    ) -> KnowledgeBase:
+        """Build once (load and infer, no validation or checks) and keep the store. With
+        `reuse_build`, read build/kb.nq instead when it is newer than every source file."""
         from .build import build
 
+        if reuse_build and (built := built_store(config, engine)) is not None:
+            return cls(config, built, load_catalogue(config.queries_dir))
         result = build(config, store_kind=engine, validate_data=False, run_integrity_checks=False)
         return cls(config, result.store, load_catalogue(config.queries_dir))
 

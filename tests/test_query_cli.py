@@ -21,7 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "query"
 
 @pytest.fixture
 def small(project):
-    root = project({"ttl/clean.ttl": (FIXTURES / "clean.ttl").read_text(encoding="utf-8")})
+    sources = (REPO / "data" / "ttl" / "sources.ttl").read_text(encoding="utf-8")
+    clean = (FIXTURES / "clean.ttl").read_text(encoding="utf-8")
+    root = project({"ttl/clean.ttl": clean, "ttl/sources.ttl": sources})
     (root / "queries").symlink_to(REPO / "queries", target_is_directory=True)
     return root
 
@@ -56,7 +58,7 @@ def test_run_formats(small, capsys):
     doc = json.loads(captured.out)
     labels = [b["organisationLabel"]["value"] for b in doc["results"]["bindings"]]
     assert labels == ["Alpha cluster"]
-    assert "building" in captured.err and "1 rows" in captured.err
+    assert "opening" in captured.err and "1 rows" in captured.err
     assert main(["query", "run", "class-counts", "--engine", "oxigraph", "--format", "tsv"]) == 0
     back = Result.parse(io.StringIO(capsys.readouterr().out), format="tsv")
     assert len(back.bindings) > 0
@@ -90,3 +92,22 @@ def test_export(small, capsys):
     assert main(["query", "export"]) == 0
     graph = Graph().parse(data=capsys.readouterr().out, format="turtle")
     assert len(graph) > 0
+
+
+def test_reuses_a_fresh_build(small, capsys):
+    from kb.catalogue import built_store
+    from kb.config import load_config
+
+    config = load_config(small)
+    assert built_store(config) is None
+    assert main(["build", "-q"]) == 0
+    capsys.readouterr()
+    store = built_store(config)
+    assert store is not None and config.base_iri + "graph/inferred" in store.graph_names()
+    assert main(["query", "run", "class-counts", "--format", "tsv"]) == 0
+    reused = capsys.readouterr().out
+    assert main(["query", "run", "class-counts", "--format", "tsv", "--rebuild"]) == 0
+    assert capsys.readouterr().out == reused
+    data = small / "data" / "ttl" / "clean.ttl"
+    data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert built_store(config) is None  # a source newer than the build: build afresh

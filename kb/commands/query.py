@@ -45,6 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     where.add_argument("--engine", choices=STORES, help="embedded engine (default from config)")
     where.add_argument("--endpoint", metavar="URL", help="a remote SPARQL 1.1 endpoint")
     run.add_argument("--timeout", type=float, default=30.0, help="remote timeout in seconds")
+    run.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="load and infer afresh even when build/kb.nq is up to date",
+    )
     run.set_defaults(func=run_run)
 
     expect = qsub.add_parser(
@@ -120,8 +125,8 @@ def run_run(args: argparse.Namespace) -> int:
     if args.endpoint:
         kb = KnowledgeBase.remote(config, args.endpoint, timeout=args.timeout)
     else:
-        print("building the knowledge base ...", file=sys.stderr)
-        kb = KnowledgeBase.open(config, engine=args.engine)
+        print("opening the knowledge base ...", file=sys.stderr)
+        kb = KnowledgeBase.open(config, engine=args.engine, reuse_build=not args.rebuild)
     if text is not None:
         result = kb.sparql(text)
     else:
