@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import KBError
 from .namespaces import DEFAULT_PREFIXES
 
-INFERENCE_PROFILES = ("owlrl", "rdfs", "none")
+INFERENCE_PROFILES = ("rules", "owlrl", "rdfs", "none")
 STORES = ("rdflib", "oxigraph")
 
 
@@ -24,7 +24,7 @@ class Config:
     queries_dir: Path
     checks_dir: Path
     build_dir: Path
-    inference: str = "owlrl"
+    inference: str = "rules"
     store: str = "rdflib"
     prefixes: dict[str, str] = field(default_factory=dict)
 
