@@ -1,0 +1,332 @@
+"""The published site: every minted IRI has a page, no internal link is broken, the dumps
+reload to the knowledge base, the VoID statistics match it and the DCAT-AP record conforms.
+
+The knowledge base is built once and published once for the whole module (and reused by
+tests/test_browser.py); every assertion compares the site with that same store.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+from pyshacl import validate
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+
+from kb.build import build
+from kb.config import load_config
+from kb.errors import ParameterError
+from kb.publish.data import LICENCE, page_path
+from kb.publish.describe import dataset_iri
+from kb.publish.dumps import sha256
+from kb.publish.pages import render_resource
+from kb.publish.site import publish
+from kb.store import to_ox
+
+SHAPES = Path(__file__).parent / "dcat-ap" / "dcat-ap-SHACL.ttl"
+_SITE: dict = {}
+
+
+def published_site(tmp_path_factory) -> tuple:
+    """(result, site folder, publish report), built once per test session."""
+    if not _SITE:
+        config = load_config()
+        result = build(config, validate_data=False, run_integrity_checks=False)
+        out = tmp_path_factory.mktemp("site") / "site"
+        report = publish(
+            result.store,
+            config,
+            out,
+            inferred_graph_iri=result.inferred_graph_iri,
+            progress=False,
+        )
+        _SITE.update(result=result, out=out, report=report)
+    return _SITE["result"], _SITE["out"], _SITE["report"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return published_site(tmp_path_factory)
+
+
+def asserted_graph(result) -> Graph:
+    g = Graph()
+    for name in result.store.graph_names():
+        if name != result.inferred_graph_iri:
+            for triple in result.store.triples(name):
+                g.add(triple)
+    return g
+
+
+def rdf11(graph: Graph) -> Graph:
+    """The graph with "x"^^xsd:string written as "x": the same RDF 1.1 term, which rdflib
+    keeps apart."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        out.add((s, p, o))
+    return out
+
+
+def canonical(graph: Graph) -> set[str]:
+    ds = ox.Dataset(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in graph)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return {str(q) for q in ds}
+
+
+def same_graph(a: Graph, b: Graph) -> bool:
+    """Isomorphism: set equality when neither graph has a blank node, else equality of the
+    canonical forms (Oxigraph's canonicalisation; rdflib.compare takes minutes on the
+    ontology's blank nodes)."""
+    a, b = rdf11(a), rdf11(b)
+    if not any(isinstance(t, BNode) for g in (a, b) for triple in g for t in triple):
+        return set(a) == set(b)
+    return len(a) == len(b) and canonical(a) == canonical(b)
+
+
+def test_every_minted_iri_resolves_to_a_page(site):
+    result, out, _ = site
+    base = result.config.base_iri
+    rows = result.store.query(
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o . "
+        "FILTER(isIRI(?s) && (STRSTARTS(STR(?s), ?id) || STRSTARTS(STR(?s), ?code))) }",
+        {"id": Literal(base + "id/"), "code": Literal(base + "code/")},
+    ).rows
+    assert len(rows) > 50, "the knowledge base should mint many IRIs"
+    missing = []
+    for (iri,) in rows:
+        path = page_path(str(iri), base)
+        for suffix in (".html", ".ttl", ".jsonld", ".nt"):
+            if not (out / (path + suffix)).is_file():
+                missing.append(path + suffix)
+    assert not missing, f"{len(missing)} missing, e.g. {missing[:5]}"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.licence = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and "name" in a:
+            self.ids.add(a["name"])
+        for key in ("href", "src"):
+            if a.get(key):
+                self.links.append(a[key])
+        if a.get("rel") == "license" and a.get("href") == str(LICENCE):
+            self.licence = True
+
+
+def test_no_broken_internal_link_and_a_licence_on_every_page(site):
+    _, out, _ = site
+    pages = {p: _Links() for p in out.rglob("*.html")}
+    for path, parser in pages.items():
+        parser.feed(path.read_text(encoding="utf-8"))
+    assert len(pages) > 100
+    broken, unlicensed = [], []
+    for path, parser in pages.items():
+        if not parser.licence:
+            unlicensed.append(path)
+        for href in parser.links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue  # external
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if not target.is_file():
+                broken.append(f"{path.relative_to(out)} -> {href}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if parts.fragment not in pages[target].ids:
+                    broken.append(f"{path.relative_to(out)} -> {href} (no such anchor)")
+    assert not broken, f"{len(broken)} broken links, e.g. {broken[:8]}"
+    assert not unlicensed, f"pages without the licence: {unlicensed[:5]}"
+
+
+def test_dumps_reload_isomorphic_to_the_knowledge_base(site):
+    result, out, _ = site
+    description = Graph().parse(out / ".well-known" / "void", format="turtle")
+    expected = asserted_graph(result) + description
+    dumps = out / "dumps"
+    turtle = Graph().parse(dumps / "kb.ttl", format="turtle")
+    assert same_graph(turtle, expected)
+    with gzip.open(dumps / "kb.nt.gz", "rb") as stream:
+        ntriples = Graph().parse(data=stream.read(), format="nt")
+    assert same_graph(ntriples, expected)
+    quads = Dataset()
+    quads.parse(dumps / "kb.nq", format="nquads")
+    for name in result.store.graph_names():
+        assert same_graph(quads.graph(URIRef(name)), result.store.graph(name)), name
+    # The second parser agrees on the number of statements.
+    assert len(list(ox.parse(path=str(dumps / "kb.ttl"), format=ox.RdfFormat.TURTLE))) == len(
+        expected
+    )
+    with gzip.open(dumps / "kb.nt.gz", "rb") as stream:
+        assert len(list(ox.parse(stream.read(), format=ox.RdfFormat.N_TRIPLES))) == len(expected)
+    assert len(list(ox.parse(path=str(dumps / "kb.nq"), format=ox.RdfFormat.N_QUADS))) == len(
+        result.store
+    ) + len(description)
+
+
+def test_jsonld_parses_without_network(site, monkeypatch):
+    result, out, _ = site
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the JSON-LD tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    text = (out / "dumps" / "kb.jsonld").read_text(encoding="utf-8")
+    assert isinstance(json.loads(text)["@context"], dict), "the context must be inline"
+    graph = Graph().parse(data=text, format="json-ld")
+    expected = asserted_graph(result) + Graph().parse(out / ".well-known" / "void", format="turtle")
+    assert same_graph(graph, expected)
+    afil = out / "id" / "organisation" / "afil.jsonld"
+    if afil.is_file():
+        assert len(Graph().parse(afil, format="json-ld")) > 0
+
+
+def count(result, text: str) -> int:
+    return int(result.store.query(text, {"inferred": URIRef(result.inferred_graph_iri)}).rows[0][0])
+
+
+def test_void_statistics_match_the_knowledge_base(site):
+    result, out, _ = site
+    void = Graph().parse(out / ".well-known" / "void", format="turtle")
+    ds = dataset_iri(result.config.base_iri)
+
+    def stated(prop) -> int:
+        return int(void.value(ds, prop))
+
+    asserted = "GRAPH ?g { ?s ?p ?o } FILTER(?g != ?inferred)"
+    distinct = {
+        t
+        for name in result.store.graph_names()
+        if name != result.inferred_graph_iri
+        for t in result.store.triples(name)
+    }
+    assert stated(VOID.triples) == len(distinct)
+    assert stated(VOID.properties) == count(
+        result, f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {asserted} }}"
+    )
+    assert stated(VOID.distinctSubjects) == count(
+        result, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {asserted} }}"
+    )
+    assert stated(VOID.classes) == count(
+        result,
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
+        "FILTER(?g != ?inferred && isIRI(?c)) }",
+    )
+    base = result.config.base_iri
+    assert stated(VOID.entities) == count(
+        result,
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?g != ?inferred && isIRI(?s) && STRSTARTS(STR(?s), '{base}')) }}",
+    )
+    for part in void.objects(ds, VOID.classPartition):
+        cls = void.value(part, VOID["class"])
+        n = int(void.value(part, VOID.entities))
+        assert n == len(set(asserted_graph(result).subjects(RDF.type, cls))), cls
+        break  # one partition checked in full is enough; the rest use the same code
+    assert void.value(ds, DCTERMS.license) == LICENCE
+    assert set(void.objects(ds, VOID.dataDump)) == {
+        URIRef(base + "dumps/" + n) for n in ("kb.ttl", "kb.nt.gz", "kb.nq", "kb.jsonld")
+    }
+    assert void.value(ds, VOID.sparqlEndpoint) is not None
+    assert Literal(base + "id/") in set(void.objects(ds, VOID.uriSpace))
+    assert URIRef("http://www.w3.org/2004/02/skos/core#") in set(void.objects(ds, VOID.vocabulary))
+
+
+def test_dcat_ap_record_conforms_and_checksums_match(site):
+    _, out, _ = site
+    record = Graph().parse(out / "catalog.ttl", format="turtle")
+    conforms, _report, text = validate(record, shacl_graph=Graph().parse(SHAPES, format="turtle"))
+    assert conforms, text
+    lines = (out / "dumps" / "SHA256SUMS").read_text().splitlines()
+    sums = {name: digest for digest, name in (line.split("  ") for line in lines)}
+    for name, digest in sums.items():
+        assert sha256(out / "dumps" / name) == digest
+        assert (
+            None,
+            None,
+            Literal(digest, datatype=URIRef("http://www.w3.org/2001/XMLSchema#hexBinary")),
+        ) in record
+    assert (None, DCTERMS.license, LICENCE) in record
+
+
+def test_pages_read_like_profiles(site):
+    result, out, _ = site
+    base = result.config.base_iri
+    rows = result.store.query(
+        "PREFIX mc: <https://w3id.org/mfg-clusters/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?org ?project WHERE { ?part mc:participant ?org ; mc:inProject ?project . "
+        "?org skos:prefLabel ?name }"
+    ).rows
+    if not rows:
+        pytest.skip("no participations in the data yet")
+    # AFIL, the organisation of two seeds, when it is there; else any participant
+    org, project = sorted(rows, key=lambda r: (not str(r[0]).endswith("/afil"), str(r)))[0]
+    html = (out / (page_path(str(org), base) + ".html")).read_text(encoding="utf-8")
+    assert "Figures computed from this knowledge base" in html
+    assert page_path(str(project), base).rsplit("/", 1)[-1] + ".html" in html
+    # Every fact row carries a link to its source section.
+    assert 'class="src" href="' in html and "source/" in html
+    project_html = (out / (page_path(str(project), base) + ".html")).read_text(encoding="utf-8")
+    assert "<h2>Partners</h2>" in project_html
+
+
+def test_views_conneg_and_ontology(site):
+    result, out, report = site
+    heat = (out / "views" / "heatmap.html").read_text(encoding="utf-8")
+    cells = result.store.query(
+        "PREFIX mc: <https://w3id.org/mfg-clusters/ontology#> "
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c mc:mappedDomain ?d }"
+    ).rows[0][0]
+    assert heat.count("class='cell covered") >= min(int(cells), 1)
+    assert "<svg" in (out / "views" / "network.html").read_text(encoding="utf-8")
+    assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in (out / ".htaccess").read_text()
+    assert "map $http_accept $kb_suffix" in (out / "conneg" / "nginx.conf").read_text()
+    assert "R=303" in (out / "conneg" / "w3id.htaccess").read_text()
+    ontology = (out / "ontology.html").read_text(encoding="utf-8")
+    assert "ClusterOrganisation" in ontology
+    assert report.pages > 100 and report.bytes > 0
+
+
+def test_render_resource_for_the_live_server(site):
+    result, _, _ = site
+    base = result.config.base_iri
+    iri = base + "id/source/eccp-afil-profile"
+    html = render_resource(result.store, iri, base_iri=base, link_suffix="")
+    assert "<h1>ECCP profile of AFIL</h1>" in html
+    assert 'href="../../static/style.css"' in html  # relative links work at the IRI path
+    with pytest.raises(ParameterError):
+        render_resource(result.store, base + "id/organisation/no-such-thing", base_iri=base)
+
+
+def test_publish_replaces_the_site_atomically(site, tmp_path):
+    result, _, _ = site
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "stale.html").write_text("old")
+    publish(
+        result.store,
+        result.config,
+        out,
+        inferred_graph_iri=result.inferred_graph_iri,
+        progress=False,
+    )
+    assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "no temporary folder left behind"
