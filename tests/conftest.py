@@ -24,7 +24,7 @@ def make_project(root: Path, data: dict[str, str], shapes: dict[str, str] | None
         '[tool.kb]\nbase_iri = "https://w3id.org/mfg-clusters/"\n'
         'ontology_dirs = ["ontology"]\ndata_dirs = ["data"]\nshapes_dir = "shapes"\n'
         'queries_dir = "queries"\nchecks_dir = "queries/checks"\nbuild_dir = "build"\n'
-        'inference = "owlrl"\nstore = "rdflib"\n',
+        'inference = "rules"\nstore = "rdflib"\n',
         encoding="utf-8",
     )
     return root
