@@ -57,11 +57,14 @@ def _keep(triple: tuple, asserted: Graph) -> bool:
 
 
 # The inconsistencies the rules profile looks for after materialising (OWL 2 RL cax-dw,
-# cls-nothing2, eq-diff1); owlrl finds these itself.
+# cax-adc, cls-nothing2, eq-diff1); owlrl finds these itself.
 _CLASHES = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?x ?a ?b WHERE {
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT DISTINCT ?x ?a ?b WHERE {
   { ?a owl:disjointWith ?b . ?x a ?a , ?b . }
+  UNION { ?all a owl:AllDisjointClasses ; owl:members/rdf:rest*/rdf:first ?a , ?b .
+          FILTER(STR(?a) < STR(?b)) ?x a ?a , ?b . }
   UNION { ?x a owl:Nothing . BIND(owl:Nothing AS ?a) BIND(owl:Nothing AS ?b) }
   UNION { ?x owl:sameAs ?y . ?x owl:differentFrom ?y . BIND(owl:sameAs AS ?a)
           BIND(owl:differentFrom AS ?b) }

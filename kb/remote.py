@@ -21,73 +21,12 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from . import __version__
 from .errors import KBError
-from .results import tsv_term
+from .sparql_values import inject_values as with_bindings
 from .store import QueryResult, QuerySyntaxError, Store, Triple
 
 USER_AGENT = f"mfg-clusters-kb/{__version__} (+https://w3id.org/mfg-clusters/)"
 GET_LIMIT = 1500  # characters of query text above which POST is used (URL length limits)
 RETRY_STATUS = (429, 503)
-
-
-def values_block(bindings: Mapping[str, Node]) -> str:
-    """A one-row VALUES block; every value is written as an RDF term, escaped by tsv_term."""
-    names = list(bindings)
-    for name in names:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise KBError(f"not a SPARQL variable name: {name!r}")
-    for name in names:
-        term = bindings[name]
-        if isinstance(term, URIRef) and re.search(r'[\s<>"{}|^`\\]', str(term)):
-            raise KBError(f"parameter {name!r}: not a valid IRI: {str(term)!r}")
-        if not isinstance(term, URIRef | Literal):
-            raise KBError(f"parameter {name!r}: only IRIs and literals can be bound")
-    terms = " ".join(tsv_term(bindings[n]) for n in names)
-    return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
-
-
-def _braces(text: str) -> Iterator[tuple[int, str]]:
-    """The positions of '{' and '}' outside comments, IRIs and strings."""
-    in_comment = in_iri = False
-    quote = ""
-    for i, ch in enumerate(text):
-        if in_comment:
-            in_comment = ch != "\n"
-        elif quote:
-            quote = "" if ch == quote and text[i - 1] != "\\" else quote
-        elif in_iri:
-            in_iri = ch != ">"
-        elif ch == "#":
-            in_comment = True
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            in_iri = True
-        elif ch in "{}":
-            yield i, ch
-
-
-def with_bindings(text: str, bindings: Mapping[str, Node] | None) -> str:
-    """The query with a VALUES block opening the outermost group of its WHERE clause (after
-    a CONSTRUCT template, if any)."""
-    if not bindings:
-        return text
-    braces = list(_braces(text))
-    if not braces:
-        raise KBError("cannot bind parameters: the query has no group pattern")
-    start = braces[0][0]
-    before = re.sub(r"(?m)#.*$", "", text[:start])
-    if re.search(r"\bCONSTRUCT\s*$", before, re.IGNORECASE):
-        depth = 0
-        for index, (_, ch) in enumerate(braces):
-            depth += 1 if ch == "{" else -1
-            if depth == 0:
-                following = [pos for pos, c in braces[index + 1 :] if c == "{"]
-                if not following:
-                    raise KBError("cannot bind parameters: the query has no WHERE clause")
-                start = following[0]
-                break
-    position = start + 1
-    return text[:position] + "\n  " + values_block(bindings) + "\n" + text[position:]
 
 
 def _term(binding: dict) -> Node:

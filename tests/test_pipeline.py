@@ -51,10 +51,10 @@ def ontology_and(data: str) -> Graph:
     return graph + Graph().parse(data=data, format="turtle", publicID="https://x.test/g")
 
 
-@pytest.fixture(scope="module")
-def entailed() -> Graph:
-    asserted = ontology_and(SAMPLE)
-    return infer(asserted, "owlrl").inferred
+@pytest.fixture(scope="module", params=["owlrl", "rules"])
+def entailed(request: pytest.FixtureRequest) -> Graph:
+    """The reference reasoner and the default fast rules must both give each entailment."""
+    return infer(ontology_and(SAMPLE), request.param).inferred
 
 
 @pytest.mark.parametrize(
@@ -100,10 +100,19 @@ def test_rdfs_profile_gives_subclass_but_not_owl_entailments() -> None:
     assert (ID["region/ITC4"], MC.withinRegion, ID["region/IT"]) not in inferred  # transitivity
 
 
-def test_inconsistency_fails_inference() -> None:
+@pytest.mark.parametrize("profile", ["owlrl", "rules"])
+def test_inconsistency_fails_inference(profile: str) -> None:
     clash = PREFIXES + "id:x a mc:Figure ; owl:differentFrom id:x .\n"
     with pytest.raises(InconsistencyError, match="inconsistent"):
-        infer(ontology_and(clash), "owlrl")
+        infer(ontology_and(clash), profile)
+
+
+@pytest.mark.parametrize("profile", ["owlrl", "rules"])
+def test_disjoint_eurio_classes_fail_inference(profile: str) -> None:
+    """EURIO declares eurio:SME and eurio:ForProfitOrganisation disjoint."""
+    clash = PREFIXES + "id:x a mc:SME , mc:LargeCompany .\n"
+    with pytest.raises(InconsistencyError, match="x"):
+        infer(ontology_and(clash), profile)
 
 
 def test_syntax_error_names_file_line_and_column(tmp_path) -> None:

@@ -107,25 +107,7 @@ def test_load_graph_names_survive(loaded, embedded):
     assert set(embedded.store.graph_names()) <= remote
 
 
-# kb/remote.py binds parameters with a VALUES block at the first "{", which for CONSTRUCT is
-# the template; Virtuoso rightly rejects that. Reported to the owner of kb/remote.py.
-REMOTE_BINDING_BUG = {"cluster-profile"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                strict=True, reason="kb/remote.py VALUES in a CONSTRUCT template"
-            ),
-        )
-        if n in REMOTE_BINDING_BUG
-        else n
-        for n in CATALOGUE
-    ],
-)
+@pytest.mark.parametrize("name", CATALOGUE)
 def test_stored_query_answers_match(loaded, embedded, name):
     foreign = set(loaded.store.graph_names()) - set(embedded.store.graph_names())
     expected = answer(embedded.execute(name), foreign)
