@@ -21,26 +21,29 @@ import time
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
 
-from .errors import KBError
+from .errors import KBError, ParameterError
+from .results import MEDIA_TYPES, serialise
+from .store import QueryResult
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
-# Offers in server preference order: MIME type -> (rdflib serialiser name, content type sent).
+# Offers in server preference order: MIME type -> (kb.results format name, content type sent).
 RESULT_OFFERS: dict[str, tuple[str, str]] = {
-    "application/sparql-results+json": ("json", "application/sparql-results+json"),
-    "application/json": ("json", "application/sparql-results+json"),
-    "application/sparql-results+xml": ("xml", "application/sparql-results+xml"),
-    "text/csv": ("csv", "text/csv; charset=utf-8"),
-    "text/tab-separated-values": ("tsv", "text/tab-separated-values; charset=utf-8"),
+    "application/sparql-results+json": ("json", MEDIA_TYPES["json"]),
+    "application/json": ("json", MEDIA_TYPES["json"]),
+    "application/sparql-results+xml": ("xml", MEDIA_TYPES["xml"]),
+    "text/csv": ("csv", MEDIA_TYPES["csv"] + "; charset=utf-8"),
+    "text/tab-separated-values": ("tsv", MEDIA_TYPES["tsv"] + "; charset=utf-8"),
 }
+# MIME type -> (rdflib serialiser name, content type sent).
 GRAPH_OFFERS: dict[str, tuple[str, str]] = {
     "text/turtle": ("turtle", "text/turtle; charset=utf-8"),
     "application/ld+json": ("json-ld", "application/ld+json"),
@@ -68,13 +71,6 @@ GRAPH_NAMES = {
     "rdf+xml": "application/rdf+xml",
     "rdfxml": "application/rdf+xml",
 }
-LABEL_PREDICATES = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://purl.org/dc/terms/title",
-    "http://xmlns.com/foaf/0.1/name",
-    "https://schema.org/name",
-)
 MAX_BODY = 1 << 20  # a SPARQL query longer than 1 MiB is not a query
 
 
@@ -159,9 +155,10 @@ class _Refused(Exception):
 class _Worker:
     """Runs in the worker process: holds the KB and answers one task at a time."""
 
-    def __init__(self, nquads: str, engine: str, prefixes: Mapping[str, str]):
+    def __init__(self, nquads: str, engine: str, prefixes: Mapping[str, str], base_iri: str):
         import rdflib.plugins.sparql
 
+        from .publish.pages import resource_renderer
         from .store import open_store
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -174,8 +171,10 @@ class _Worker:
         for g in dataset.graphs():
             if isinstance(g.identifier, URIRef) and len(g):
                 self.store.add_graph(str(g.identifier), g.triples((None, None, None)))
-        self._labels: dict[str, str] | None = None
         self.prefixes = dict(prefixes)
+        self.base_iri = base_iri
+        # Index the KB for the HTML pages now, not inside the first request's time limit.
+        resource_renderer(self.store, base_iri=base_iri, link_suffix="")
 
     def check(self, text: str) -> None:
         """Refuse updates and federated queries before the engine sees them."""
@@ -195,9 +194,6 @@ class _Worker:
             raise _Refused(400, "federated queries (SERVICE) are not allowed on this endpoint")
 
     def query(self, text: str, accept: str, fmt: str | None, max_rows: int) -> dict:
-        from rdflib.query import Result
-        from rdflib.term import Variable
-
         from .store import QuerySyntaxError
 
         self.check(text)
@@ -225,94 +221,36 @@ class _Worker:
                 "headers": headers,
             }
         mime = _choose(accept, fmt, RESULT_OFFERS, RESULT_NAMES)
-        serialiser, ctype = RESULT_OFFERS[mime]
-        if serialiser == "tsv" and res.kind == "select":
-            rows, capped = res.rows[:max_rows], len(res.rows) > max_rows
-            if capped:
-                headers["X-SPARQL-MaxRows"] = str(max_rows)
-            return {"body": _tsv(res.variables, rows), "type": ctype, "headers": headers}
-        if res.kind == "ask":
-            if serialiser in ("csv", "tsv"):
-                body = f"_askResult\n{'true' if res.boolean else 'false'}\n".encode()
-                return {"body": body, "type": ctype, "headers": headers}
-            out = Result("ASK")
-            out.askAnswer = bool(res.boolean)
-        else:
-            rows = res.rows
-            if len(rows) > max_rows:
-                rows = rows[:max_rows]
-                headers["X-SPARQL-MaxRows"] = str(max_rows)
-            out = Result("SELECT")
-            variables = [Variable(v) for v in res.variables]
-            out.vars = variables
-            out.bindings = [
-                {v: t for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
-            ]
-        return {"body": out.serialize(format=serialiser), "type": ctype, "headers": headers}
+        name, ctype = RESULT_OFFERS[mime]
+        if len(res.rows) > max_rows:
+            res = QueryResult(res.kind, res.variables, res.rows[:max_rows], res.boolean)
+            headers["X-SPARQL-MaxRows"] = str(max_rows)
+        return {"body": serialise(res, name).encode("utf-8"), "type": ctype, "headers": headers}
 
-    def labels(self) -> dict[str, str]:
-        """One label per IRI (English or untagged first), read once: the KB does not change."""
-        if self._labels is None:
-            ranked: dict[str, tuple[int, str]] = {}
-            for rank, predicate in enumerate(LABEL_PREDICATES):
-                res = self.store.query("SELECT ?s ?l WHERE { ?s ?p ?l }", {"p": URIRef(predicate)})
-                for s, label in res.rows:
-                    if not isinstance(s, URIRef) or not isinstance(label, Literal):
-                        continue
-                    score = rank * 2 + (0 if label.language in (None, "en") else 1)
-                    if str(s) not in ranked or score < ranked[str(s)][0]:
-                        ranked[str(s)] = (score, str(label))
-            self._labels = {s: label for s, (_score, label) in ranked.items()}
-        return self._labels
+    def page(self, iri: str) -> dict:
+        """The resource's HTML page, the same one the static site has (links without suffix,
+        as the pages are served at their IRI paths)."""
+        from .publish.pages import render_resource
 
-    def describe(self, iri: str, serialiser: str | None) -> dict:
-        """The triples about `iri` (outgoing and incoming), and labels for an HTML view."""
+        try:
+            body = render_resource(self.store, iri, base_iri=self.base_iri, link_suffix="")
+        except ParameterError:
+            return {"found": False}
+        return {"found": True, "body": body}
+
+    def describe(self, iri: str, serialiser: str) -> dict:
+        """The triples about `iri`, outgoing and incoming, in an RDF syntax."""
         subject = URIRef(iri)
         out = self.store.query("SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": subject}).rows
         if not out:
             return {"found": False}
         incoming = self.store.query("SELECT ?s ?p WHERE { ?s ?p ?o }", {"o": subject}).rows
-        result: dict[str, Any] = {"found": True}
-        if serialiser is not None:
-            g = Graph()
-            for p, o in out:
-                g.add((subject, p, o))
-            for s, p in incoming:
-                g.add((s, p, subject))
-            result["body"] = _serialise_graph(g, serialiser, self.prefixes)
-        else:
-            labels = self.labels()
-            mentioned = {str(t) for row in out + incoming for t in row if isinstance(t, URIRef)}
-            result |= {
-                "out": sorted(set(out)),
-                "in": sorted(set(incoming)),
-                "labels": {i: labels[i] for i in mentioned | {iri} if i in labels},
-            }
-        return result
-
-
-def _tsv_term(term: Node | None) -> str:
-    """A term as SPARQL 1.1 TSV writes it: Turtle syntax with tabs and newlines escaped."""
-    if term is None:
-        return ""
-    if isinstance(term, Literal):
-        text = str(term).replace("\\", "\\\\").replace('"', '\\"')
-        text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    return f"_:{term}"
-
-
-def _tsv(variables: list[str], rows: list[tuple[Node | None, ...]]) -> bytes:
-    """SPARQL 1.1 TSV results (rdflib parses TSV but does not write it)."""
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        g = Graph()
+        for p, o in out:
+            g.add((subject, p, o))
+        for s, p in incoming:
+            g.add((s, p, subject))
+        return {"found": True, "body": _serialise_graph(g, serialiser, self.prefixes)}
 
 
 def _choose(
@@ -342,9 +280,11 @@ def _serialise_graph(
     return data if isinstance(data, bytes) else data.encode()
 
 
-def _worker_main(conn: Any, nquads: str, engine: str, prefixes: Mapping[str, str]) -> None:
+def _worker_main(
+    conn: Any, nquads: str, engine: str, prefixes: Mapping[str, str], base_iri: str
+) -> None:
     try:
-        worker = _Worker(nquads, engine, prefixes)
+        worker = _Worker(nquads, engine, prefixes, base_iri)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send({"status": 500, "message": f"worker could not load the KB: {exc}"})
         return
@@ -359,6 +299,8 @@ def _worker_main(conn: Any, nquads: str, engine: str, prefixes: Mapping[str, str
                 reply = worker.query(
                     task["query"], task["accept"], task["format"], task["max_rows"]
                 )
+            elif task["kind"] == "page":
+                reply = worker.page(task["iri"])
             else:
                 reply = worker.describe(task["iri"], task["serialiser"])
             reply["status"] = 200
@@ -390,6 +332,7 @@ class WorkerPool:
     engine: str
     size: int
     prefixes: Mapping[str, str]
+    base_iri: str
     idle: asyncio.Queue = field(default_factory=asyncio.Queue)
     handles: set = field(default_factory=set)
     replaced: int = 0
@@ -402,7 +345,7 @@ class WorkerPool:
         parent, child = ctx.Pipe()
         process = ctx.Process(
             target=_worker_main,
-            args=(child, self.nquads, self.engine, dict(self.prefixes)),
+            args=(child, self.nquads, self.engine, dict(self.prefixes), self.base_iri),
             daemon=True,
         )
         await asyncio.get_running_loop().run_in_executor(None, process.start)
@@ -541,84 +484,6 @@ SELECT ?class (COUNT(?s) AS ?instances) WHERE {
 } GROUP BY ?class ORDER BY DESC(?instances)"""
 
 
-class Site:
-    """Maps KB IRIs to local paths and renders the HTML view of one resource."""
-
-    def __init__(self, base_iri: str, prefixes: Mapping[str, str]):
-        self.base_iri = base_iri
-        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-
-    def local_href(self, iri: str) -> str:
-        if iri.startswith(self.base_iri + "id/"):
-            return "/id/" + iri[len(self.base_iri) + 3 :]
-        if iri.startswith(self.base_iri):
-            return "/resource?iri=" + quote(iri, safe="")
-        return iri
-
-    def curie(self, iri: str) -> str:
-        for prefix, ns in self.prefixes:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{prefix}:{iri[len(ns) :]}"
-        return iri
-
-    def term(self, t: Node, labels: Mapping[str, str]) -> str:
-        if isinstance(t, URIRef):
-            text = labels.get(str(t)) or self.curie(str(t))
-            title = html.escape(str(t), quote=True)
-            return (
-                f'<a href="{html.escape(self.local_href(str(t)), quote=True)}" '
-                f'title="{title}">{html.escape(text)}</a>'
-            )
-        if isinstance(t, Literal):
-            extra = ""
-            if t.language:
-                extra = f' <span class="meta">@{html.escape(t.language)}</span>'
-            elif t.datatype:
-                extra = f' <span class="meta">{html.escape(self.curie(str(t.datatype)))}</span>'
-            return html.escape(str(t)) + extra
-        return html.escape(f"_:{t}")
-
-    def page(self, iri: str, reply: Mapping[str, Any]) -> str:
-        labels = reply["labels"]
-        title = labels.get(iri) or self.curie(iri)
-        out: dict[URIRef, list[Node]] = {}
-        for p, o in reply["out"]:
-            out.setdefault(p, []).append(o)
-        # OWL RL also types things with anonymous restrictions; a reader cannot use those.
-        types = [self.term(o, labels) for o in out.pop(RDF.type, []) if isinstance(o, URIRef)]
-        sections = []
-        for p in sorted(out, key=lambda p: (labels.get(str(p)) or self.curie(str(p))).lower()):
-            values = "".join(f"<li>{self.term(o, labels)}</li>" for o in out[p])
-            sections.append(f"<tr><th>{self.term(p, labels)}</th><td><ul>{values}</ul></td></tr>")
-        incoming = "".join(
-            f"<li>{self.term(s, labels)} <span class='meta'>{self.term(p, labels)}</span></li>"
-            for s, p in reply["in"]
-        )
-        href = html.escape(self.local_href(iri), quote=True)
-        sep = "&amp;" if "?" in self.local_href(iri) else "?"
-        alternates = " · ".join(
-            f'<a href="{href}{sep}format={f}">{name}</a>'
-            for f, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
-        )
-        return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:60rem;padding:0 1rem}}
-th{{text-align:left;vertical-align:top;padding:.3rem 1rem .3rem 0;white-space:nowrap}}
-td ul,ul{{margin:0;padding-left:1.1rem}} .meta{{color:#666;font-size:.85em}}
-code{{word-break:break-all}}</style></head><body>
-<p><a href="/">SPARQL query page</a></p>
-<h1>{html.escape(title)}</h1>
-<p><code>{html.escape(iri)}</code></p>
-<p>Type: {", ".join(types) or "<em>none stated</em>"}</p>
-<table>{"".join(sections)}</table>
-<h2>Referenced by</h2>
-{f"<ul>{incoming}</ul>" if incoming else "<p><em>nothing in the KB links here</em></p>"}
-<p class="meta">Also as {alternates}</p>
-</body></html>
-"""
-
-
 # --- the web application ---------------------------------------------------------------------
 
 
@@ -669,12 +534,11 @@ def create_app(
     from starlette.responses import HTMLResponse, Response
     from starlette.routing import Route
 
-    site = Site(base_iri, prefixes)
     state: dict[str, WorkerPool] = {}
 
     @asynccontextmanager
     async def lifespan(_app):
-        pool = WorkerPool(nquads, settings.engine, settings.workers, prefixes)
+        pool = WorkerPool(nquads, settings.engine, settings.workers, prefixes, base_iri)
         state["pool"] = pool
         await pool.start()
         try:
@@ -789,13 +653,14 @@ def create_app(
             mime = negotiate(accept, offers[1:] + offers[:1]) if accept else "text/turtle"
             if mime is None:
                 return _text(406, f"offered: {', '.join(offers)}", {"Vary": "Accept"})
-        serialiser = None if mime == "text/html" else GRAPH_OFFERS[mime][0]
         if not valid_iri(iri):  # cannot name anything in the KB
             return _text(404, f"no resource {iri!r} in this knowledge base", {"Vary": "Accept"})
+        if mime == "text/html":
+            task = {"kind": "page", "iri": iri}
+        else:
+            task = {"kind": "describe", "iri": iri, "serialiser": GRAPH_OFFERS[mime][0]}
         try:
-            reply = await state["pool"].run(
-                {"kind": "describe", "iri": iri, "serialiser": serialiser}, settings.timeout
-            )
+            reply = await state["pool"].run(task, settings.timeout)
         except QueryTimeout as exc:
             return _text(503, str(exc))
         headers = {"Vary": "Accept"}
@@ -803,8 +668,8 @@ def create_app(
             return _text(reply["status"], reply["message"], headers)
         if not reply["found"]:
             return _text(404, f"no resource {iri} in this knowledge base", headers)
-        if serialiser is None:
-            return HTMLResponse(site.page(iri, reply), headers=headers)
+        if mime == "text/html":
+            return HTMLResponse(reply["body"], headers=headers)
         return Response(reply["body"], media_type=GRAPH_OFFERS[mime][1], headers=headers)
 
     def valid_iri(iri: str) -> bool:
@@ -822,6 +687,11 @@ def create_app(
     async def home(request: Request) -> Response:
         return query_page(request)
 
+    async def stylesheet(_request: Request) -> Response:
+        # the static site's style sheet, at the path the pages link to
+        css = (resources.files("kb") / "static" / "style.css").read_bytes()
+        return Response(css, media_type="text/css")
+
     async def health(_request: Request) -> Response:
         pool = state["pool"]
         body = {"workers": len(pool.handles), "idle": pool.idle.qsize(), "replaced": pool.replaced}
@@ -832,6 +702,7 @@ def create_app(
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{rest:path}", id_route, methods=["GET"]),
         Route("/resource", resource_route, methods=["GET"]),
+        Route("/static/style.css", stylesheet, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
     ]
     middleware = [

@@ -17,7 +17,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -38,6 +40,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
+import kb
 from kb.build import build
 from kb.config import load_config
 
@@ -274,14 +277,48 @@ def test_cors(server):
 ALPHA = BASE + "id/organisation/alpha"
 
 
+class _Page(HTMLParser):
+    """The links of a page: (href, text) of each anchor, and the style sheet."""
+
+    def __init__(self):
+        super().__init__()
+        self.anchors: list[tuple[str, str]] = []
+        self.stylesheet = ""
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.anchors.append((a["href"], ""))
+            self._open = []
+        if tag == "link" and a.get("rel") == "stylesheet":
+            self.stylesheet = a["href"]
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open is not None:
+            href, _ = self.anchors[-1]
+            self.anchors[-1] = (href, "".join(self._open))
+            self._open = None
+
+
 def test_resource_html_for_browsers(server):
     r = httpx.get(server + "/id/organisation/alpha", headers={"Accept": "text/html,*/*;q=0.8"})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert "Accept" in r.headers["vary"]
     assert "<h1>Alpha Cluster &lt;&amp;&gt; Co</h1>" in r.text  # label, escaped
-    assert '<a href="/id/organisation/beta"' in r.text  # a link to the KB's own page
-    assert "Beta Cluster" in r.text  # the linked resource shown by its label
+    # the static site's page, its links resolved against the IRI path and without suffix
+    page = _Page()
+    page.feed(r.text)
+    hrefs = {urljoin(r.url.path, href): text.strip() for href, text in page.anchors}
+    assert hrefs.get("/id/organisation/beta") == "Beta Cluster"
+    css = httpx.get(server + urljoin(r.url.path, page.stylesheet))
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert css.content == (Path(kb.__file__).parent / "static" / "style.css").read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -689,18 +689,26 @@ def environment() -> jinja2.Environment:
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def resource_renderer(
+    store: Store, *, base_iri: str = BASE, link_suffix: str = ".html"
+) -> PageBuilder:
+    """The page builder for `store`, built once per store (indexing the KB is the slow part;
+    the live server calls this at start so its first page is as quick as the others)."""
+    key = (base_iri, link_suffix, len(store))
+    cached = _CACHE.get(store)
+    if cached is None or cached[0] != key:
+        cached = (key, PageBuilder(SiteData(store, base_iri), link_suffix))
+        _CACHE[store] = cached
+    return cached[1]
+
+
 def render_resource(
     store: Store, iri: str, *, base_iri: str = BASE, link_suffix: str = ".html"
 ) -> str:
     """The HTML page of one resource of `store`. Links between pages are relative and end in
     `link_suffix` ('.html' for the static site; '' when pages are served at their IRI paths).
     Raises ParameterError when the store does not describe `iri`."""
-    key = (base_iri, link_suffix, len(store))
-    cached = _CACHE.get(store)
-    if cached is None or cached[0] != key:
-        cached = (key, PageBuilder(SiteData(store, base_iri), link_suffix))
-        _CACHE[store] = cached
-    builder: PageBuilder = cached[1]
+    builder = resource_renderer(store, base_iri=base_iri, link_suffix=link_suffix)
     node = URIRef(iri)
     if node not in builder.data.resource_set:
         raise ParameterError("iri", f"{iri} is not described by the knowledge base")
@@ -722,4 +730,4 @@ def class_counts(d: SiteData) -> Counter:
     return counts
 
 
-__all__ = ["render_resource", "PageBuilder", "Linker", "Table", "Value", "Row"]
+__all__ = ["render_resource", "resource_renderer", "PageBuilder", "Linker", "Table", "Value", "Row"]
