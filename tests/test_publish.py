@@ -8,6 +8,7 @@ tests/test_browser.py); every assertion compares the site with that same store.
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import socket
 from html.parser import HTMLParser
@@ -330,3 +331,42 @@ def test_publish_replaces_the_site_atomically(site, tmp_path):
     )
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "no temporary folder left behind"
+
+
+def test_the_query_page_lists_and_the_rdf_describes_every_stored_query(site):
+    from kb.catalogue import load_catalogue
+    from kb.publish.queries import DEFAULT_ENDPOINT
+
+    result, out, _ = site
+    stored = load_catalogue(result.config.queries_dir)
+    assert stored
+    page = (out / "query.html").read_text(encoding="utf-8")
+    assert f'value="{DEFAULT_ENDPOINT}"' in page
+    for name, q in stored.items():
+        section = page.split(f'<section class="query stored" id="{name}"', 1)[1]
+        section = section.split("</section>", 1)[0]
+        text = html.unescape(section)
+        assert q.title in text and q.question in text and q.user in text, name
+        for p in q.parameters:
+            assert f'name="{p.name}" class="param"' in section, (name, p.name)
+        # the SPARQL text itself, after the '#+' header
+        last = [ln for ln in q.text.splitlines() if ln.strip()][-1]
+        assert last in text, name
+    sh = "http://www.w3.org/ns/shacl#"
+    for path, fmt in (
+        ("queries/catalogue.ttl", "turtle"),
+        ("queries/catalogue.jsonld", "json-ld"),
+        ("queries/catalogue.nt", "nt"),
+        (".well-known/sparql-examples", "turtle"),
+    ):
+        g = Graph().parse(out / path, format=fmt)
+        executables = set(g.subjects(RDF.type, URIRef(sh + "SPARQLExecutable")))
+        expected = {URIRef(result.config.base_iri + "id/query/" + n) for n in stored}
+        assert executables == expected, path
+        for node in executables:
+            text = g.value(node, URIRef(sh + "select")) or g.value(node, URIRef(sh + "construct"))
+            assert text is not None, node
+    ds = dataset_iri(result.config.base_iri)
+    catalogue = URIRef(result.config.base_iri + "queries/catalogue.ttl")
+    for path in (".well-known/void", "catalog.ttl"):
+        assert (ds, DCTERMS.relation, catalogue) in Graph().parse(out / path, format="turtle")

@@ -23,9 +23,9 @@ def htaccess() -> str:
         "AddType application/n-triples .nt",
         "AddType application/n-quads .nq",
         "AddCharset utf-8 .ttl .jsonld .nt .nq .html",
-        '<Files "void">',
+        '<FilesMatch "^(void|sparql-examples)$">',
         "  ForceType text/turtle",
-        "</Files>",
+        "</FilesMatch>",
         "Header append Vary Accept",
         "RewriteEngine On",
         "# the ontology namespace (hash IRIs) and the site root",
@@ -69,7 +69,7 @@ server {{
     charset utf-8;
     charset_types text/turtle application/ld+json application/n-triples application/n-quads;
     add_header Vary Accept;
-    location = /.well-known/void {{
+    location ~ ^/\\.well-known/(void|sparql-examples)$ {{
         default_type text/turtle;
     }}
     location / {{

@@ -53,6 +53,10 @@ def statistics(d: SiteData) -> Statistics:
     )
 
 
+# The stored-query catalogue (SHACL SPARQL executables), published beside the dumps.
+QUERY_CATALOGUE = "queries/catalogue.ttl"
+
+
 def dataset_iri(base: str) -> URIRef:
     return URIRef(base + "dataset")
 
@@ -87,6 +91,7 @@ def void_graph(d: SiteData, prefixes: dict[str, str], site_url: str | None = Non
     g.add((ds, VOID.uriSpace, Literal(base + "code/")))
     g.add((ds, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     g.add((ds, VOID.rootResource, URIRef(base + "ontology")))
+    g.add((ds, DCTERMS.relation, URIRef(base + QUERY_CATALOGUE)))  # the stored queries
     for dump in DUMPS:
         g.add((ds, VOID.dataDump, URIRef(base + "dumps/" + dump.name)))
     for vocabulary in vocabularies(d, prefixes):
@@ -155,6 +160,7 @@ def dcat_graph(
     g.add((ds, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
     g.add((ds, DCTERMS.language, EU_LANGUAGE))
     g.add((ds, DCAT.landingPage, URIRef(base)))
+    g.add((ds, DCTERMS.relation, URIRef(base + QUERY_CATALOGUE)))  # the stored queries
     g.add((ds, URIRef(str(DCAT) + "version"), Literal(version)))  # DCAT 3 term
     for keyword in ("manufacturing", "clusters", "smart specialisation", "EFFRA", "Industry 4.0"):
         g.add((ds, DCAT.keyword, Literal(keyword, lang="en")))

@@ -359,64 +359,47 @@ class PageBuilder:
         )
         return sorted(parts, key=lambda p: d.label(d.union.value(p, MC.participant) or p).lower())
 
+    def optional(self, node: Node | None, link: Linker, triple=None) -> Value:
+        return self.value(node, link, triple) if node is not None else Value("")
+
+    def source_cell(self, statement: Node, triple, link: Linker) -> Value:
+        """The last cell of a statement row: a link to the statement and its sources."""
+        return Value("", link.href(statement), sources=self.source_links(triple, link))
+
     def participation_table(self, iri: URIRef, link: Linker) -> Table | None:
-        d = self.data
-        g = d.union
+        g = self.data.union
+        columns = ["role", "EC contribution", "source"]
         if self.project_participations(iri):
             rows = []
             for part in self.project_participations(iri):
                 org = g.value(part, MC.participant)
                 role = g.value(part, MC.participationRole)
                 country = g.value(org, MC.country) if org is not None else None
-                amount = g.value(part, MC.ecContribution)
-                rows.append(
-                    [
-                        self.value(org, link) if org is not None else Value(""),
-                        self.value(role, link, (part, MC.participationRole, role))
-                        if role is not None
-                        else Value(""),
-                        self.value(country, link) if country is not None else Value(""),
-                        Value(self.amount_text(amount), link.href(amount)) if amount else Value(""),
-                        Value(
-                            "",
-                            link.href(part),
-                            sources=self.source_links((part, MC.participant, org), link),
-                        ),
-                    ]
-                )
-            return Table(
-                "Partners",
-                ["organisation", "role", "country", "EC contribution", "source"],
-                rows,
-                css="participations",
-            )
+                cells = [self.optional(org, link)]
+                cells.append(self.optional(role, link, (part, MC.participationRole, role)))
+                cells.append(self.optional(country, link))
+                rows.append(cells + self.participation_cells(part, org, link))
+            columns.insert(1, "country")
+            return Table("Partners", ["organisation", *columns], rows, css="participations")
         parts = self.participations_of(iri)
-        if parts:
-            rows = []
-            for project, part in parts:
-                role = g.value(part, MC.participationRole)
-                amount = g.value(part, MC.ecContribution)
-                programme = g.value(project, MC.fundingProgramme)
-                rows.append(
-                    [
-                        self.value(project, link),
-                        self.value(programme, link) if programme is not None else Value(""),
-                        self.value(role, link) if role is not None else Value(""),
-                        Value(self.amount_text(amount), link.href(amount)) if amount else Value(""),
-                        Value(
-                            "",
-                            link.href(part),
-                            sources=self.source_links((part, MC.participant, iri), link),
-                        ),
-                    ]
-                )
-            return Table(
-                "Projects",
-                ["project", "programme", "role", "EC contribution", "source"],
-                rows,
-                css="participations",
-            )
-        return None
+        if not parts:
+            return None
+        rows = []
+        for project, part in parts:
+            programme = g.value(project, MC.fundingProgramme)
+            role = g.value(part, MC.participationRole)
+            cells = [self.value(project, link), self.optional(programme, link)]
+            cells.append(self.optional(role, link))
+            rows.append(cells + self.participation_cells(part, iri, link))
+        return Table("Projects", ["project", "programme", *columns], rows, css="participations")
+
+    def participation_cells(self, part: Node, participant: Node, link: Linker) -> list[Value]:
+        """The EC contribution and source cells every participation row ends with."""
+        amount = self.data.union.value(part, MC.ecContribution)
+        return [
+            Value(self.amount_text(amount), link.href(amount)) if amount else Value(""),
+            self.source_cell(part, (part, MC.participant, participant), link),
+        ]
 
     def amount_text(self, amount: Node) -> str:
         g = self.data.union
@@ -443,12 +426,10 @@ class PageBuilder:
                 since = g.value(m, MC.since)
                 rows.append(
                     [
-                        self.value(group, link) if group is not None else Value(""),
-                        self.value(role, link) if role is not None else Value(""),
+                        self.optional(group, link),
+                        self.optional(role, link),
                         Value(str(since) if since is not None else ""),
-                        Value(
-                            "", link.href(m), sources=self.source_links((m, ORG.member, iri), link)
-                        ),
+                        self.source_cell(m, (m, ORG.member, iri), link),
                     ]
                 )
             tables.append(Table("Memberships", ["partnership", "role", "since", "source"], rows))
@@ -461,14 +442,10 @@ class PageBuilder:
                 country = g.value(member, MC.country) if member is not None else None
                 rows.append(
                     [
-                        self.value(member, link) if member is not None else Value(""),
-                        self.value(role, link) if role is not None else Value(""),
-                        self.value(country, link) if country is not None else Value(""),
-                        Value(
-                            "",
-                            link.href(m),
-                            sources=self.source_links((m, ORG.organization, iri), link),
-                        ),
+                        self.optional(member, link),
+                        self.optional(role, link),
+                        self.optional(country, link),
+                        self.source_cell(m, (m, ORG.organization, iri), link),
                     ]
                 )
             tables.append(Table("Members", ["member", "role", "country", "source"], rows))
@@ -487,9 +464,9 @@ class PageBuilder:
             rows.append(
                 [
                     self.value(label, link) if label is not None else Value(self.data.label(a)),
-                    self.value(by, link) if by is not None else Value(""),
+                    self.optional(by, link),
                     Value(str(since) if since is not None else ""),
-                    Value("", link.href(a), sources=self.source_links((a, MC.label, label), link)),
+                    self.source_cell(a, (a, MC.label, label), link),
                 ]
             )
         return Table("Cluster labels", ["label", "awarded by", "since", "source"], rows)
@@ -506,14 +483,10 @@ class PageBuilder:
             mark = g.value(c, MC.sourceMark)
             rows.append(
                 [
-                    self.value(domain, link) if domain is not None else Value(""),
+                    self.optional(domain, link),
                     Value(str(mark) if mark is not None else ""),
-                    self.value(reading, link) if reading is not None else Value(""),
-                    Value(
-                        "",
-                        link.href(c),
-                        sources=self.source_links((c, MC.mappedDomain, domain), link),
-                    ),
+                    self.optional(reading, link),
+                    self.source_cell(c, (c, MC.mappedDomain, domain), link),
                 ]
             )
         return Table(

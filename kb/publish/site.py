@@ -16,10 +16,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
+from ..catalogue import export_rdf
 from ..config import Config
 from ..namespaces import MC, bind_prefixes
 from ..store import Store
-from . import conneg, describe, dumps, ontology, views
+from . import conneg, describe, dumps, ontology, queries, views
 from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
 from .pages import Linker, PageBuilder, Table, Value
 
@@ -50,7 +51,7 @@ class SiteWriter:
         self.out = out
         self.progress = progress
         self.site_url = site_url
-        self.endpoint = endpoint or d.base + "sparql"
+        self.endpoint = endpoint or queries.DEFAULT_ENDPOINT
         self.builder = PageBuilder(d)
         self.prefixes = dict(config.prefixes)
         self.pages = 0
@@ -253,17 +254,21 @@ class SiteWriter:
         )
 
     def query_page(self) -> None:
-        examples = []
-        qdir = self.config.queries_dir
-        if qdir.is_dir():
-            for f in sorted(qdir.glob("*.rq")):
-                examples.append((f.stem, f.read_text(encoding="utf-8")))
+        """The stored-query catalogue as RDF at its own and a well-known path, and the
+        page that lists and runs every query."""
+        stored = queries.catalogue(self.config)
+        graph = export_rdf(stored, self.config)
+        self.rdf_files(queries.CATALOGUE_PATH, graph)
+        self.write(queries.WELL_KNOWN, graph.serialize(format="turtle", encoding="utf-8"))
         self.page(
             "query",
             "query.html",
             title="Query the knowledge base",
             endpoint=self.endpoint,
-            examples=examples,
+            prefixes=self.prefixes,
+            queries=queries.shown(stored, self.config),
+            catalogue=queries.CATALOGUE_PATH,
+            well_known=queries.WELL_KNOWN,
         )
 
     # --- machine-readable description -------------------------------------------------------------
