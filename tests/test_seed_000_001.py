@@ -550,10 +550,16 @@ def test_uncertain_and_typo_flags(kb):
     assert {
         ID + "figure/afil-vanguard-workgroups/non-member-organisations/eccp-success-story",
         ID + "expertise-claim/afil/dih-s3-alignment",
-        ID + "project/3dcentral",
-        ID + "project/care4tech",
-        ID + "project/smart-space",
     } <= flagged
+    # Annex 1 of seed 002 prints these programmes, so the seed-000 readings are not flagged.
+    assert (
+        not {
+            ID + "project/3dcentral",
+            ID + "project/care4tech",
+            ID + "project/smart-space",
+        }
+        & flagged
+    )
     typos = {
         str(r["n"])
         for r in select(
