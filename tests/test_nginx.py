@@ -1,0 +1,155 @@
+"""The generated nginx content-negotiation rules, run by a real nginx over the published site.
+
+nginx runs in the foreground (`daemon off`) on a free loopback port, with its own prefix
+folder, pid file and error log in a temporary directory, and is stopped by its process id.
+Without nginx the tests are skipped, except in CI (CI set), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+from test_publish import published_site
+
+from kb.publish import conneg
+from kb.publish.data import page_path
+
+NGINX = shutil.which("nginx") or next(
+    (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def config_for(site: Path, port: int, prefix: Path) -> str:
+    """The generated rules, with the published folder as root and a loopback port, wrapped
+    in the minimum a standalone nginx needs (events, http, temp paths inside `prefix`)."""
+    rules = conneg.nginx()
+    rules = rules.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    rules = re.sub(r"root [^;]+;", f"root {site};", rules)
+    temp = "\n".join(
+        f"    {name}_temp_path {prefix / name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    # nginx started as root runs its workers as `nobody`, who cannot read pytest's folders
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    return f"""daemon off;
+{user}worker_processes 1;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+{temp}
+{rules}
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory) -> tuple:
+    if NGINX is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx is not installed (.ci/run installs Debian's nginx)")
+        pytest.skip("nginx is not installed")
+    result, site, _ = published_site(tmp_path_factory)
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    conf = prefix / "nginx.conf"
+    conf.write_text(config_for(site, port, prefix), encoding="utf-8")
+    process = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            log = prefix / "error.log"
+            assert process.poll() is None, log.read_text() if log.exists() else "nginx exited"
+            try:
+                httpx.get(url + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "nginx did not come up within 20 s"
+                time.sleep(0.1)
+        yield result, site, url
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGQUIT)  # graceful stop; the pid is nginx's own
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+def a_cluster(result) -> str:
+    rows = result.store.query(
+        "PREFIX mc: <https://w3id.org/mfg-clusters/ontology#> "
+        "SELECT ?c WHERE { ?c a mc:ClusterOrganisation } ORDER BY ?c LIMIT 1"
+    ).rows
+    assert rows, "the KB has no cluster organisation"
+    return str(rows[0][0])
+
+
+@pytest.mark.parametrize(
+    "accept, ctype, fmt",
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+    ],
+)
+def test_the_same_iri_path_gives_rdf_to_machines(nginx, accept, ctype, fmt):
+    result, _site, url = nginx
+    iri = a_cluster(result)
+    path = "/" + page_path(iri, result.config.base_iri)
+    r = httpx.get(url + path, headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(ctype)
+    assert "Accept" in r.headers.get("vary", "")
+    g = Graph().parse(data=r.text, format=fmt)
+    stated = set(result.store.query("SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": URIRef(iri)}).rows)
+    assert set(g.predicate_objects(URIRef(iri))) <= stated
+    assert len(set(g.predicate_objects(URIRef(iri)))) > 3
+
+
+def test_the_same_iri_path_gives_html_to_people(nginx):
+    result, site, url = nginx
+    iri = a_cluster(result)
+    path = page_path(iri, result.config.base_iri)
+    for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "*/*"):
+        r = httpx.get(url + "/" + path, headers={"Accept": accept})
+        assert r.status_code == 200, accept
+        assert r.headers["content-type"].startswith("text/html")
+        assert "Accept" in r.headers.get("vary", "")
+        assert r.content == (site / (path + ".html")).read_bytes()
+
+
+def test_well_known_files_and_unknown_paths(nginx):
+    _result, site, url = nginx
+    for path in ("/.well-known/void", "/.well-known/sparql-examples"):
+        r = httpx.get(url + path)
+        assert r.status_code == 200, path
+        assert r.headers["content-type"].startswith("text/turtle"), path
+        assert len(Graph().parse(data=r.text, format="turtle")) > 0
+    assert httpx.get(url + "/query").content == (site / "query.html").read_bytes()
+    for path in ("/id/organisation/nobody-at-all", "/no/such/page", "/dumps/nothing.ttl"):
+        r = httpx.get(url + path, headers={"Accept": "text/turtle"})
+        assert r.status_code == 404, path
