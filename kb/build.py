@@ -20,8 +20,9 @@ from .config import Config
 from .fileio import atomic_write, atomic_writer
 from .infer import infer
 from .load import SourceFile, load
-from .store import Store, open_store
-from .validate import ValidationOutcome, load_shapes, validate
+from .store import OxigraphStore, Store, open_store
+from .validate import ValidationOutcome, load_shapes
+from .validate_fast import validate_parallel
 
 INFERRED_GRAPH = "graph/inferred"
 
@@ -79,22 +80,35 @@ def build(
     with _stage(timings, "infer", progress):
         inferred = infer(asserted, inference or config.inference).inferred
         store.add_graph(config.base_iri + INFERRED_GRAPH, inferred)
+    union = asserted + inferred
     validation = None
     if validate_data:
         with _stage(timings, "validate", progress):
-            union = asserted + inferred
-            validation = validate(union, load_shapes(config.shapes_dir), config.prefixes)
+            shapes = load_shapes(config.shapes_dir)
+            validation = validate_parallel(union, shapes, config.prefixes)
     checks: list[CheckOutcome] = []
     if run_integrity_checks:
         with _stage(timings, "checks", progress):
-            checks = run_checks(store, config.checks_dir)
+            checks = run_checks(query_engine(store), config.checks_dir)
     counts: Counter = Counter()
-    for _s, cls in (asserted + inferred).subject_objects(RDF.type):
+    for _s, cls in union.subject_objects(RDF.type):
         if isinstance(cls, URIRef) and str(cls).startswith(config.base_iri):
             counts[cls] += 1
     return BuildResult(
         config, store, files, len(asserted), len(inferred), validation, checks, timings, counts
     )
+
+
+def query_engine(store: Store) -> Store:
+    """The store itself if it is Oxigraph, else an Oxigraph copy of its named graphs: the
+    integrity checks take seconds on rdflib's engine even on the seed KB (GROUP BY over every
+    object, OPTIONAL on every typed node) and milliseconds on Oxigraph, with the same rows."""
+    if isinstance(store, OxigraphStore):
+        return store
+    mirror = OxigraphStore()
+    for name in store.graph_names():
+        mirror.add_graph(name, store.triples(name))
+    return mirror
 
 
 def dataset_of(store: Store) -> Dataset:

@@ -86,8 +86,9 @@ def _name(node: Node | None, graph: Graph, prefixes: dict[str, str]) -> str | No
         return _curie(str(node), prefixes)
     if isinstance(node, Literal):
         return repr(str(node))
-    # A blank-node path or shape: show its Turtle form so the message stays readable.
-    parts = (
+    # A blank-node path or shape: show its Turtle form so the message stays readable; sorted,
+    # so the same node reads the same whatever order the report graph stores its triples in.
+    parts = sorted(
         f"{_curie(str(p), prefixes)} {_name(o, graph, prefixes)}"
         for p, o in graph.predicate_objects(node)
     )
@@ -118,9 +119,26 @@ def _results(report: Graph, prefixes: dict[str, str]) -> list[ValidationResult]:
             r.focus_node,
             r.path or "",
             r.shape,
+            r.component,
+            r.value or "",
+            r.message,
         )
     )
     return out
+
+
+# SHACL Advanced Features; pySHACL's advanced mode copies the whole data graph first, so it is
+# switched on only for shapes that use them.
+_SHACL_AF = tuple(
+    URIRef(str(SH) + name)
+    for name in ("rule", "expression", "target", "condition", "values", "filterShape")
+)
+
+
+def uses_shacl_af(shapes: Graph) -> bool:
+    return any(True for p in _SHACL_AF for _ in shapes.subject_objects(p)) or any(
+        True for _ in shapes.subjects(None, URIRef(str(SH) + "SPARQLFunction"))
+    )
 
 
 def validate(
@@ -132,7 +150,7 @@ def validate(
         data,
         shacl_graph=shapes,
         inference="none",
-        advanced=True,
+        advanced=uses_shacl_af(shapes),
         allow_warnings=True,
         allow_infos=True,
     )
