@@ -261,14 +261,20 @@ def test_six_countries_claim_is_flagged(store):
     assert res.boolean
 
 
-def test_beincpps_plastipolis_claim_points_at_annex_2(store):
+# Partners named only in B.3 while the partner lists printed in the annexes leave them out.
+B3_ONLY_PARTNERS = [("beincpps/plastipolis", "annex-2"), ("bifocalps/afil", "annex-1")]
+
+
+@pytest.mark.parametrize(("participation", "other"), B3_ONLY_PARTNERS)
+def test_b3_only_partner_claims_are_flagged(store, participation, other):
     res = store.query(
         PREFIXES
         + """ASK { ?p mc:flag ?flag ; mc:section s:b3-toolbox ;
-            <http://www.w3.org/2000/01/rdf-schema#seeAlso> s:annex-2 }""",
+            <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?other }""",
         {
-            "p": URIRef(ID + "participation/beincpps/plastipolis"),
+            "p": URIRef(ID + "participation/" + participation),
             "flag": URIRef(CODE + "data-flag/conflicting-claims"),
+            "other": URIRef(ID + "source/4m4iof-concept-note/" + other),
         },
     )
     assert res.boolean
