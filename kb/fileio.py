@@ -19,6 +19,12 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding) as stream:
             yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        # mkstemp creates 0600; published files are for everyone to read (respecting umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -67,11 +67,15 @@ def load(
     anything is added, so a syntax error leaves the store untouched."""
     chosen = list(files) if files is not None else source_files(config)
     parsed: list[tuple[SourceFile, Graph]] = []
+    # Redraw one line on a terminal; print a line per 25 files into logs.
+    tty = sys.stderr.isatty()
     for i, source in enumerate(chosen, 1):
-        if progress:
+        if progress and tty:
             print(f"\rload: {i}/{len(chosen)} files", end="", file=sys.stderr, flush=True)
+        elif progress and (i % 25 == 0 or i == len(chosen)):
+            print(f"load: {i}/{len(chosen)} files", file=sys.stderr, flush=True)
         parsed.append((source, parse_file(source.path, source.graph_iri)))
-    if progress and chosen:
+    if progress and tty and chosen:
         print(file=sys.stderr)
     counts = []
     for source, graph in parsed:

@@ -631,7 +631,7 @@ def create_app(
         except _Refused as exc:
             return _text(exc.status, exc.args[0])
         except QueryTimeout as exc:
-            return _text(503, str(exc))
+            return _text(504, str(exc))  # not 503: clients retry 503, and the query would run again
         if reply["status"] != 200:
             return _text(reply["status"], reply["message"])
         headers = dict(reply["headers"]) | {"Vary": "Accept"}
@@ -662,7 +662,7 @@ def create_app(
         try:
             reply = await state["pool"].run(task, settings.timeout)
         except QueryTimeout as exc:
-            return _text(503, str(exc))
+            return _text(504, str(exc))  # not 503: clients retry 503, and the query would run again
         headers = {"Vary": "Accept"}
         if reply["status"] != 200:
             return _text(reply["status"], reply["message"], headers)

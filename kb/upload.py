@@ -24,6 +24,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from . import __version__
 from .errors import KBError
+from .sparql_values import term_syntax
 from .store import Store, Triple
 
 METHODS = ("update", "gsp")
@@ -135,7 +136,7 @@ class _Sender:
 
     def drop(self, graph: str) -> None:
         if self.method == "update":
-            self.update(f"DROP SILENT GRAPH <{graph}>")
+            self.update(f"DROP SILENT GRAPH {graph_term(graph)}")
         else:
             url = f"{self.endpoint}{'&' if '?' in self.endpoint else '?'}"
             request = urllib.request.Request(url + urlencode({"graph": graph}), method="DELETE")
@@ -148,9 +149,14 @@ class _Sender:
     def send(self, graph: str, triples: list[Triple]) -> None:
         body = "\n".join(nt_line(t) for t in triples)
         if self.method == "update":
-            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            self.update(f"INSERT DATA {{ GRAPH {graph_term(graph)} {{\n{body}\n}} }}")
         else:
             self.post_graph(graph, body.encode("utf-8"))
+
+
+def graph_term(graph: str) -> str:
+    """A graph IRI as SPARQL syntax, refused if it could break out of the angle brackets."""
+    return term_syntax("--graph", URIRef(graph))
 
 
 def upload(
@@ -168,6 +174,8 @@ def upload(
     progress: TextIO | None = sys.stderr,
 ) -> UploadReport:
     """Copy every named graph of `store` to `endpoint` (or all into `target_graph`)."""
+    if target_graph is not None:
+        graph_term(target_graph)  # refuse a hostile --graph before anything is sent
     if method not in METHODS:
         raise KBError(f"unknown load method {method!r}; choose one of {', '.join(METHODS)}")
     if batch < 1:

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from kb.build import build
 from kb.config import load_config
-from kb.errors import ParameterError
+from kb.errors import KBError, ParameterError
 from kb.publish.data import LICENCE, page_path
 from kb.publish.describe import dataset_iri
 from kb.publish.dumps import sha256
@@ -321,14 +321,27 @@ def test_publish_replaces_the_site_atomically(site, tmp_path):
     result, _, _ = site
     out = tmp_path / "site"
     out.mkdir()
+    (out / "notes.txt").write_text("mine")
+
+    def run() -> None:
+        publish(
+            result.store,
+            result.config,
+            out,
+            inferred_graph_iri=result.inferred_graph_iri,
+            progress=False,
+        )
+
+    # A folder kb publish did not write is never replaced.
+    with pytest.raises(KBError, match="refusing to replace"):
+        run()
+    assert (out / "notes.txt").read_text() == "mine"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "no temporary folder left behind"
+    # A site it wrote before is replaced whole.
+    (out / "notes.txt").unlink()
+    run()
     (out / "stale.html").write_text("old")
-    publish(
-        result.store,
-        result.config,
-        out,
-        inferred_graph_iri=result.inferred_graph_iri,
-        progress=False,
-    )
+    run()
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "no temporary folder left behind"
 

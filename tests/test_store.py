@@ -91,3 +91,13 @@ def test_values_go_into_the_where_group_not_the_template(store) -> None:
     )
     res = store.query(q, {"label": Literal("Beta")})
     assert {s for s, _p, _o in res.graph} == {URIRef(EX + "b")}
+
+
+@pytest.mark.parametrize("graph", ["urn:g> ; DROP ALL ; INSERT DATA { <urn:a", "urn:a b", 'x"y'])
+def test_kb_load_refuses_a_graph_iri_that_would_become_syntax(graph: str) -> None:
+    from kb.errors import ParameterError
+    from kb.upload import upload
+
+    # Refused before any request: the endpoint below is never contacted.
+    with pytest.raises(ParameterError, match="--graph"):
+        upload(RdflibStore(), "http://127.0.0.1:9/sparql", target_graph=graph, progress=None)

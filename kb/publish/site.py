@@ -18,6 +18,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 
 from ..catalogue import export_rdf
 from ..config import Config
+from ..errors import KBError
 from ..namespaces import MC, bind_prefixes
 from ..store import Store
 from . import conneg, describe, dumps, ontology, queries, views
@@ -311,6 +312,20 @@ class SiteWriter:
                 self.write(f"static/{item.name}", item.read_bytes())
 
 
+SITE_MARKER = ".kb-site"
+
+
+def _check_replaceable(out: Path) -> None:
+    """A publish replaces its folder whole, so it only replaces a folder it made before."""
+    if out.is_file():
+        raise KBError(f"{out}: is a file; --out must name a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
+        raise KBError(
+            f"{out}: refusing to replace a folder that kb publish did not write (no {SITE_MARKER}"
+            " marker); choose a new or empty folder"
+        )
+
+
 def publish(
     store: Store,
     config: Config,
@@ -323,6 +338,7 @@ def publish(
 ) -> PublishReport:
     start = time.perf_counter()
     out = out.resolve()
+    _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -340,6 +356,7 @@ def publish(
         writer.downloads(void)
         writer.home(members, describe.statistics(d))
         writer.query_page()
+        (tmp / SITE_MARKER).write_text("Written by kb publish; replaced whole by the next run.\n")
         os.chmod(tmp, 0o755)
         if out.exists():
             old = out.with_name(f".{out.name}.old")
