@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import pkgutil
 import sys
@@ -31,6 +32,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # rdflib logs a traceback for every ill-typed literal; kb reports bad values itself.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
         return int(args.func(args) or 0)
     except KBError as exc:

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogue import KnowledgeBase, export_rdf, load_catalogue
+from ..catalogue import KnowledgeBase, bind, export_rdf, load_catalogue
 from ..config import STORES, load_config
 from ..errors import KBError, ParameterError
 from ..results import FORMATS, canonical_text, serialise
-from ..store import OxigraphStore, RdflibStore
+from ..store import OxigraphStore, QuerySyntaxError, RdflibStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -120,8 +120,17 @@ def run_run(args: argparse.Namespace) -> int:
             raise KBError(f"{args.file}: {exc.strerror}") from exc
         engine = args.engine or config.store
         if not args.endpoint:
-            # Parse before the build: a typo is reported at once, with its position.
-            (RdflibStore() if engine == "rdflib" else OxigraphStore()).query(text)
+            # Parse before the build: a typo is reported at once, with file and position.
+            try:
+                (RdflibStore() if engine == "rdflib" else OxigraphStore()).query(text)
+            except QuerySyntaxError as exc:
+                raise QuerySyntaxError(f"{args.file}: {exc}") from exc
+    else:
+        # Check the name and the parameters before the (slower) knowledge base is opened.
+        catalogue = load_catalogue(config.queries_dir)
+        if args.name not in catalogue:
+            raise KBError(f"no stored query named {args.name!r}; `kb query list` shows them")
+        bind(catalogue[args.name], parse_params(args.param), config.prefixes)
     if args.endpoint:
         kb = KnowledgeBase.remote(config, args.endpoint, timeout=args.timeout)
     else:
