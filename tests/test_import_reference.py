@@ -37,7 +37,10 @@ def test_countries_all_249_with_namibia(tmp_path):
     assert body.index("<> a mc:SourceGraph") < body.index("a mc:Country")
     source = g.value(URIRef(GRAPH), URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
     assert (source, RDF.type, MC.SourceDocument) in g
-    assert "CC BY-SA" in str(g.value(source, URIRef("http://purl.org/dc/terms/license")))
+    dct = "http://purl.org/dc/terms/"
+    licence = g.value(source, URIRef(dct + "license"))
+    assert licence == URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
+    assert "CC BY-SA" in str(g.value(source, URIRef(dct + "rights")))
 
 
 def test_nuts_default_imports_seed_regions_and_ancestors(tmp_path):

@@ -383,3 +383,19 @@ def test_the_query_page_lists_and_the_rdf_describes_every_stored_query(site):
     catalogue = URIRef(result.config.base_iri + "queries/catalogue.ttl")
     for path in (".well-known/void", "catalog.ttl"):
         assert (ds, DCTERMS.relation, catalogue) in Graph().parse(out / path, format="turtle")
+
+
+def test_void_lists_every_source_document_with_its_licence(site):
+    """The dataset is CC BY 4.0; reference data keeps its own licence, and VoID says so."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS, PROV
+
+    _result, out, _ = site
+    void = Graph().parse(out / ".well-known" / "void", format="turtle")
+    sources = set(void.objects(None, PROV.wasDerivedFrom))
+    iso = URIRef("https://w3id.org/mfg-clusters/id/source/iso3166-countries")
+    assert iso in sources
+    assert void.value(iso, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by-sa/4.0/"
+    )
+    assert URIRef("https://w3id.org/mfg-clusters/id/source/4m4iof-concept-note") in sources

@@ -56,6 +56,7 @@ def nace_graph(path: Path) -> Graph:
         "a7accbbad3256399a9b788065f74a7d29487d164/nace/2008.rdf",
         licence="EUPL-1.2 (RAMON-LD); classification by Eurostat, reuse under "
         "Commission Decision 2011/833/EU",
+        licence_iri="https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
         publisher="Eurostat (classification); ipsoeu group (RAMON-LD)",
     )
     scheme = _scheme(g, "nace-rev2", "NACE Rev. 2")
@@ -125,6 +126,7 @@ def cordis_ref_graph(folder: Path) -> Graph:
             title=f"{title} ({name}, CORDIS reference data as of mid-2016)",
             source_url=CORDIS_REF_URL.format(name=name),
             licence=CORDIS_LICENCE,
+            licence_iri="http://data.europa.eu/eli/dec/2011/833/oj",
             publisher="European Commission, CORDIS",
         )
         scheme = _scheme(g, slug, title)

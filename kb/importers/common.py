@@ -49,6 +49,7 @@ def describe_source(
     title: str,
     source_url: str,
     licence: str,
+    licence_iri: str,
     publisher: str,
     note: str | None = None,
 ) -> URIRef:
@@ -58,7 +59,8 @@ def describe_source(
     g.add((doc, DCTERMS.title, Literal(title, lang="en")))
     g.add((doc, SKOS.prefLabel, Literal(title, lang="en")))
     g.add((doc, DCTERMS.source, URIRef(source_url)))
-    g.add((doc, DCTERMS.license, Literal(licence)))
+    g.add((doc, DCTERMS.license, URIRef(licence_iri)))
+    g.add((doc, DCTERMS.rights, Literal(licence)))
     g.add((doc, DCTERMS.publisher, Literal(publisher)))
     if note:
         g.add((doc, RDFS.comment, Literal(note, lang="en")))

@@ -45,6 +45,7 @@ def countries_graph(path: Path) -> Graph:
         "Regional-Codes, all/all.csv)",
         source_url=SOURCE_URL,
         licence="CC BY-SA 4.0",
+        licence_iri="https://creativecommons.org/licenses/by-sa/4.0/",
         publisher="lukes/ISO-3166-Countries-with-Regional-Codes (community-maintained)",
         note="Copied into ../shared/data/iso3166/ (see its SOURCE.md).",
     )

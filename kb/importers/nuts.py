@@ -99,6 +99,7 @@ def nuts_graph(table: dict[str, NutsEntry], codes: Iterable[str]) -> Graph:
             source_url=SOURCE_URL.format(path=path),
             licence="EUPL-1.2 (RAMON-LD); classification by Eurostat, reuse under "
             "Commission Decision 2011/833/EU",
+            licence_iri="https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
             publisher="Eurostat (classification); ipsoeu group (RAMON-LD)",
             note="Copied into ../shared/data/ramon-ld/ (see its SOURCE.md).",
         )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
+from ..namespaces import MC
 from .data import LICENCE, SiteData
 from .dumps import DUMPS
 
@@ -107,6 +108,13 @@ def void_graph(d: SiteData, prefixes: dict[str, str], site_url: str | None = Non
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], cls))
         g.add((part, VOID.entities, Literal(n)))
+    # The dataset is CC BY 4.0; the reference data it includes keeps its own terms, so every
+    # source document is listed with its licence (e.g. the ISO country list, CC BY-SA 4.0).
+    for doc in sorted(set(d.asserted.subjects(RDF.type, MC.SourceDocument))):
+        g.add((ds, PROV.wasDerivedFrom, doc))
+        for p in (DCTERMS.title, DCTERMS.license, DCTERMS.rights, DCTERMS.source):
+            for o in d.asserted.objects(doc, p):
+                g.add((doc, p, o))
     if site_url:
         g.add((ds, RDFS.seeAlso, URIRef(site_url)))
     return g
