@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import re
 from pathlib import Path
 
-from rdflib import RDF, SKOS, Graph, Literal, URIRef
+import openpyxl
+import pytest
+from rdflib import DCTERMS, RDF, SKOS, BNode, Graph, Literal, URIRef
 
 from kb.cli import main
+from kb.errors import KBError
 from kb.importers.common import ID, MC
 from kb.importers.cordis import Known, import_cordis
 
@@ -108,3 +114,126 @@ def test_missing_column_is_an_error_and_leaves_no_output(tmp_path):
     args = ["import", "cordis", "-q", "--projects", str(PROJECTS), "--organizations", str(broken)]
     assert main([*args, "-o", str(out)]) == 2
     assert not out.exists() and not list(tmp_path.glob(".c.ttl.*"))
+
+
+# --- XLSX input: the same tables as workbooks, with typed cells as the CORDIS XLSX exports have.
+
+NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+
+
+def _typed(text: str):
+    """A CSV value as Excel would hold it: numbers, dates and booleans typed, the rest text."""
+    if text == "":
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return dt.datetime.fromisoformat(text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", text):
+        return dt.datetime.fromisoformat(text)
+    if NUMBER.match(text):
+        text = text.replace(",", ".")
+        return float(text) if "." in text else int(text)
+    return text
+
+
+def _to_xlsx(csv_path: Path, xlsx_path: Path) -> None:
+    """Write the CSV fixture as a workbook: one sheet row per CSV record, same columns.
+
+    A record with too few fields has no XLSX equivalent (missing trailing cells are just empty),
+    so it becomes a row with a stray value beyond the header: bad in both formats.
+    """
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("data")
+    with csv_path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream, delimiter=";")
+        header = next(reader)
+        sheet.append(header)
+        for record in reader:
+            values = [_typed(v) for v in record]
+            if len(values) < len(header):
+                values += [None] * (len(header) - len(values)) + ["stray"]
+            sheet.append(values)
+    book.save(xlsx_path)
+
+
+def _without_source_description(g: Graph) -> set:
+    """The triples about projects and organisations; the source documents name the input file."""
+    sources = str(ID["source/"])
+    return {t for t in g if not str(t[0]).startswith(sources) and not str(t[2]).startswith(sources)}
+
+
+def _xlsx_fixture(tmp_path: Path) -> tuple[Path, Path]:
+    projects, orgs = tmp_path / "project.xlsx", tmp_path / "organization.xlsx"
+    _to_xlsx(PROJECTS, projects)
+    _to_xlsx(ORGS, orgs)
+    return projects, orgs
+
+
+def test_xlsx_gives_the_same_rdf_as_csv(tmp_path):
+    seed = Graph().parse(data=SEED, format="turtle")
+    projects, orgs = _xlsx_fixture(tmp_path)
+    csv_report, csv_graph = _run(tmp_path, Known.from_graph(seed))
+    out = tmp_path / "cordis-xlsx.ttl"
+    xlsx_report = import_cordis(projects, orgs, out, Known.from_graph(seed))
+    xlsx_graph = Graph().parse(
+        out, format="turtle", publicID="https://w3id.org/mfg-clusters/graph/cordis"
+    )
+    assert not any(isinstance(term, BNode) for triple in xlsx_graph for term in triple)
+    csv_triples = _without_source_description(csv_graph)
+    assert len(csv_triples) > 50
+    assert _without_source_description(xlsx_graph) == csv_triples
+    counts = ("projects", "organisations", "participations", "matched_projects", "triples")
+    assert [getattr(xlsx_report, c) for c in counts] == [getattr(csv_report, c) for c in counts]
+    # Typed cells come back as the CSV text: grant ids without ".0", decimal amounts, ISO dates.
+    amount = xlsx_graph.value(ID["project/beincpps"], MC.ecContribution)
+    assert xlsx_graph.value(amount, URIRef("https://schema.org/value")).toPython() == 7999493.75
+    assert xlsx_graph.value(ID["project/beincpps"], DCTERMS.identifier) == Literal("680633")
+
+
+def test_xlsx_bad_rows_carry_their_sheet_row_number(tmp_path):
+    projects, orgs = _xlsx_fixture(tmp_path)
+    report = import_cordis(projects, orgs, tmp_path / "c.ttl")
+    bad = {(Path(path).name, row): reason for path, row, reason in report.bad_rows}
+    # No multi-line record in a sheet: the CSV lines 6-8 of project.csv are sheet rows 5-7.
+    assert set(bad) == {
+        ("project.xlsx", 5),
+        ("project.xlsx", 6),
+        ("project.xlsx", 7),
+        ("organization.xlsx", 8),
+        ("organization.xlsx", 9),
+        ("organization.xlsx", 10),
+        ("organization.xlsx", 11),
+    }
+    assert "grant number" in bad[("project.xlsx", 5)]
+    assert "YYYY-MM-DD" in bad[("project.xlsx", 6)]
+    assert "beyond the header's 20 columns" in bad[("project.xlsx", 7)]
+    assert "observer" in bad[("organization.xlsx", 9)]
+    assert "'lots'" in bad[("organization.xlsx", 11)]
+
+
+def test_xlsx_cli_and_unreadable_workbook(tmp_path, capsys):
+    projects, orgs = _xlsx_fixture(tmp_path)
+    out = tmp_path / "c.ttl"
+    args = ["import", "cordis", "-q", "--projects", str(projects)]
+    assert main([*args, "--organizations", str(orgs), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "project.xlsx:5: skipped" in err and "7 bad rows" in err
+    # A CSV file misnamed .xlsx is not a workbook: exit 2, the file named, nothing written.
+    fake = tmp_path / "fake.xlsx"
+    fake.write_bytes(ORGS.read_bytes())
+    assert main([*args, "--organizations", str(fake), "-o", str(tmp_path / "d.ttl")]) == 2
+    assert "fake.xlsx: cannot read as XLSX" in capsys.readouterr().err
+    assert not (tmp_path / "d.ttl").exists() and not list(tmp_path.glob(".d.ttl.*"))
+
+
+def test_xlsx_missing_column_is_an_error(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["projectID", "name", "role"])
+    book.active.append([680633, "X", "participant"])
+    broken = tmp_path / "organization.xlsx"
+    book.save(broken)
+    out = tmp_path / "c.ttl"
+    with pytest.raises(KBError, match=r"organization\.xlsx:1: missing column\(s\) organisationID"):
+        import_cordis(PROJECTS, broken, out)
+    assert not out.exists()

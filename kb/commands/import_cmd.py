@@ -60,12 +60,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "cordis",
         help=f"CORDIS project + organisation tables -> {OPTIONAL_DIR}/cordis.ttl",
         description="Stream the CORDIS open-data project and organization tables "
-        "(;-separated CSV) into Turtle, matching projects and organisations already in the "
-        "knowledge base. Bad rows are reported with their line number and counted; exit 1 "
-        "if there were any (the good rows are still written).",
+        "(;-separated CSV, or XLSX with the same columns, chosen by the file suffix) into "
+        "Turtle, matching projects and organisations already in the knowledge base. Bad rows "
+        "are reported with their line (CSV) or row (XLSX) number and counted; exit 1 if there "
+        "were any (the good rows are still written).",
     )
-    k.add_argument("--projects", type=Path, required=True, help="CORDIS project.csv")
-    k.add_argument("--organizations", type=Path, required=True, help="CORDIS organization.csv")
+    k.add_argument("--projects", type=Path, required=True, help="CORDIS project.csv or .xlsx")
+    k.add_argument(
+        "--organizations", type=Path, required=True, help="CORDIS organization.csv or .xlsx"
+    )
     k.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _output_option(k, "cordis.ttl", OPTIONAL_DIR)
     k.set_defaults(func=run_cordis)

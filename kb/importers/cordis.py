@@ -1,6 +1,8 @@
 """CORDIS open-data project and organisation tables (H2020, FP7, Horizon Europe) as Turtle.
 
-Columns relied on (`;`-separated, `"`-quoted, UTF-8, header row; other columns are ignored):
+Columns relied on (header row; other columns are ignored). The tables come as `;`-separated,
+`"`-quoted UTF-8 CSV or as XLSX with the same columns on the first sheet; the format is chosen by
+the file suffix (`.xlsx` / `.xlsm`, anything else is read as CSV):
 
 * projects (`project.csv`): `id` (grant number), `acronym`, `title`, `startDate`, `endDate`
   (YYYY-MM-DD), `ecMaxContribution` (EUR, `.` or `,` decimal), `frameworkProgramme` (H2020,
@@ -10,8 +12,9 @@ Columns relied on (`;`-separated, `"`-quoted, UTF-8, header row; other columns a
   code: EL, UK), `nutsCode`, `role` (coordinator, participant, thirdParty, associatedPartner,
   partnerOrganisation), `ecContribution`.
 
-Rows are streamed; the output is written as Turtle one triple per line, atomically. A bad row
-is reported with its line number and reason, counted, and skipped; it never stops the import.
+Rows are streamed (openpyxl's read-only mode for XLSX); the output is written as Turtle one
+triple per line, atomically. A bad row is reported with its line number (CSV) or sheet row number
+(XLSX) and reason, counted, and skipped; it never stops the import.
 Projects already in the knowledge base are matched by grant number or acronym, organisations by
 PIC or name, so their IRIs are reused instead of minting duplicates.
 """
@@ -19,6 +22,7 @@ PIC or name, so their IRIs are reused instead of minting duplicates.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import sys
 import unicodedata
@@ -132,7 +136,23 @@ def read_known(paths: Iterable[Path]) -> Known:
     return Known.from_graph(g)
 
 
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def rows(path: Path, required: tuple[str, ...], report: Report) -> Iterator[tuple[int, dict]]:
+    """(line or sheet row number, row) for each data row, from CSV or XLSX by the suffix."""
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        return xlsx_rows(path, required, report)
+    return csv_rows(path, required, report)
+
+
+def _check_header(path: Path, header: list[str], required: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise KBError(f"{path}:1: missing column(s) {', '.join(missing)}")
+
+
+def csv_rows(path: Path, required: tuple[str, ...], report: Report) -> Iterator[tuple[int, dict]]:
     """(first line number, row) for each data row; bad rows go to `report`."""
     try:
         stream = path.open(encoding="utf-8-sig", newline="")
@@ -144,9 +164,7 @@ def rows(path: Path, required: tuple[str, ...], report: Report) -> Iterator[tupl
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise KBError(f"{path}: empty file, expected a header row") from None
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise KBError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        _check_header(path, header, required)
         line = reader.line_num + 1
         while True:
             try:
@@ -166,6 +184,63 @@ def rows(path: Path, required: tuple[str, ...], report: Report) -> Iterator[tupl
                 )
                 continue
             yield start, dict(zip(header, (v.strip() for v in values), strict=True))
+
+
+def cell_text(value) -> str:
+    """A cell as the text the CSV export holds: numbers without a spurious `.0`, ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # before int: bool is an int
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same number
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def xlsx_rows(path: Path, required: tuple[str, ...], report: Report) -> Iterator[tuple[int, dict]]:
+    """(sheet row number, row) for each data row of the first sheet; bad rows go to `report`."""
+    import openpyxl  # only needed for XLSX input
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors all mean an unreadable file
+        raise KBError(f"{path}: cannot read as XLSX: {exc}") from exc
+    try:
+        sheet = book.worksheets[0]
+        cells = sheet.iter_rows(values_only=True)
+        header_row = next(cells, None)
+        if header_row is None:
+            raise KBError(f"{path}: empty sheet, expected a header row")
+        header = [cell_text(h) for h in header_row]
+        while header and not header[-1]:  # a sheet may be wider than its header
+            header.pop()
+        _check_header(path, header, required)
+        for number, values in enumerate(cells, start=2):
+            texts = [cell_text(v) for v in values]
+            if not any(texts):
+                continue
+            extra = [t for t in texts[len(header) :] if t]
+            if extra:
+                report.bad_rows.append(
+                    (
+                        str(path),
+                        number,
+                        f"values beyond the header's {len(header)} columns",
+                    )
+                )
+                continue
+            texts += [""] * (len(header) - len(texts))
+            yield number, dict(zip(header, texts[: len(header)], strict=True))
+    finally:
+        book.close()
 
 
 class TurtleOut:
