@@ -25,7 +25,6 @@ from rdflib import Graph
 from .infer import InferenceResult, _keep
 from .store import from_ox, to_ox
 
-ASSERTED = ox.NamedNode("urn:x-kb:asserted")
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -145,45 +144,133 @@ RULES: dict[str, tuple[str, str]] = {
     "eq-rep-o": ("?s ?p ?o2", "?o owl:sameAs ?o2 . ?s ?p ?o"),
 }
 
-COMPILED = {
-    name: f"{PREFIXES}INSERT {{ {template} }} WHERE {{ {pattern} }}"
-    for name, (template, pattern) in RULES.items()
+# Semi-naive evaluation: after the first round, a rule whose body has one data atom (or two,
+# written as a UNION of one-atom-new variants) needs only the triples new in the previous round,
+# in graph DELTA; the schema atoms are fixed unless a round adds schema triples (then the next
+# round runs every rule in full). Rules not listed here run in full every round; they read only
+# the schema, owl:sameAs or rare vocabulary (owl:oneOf, owl:maxCardinality).
+_D = "GRAPH <urn:x-kb:delta>"
+DELTA: dict[str, str] = {
+    "cax-sco": f"?c1 rdfs:subClassOf ?c2 . {_D} {{ ?x a ?c1 }}",
+    "prp-dom": f"?p rdfs:domain ?c . {_D} {{ ?x ?p ?y }}",
+    "prp-rng": f"?p rdfs:range ?c . {_D} {{ ?x ?p ?y }}",
+    "prp-spo1": f"?p1 rdfs:subPropertyOf ?p2 . {_D} {{ ?x ?p1 ?y }}",
+    "prp-spo2": "?p owl:propertyChainAxiom ?l . ?l rdf:first ?p1 ; rdf:rest ?r . "
+    f"?r rdf:first ?p2 ; rdf:rest rdf:nil . {{ {_D} {{ ?x ?p1 ?y }} ?y ?p2 ?z }} "
+    f"UNION {{ ?x ?p1 ?y . {_D} {{ ?y ?p2 ?z }} }}",
+    "prp-inv1": f"?p1 owl:inverseOf ?p2 . {_D} {{ ?x ?p1 ?y }}",
+    "prp-inv2": f"?p1 owl:inverseOf ?p2 . {_D} {{ ?x ?p2 ?y }}",
+    "prp-symp": f"?p a owl:SymmetricProperty . {_D} {{ ?x ?p ?y }}",
+    "prp-trp": f"?p a owl:TransitiveProperty . {{ {_D} {{ ?x ?p ?y }} ?y ?p ?z }} "
+    f"UNION {{ ?x ?p ?y . {_D} {{ ?y ?p ?z }} }}",
+    "prp-fp": f"?p a owl:FunctionalProperty . {_D} {{ ?x ?p ?y1 }} ?x ?p ?y2 FILTER(?y1 != ?y2)",
+    "prp-ifp": f"?p a owl:InverseFunctionalProperty . {_D} {{ ?x1 ?p ?y }} ?x2 ?p ?y "
+    "FILTER(?x1 != ?x2)",
+    "cls-svf1": f"?r owl:someValuesFrom ?d ; owl:onProperty ?p . "
+    f"{{ {_D} {{ ?x ?p ?y }} ?y a ?d }} UNION {{ ?x ?p ?y . {_D} {{ ?y a ?d }} }}",
+    "cls-svf2": f"?r owl:someValuesFrom owl:Thing ; owl:onProperty ?p . {_D} {{ ?x ?p ?y }}",
+    "cls-avf": f"?r owl:allValuesFrom ?d ; owl:onProperty ?p . "
+    f"{{ {_D} {{ ?x a ?r }} ?x ?p ?y }} UNION {{ ?x a ?r . {_D} {{ ?x ?p ?y }} }}",
+    "cls-hv1": f"?r owl:hasValue ?v ; owl:onProperty ?p . {_D} {{ ?x a ?r }}",
+    "cls-hv2": f"?r owl:hasValue ?v ; owl:onProperty ?p . {_D} {{ ?x ?p ?v }}",
+    "cls-int2": f"?c owl:intersectionOf ?l . ?l rdf:rest*/rdf:first ?m . {_D} {{ ?x a ?c }}",
+    "cls-uni": f"?c owl:unionOf ?l . ?l rdf:rest*/rdf:first ?m . {_D} {{ ?x a ?m }}",
 }
+
+STEP = "urn:x-kb:step"  # what the rule being run derives
+NEW = "urn:x-kb:new"  # what the current round has added
+DELTA_GRAPH = "urn:x-kb:delta"  # what the previous round added
+INFERRED = ox.NamedNode("urn:x-kb:inferred")  # everything added, never an asserted triple
+
+
+def _insert(template: str, pattern: str) -> str:
+    # A rule's new triples are added at once (later rules in the same round see them) and
+    # remembered in NEW, the next round's delta. Known triples are filtered out while matching
+    # (one-triple templates) or deleted from STEP afterwards (the few schema rules with more).
+    if " . " in template:
+        insert = (
+            f"INSERT {{ GRAPH <{STEP}> {{ {template} }} }} WHERE {{ {pattern} }} ;\n"
+            f"DELETE {{ GRAPH <{STEP}> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ GRAPH <{STEP}> {{ ?s ?p ?o }} ?s ?p ?o }}"
+        )
+    else:
+        insert = (
+            f"INSERT {{ GRAPH <{STEP}> {{ {template} }} }} "
+            f"WHERE {{ {pattern} FILTER NOT EXISTS {{ {template} }} }}"
+        )
+    return (
+        f"{PREFIXES}{insert} ;\nADD SILENT <{STEP}> TO DEFAULT ; "
+        f"ADD SILENT <{STEP}> TO <{NEW}> ; DROP SILENT GRAPH <{STEP}>"
+    )
+
+
+FULL = {name: _insert(template, pattern) for name, (template, pattern) in RULES.items()}
+SEMI_NAIVE = {
+    name: _insert(template, DELTA.get(name, pattern)) for name, (template, pattern) in RULES.items()
+}
+
+# The predicates (and rdf:type objects) of the schema atoms the rules in DELTA read as fixed.
+_SCHEMA_CHANGED = f"""{PREFIXES}ASK {{ GRAPH <{DELTA_GRAPH}> {{ ?s ?p ?o }}
+  FILTER(?p IN (rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain, rdfs:range,
+                owl:equivalentClass, owl:equivalentProperty, owl:inverseOf,
+                owl:propertyChainAxiom, owl:someValuesFrom, owl:allValuesFrom, owl:hasValue,
+                owl:onProperty, owl:intersectionOf, owl:unionOf, owl:oneOf, owl:maxCardinality,
+                rdf:first, rdf:rest)
+         || (?p = rdf:type && ?o IN (owl:SymmetricProperty, owl:TransitiveProperty,
+                owl:FunctionalProperty, owl:InverseFunctionalProperty, owl:Class,
+                owl:ObjectProperty, owl:DatatypeProperty)))
+}}"""
+_END_ROUND = (
+    f"ADD SILENT <{NEW}> TO <{INFERRED.value}> ; DROP SILENT GRAPH <{DELTA_GRAPH}> ; "
+    f"MOVE SILENT <{NEW}> TO <{DELTA_GRAPH}>"
+)
+
+
+def _run(store: ox.Store, updates: dict[str, str], timings: dict[str, float]) -> bool:
+    """Run `updates` once; True if they added anything (to NEW)."""
+    for name, update in updates.items():
+        start = time.perf_counter()
+        store.update(update)
+        timings[name] += time.perf_counter() - start
+    return next(store.quads_for_pattern(None, None, None, ox.NamedNode(NEW)), None) is not None
 
 
 def materialise(store: ox.Store, max_rounds: int = 50) -> dict[str, float]:
-    """Apply every rule to the default graph of `store` until nothing changes.
-    Returns seconds spent per rule (summed over rounds)."""
-    timings = dict.fromkeys(COMPILED, 0.0)
-    size = -1
+    """Apply the rules to the default graph of `store` until nothing new is derived; what is
+    derived is also collected in the graph INFERRED. The schema (scm-*) is closed first, on
+    its own; then rounds of every rule, semi-naive after the first: the rules in DELTA look only
+    at the previous round's new triples. Returns seconds per rule (over all rounds)."""
+    timings = dict.fromkeys(FULL, 0.0)
+    schema = {name: update for name, update in FULL.items() if name.startswith("scm-")}
     for _ in range(max_rounds):
-        if len(store) == size:
+        changed = _run(store, schema, timings)
+        store.update(_END_ROUND)
+        if not changed:
             break
-        size = len(store)
-        for name, update in COMPILED.items():
-            start = time.perf_counter()
-            store.update(update)
-            timings[name] += time.perf_counter() - start
+    compiled = FULL
+    rounds = 0
+    while rounds < max_rounds:
+        rounds += 1
+        changed = _run(store, compiled, timings)
+        store.update(_END_ROUND)
+        if not changed:
+            break
+        compiled = FULL if store.query(_SCHEMA_CHANGED) else SEMI_NAIVE
+    store.update(f"DROP SILENT GRAPH <{DELTA_GRAPH}>")
+    timings["rounds"] = rounds
     return timings
 
 
 def load_asserted(store: ox.Store, triples: Iterable) -> None:
-    """Put rdflib triples in the default graph (worked on) and in ASSERTED (kept apart)."""
-    quads = []
-    for s, p, o in triples:
-        s2, p2, o2 = to_ox(s), to_ox(p), to_ox(o)
-        quads.append(ox.Quad(s2, p2, o2, ox.DefaultGraph()))
-        quads.append(ox.Quad(s2, p2, o2, ASSERTED))
-    store.extend(quads)
+    """Put rdflib triples in the default graph, which the rules work on."""
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in triples)
 
 
 def inferred_triples(store: ox.Store) -> Graph:
-    """The default graph's triples that are not in ASSERTED, less kb.infer's noise filter."""
+    """The triples materialise() added, less kb.infer's noise filter, as an rdflib Graph."""
     inferred = Graph()
     empty = Graph()
-    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        if ox.Quad(q.subject, q.predicate, q.object, ASSERTED) in store:
-            continue
+    for q in store.quads_for_pattern(None, None, None, INFERRED):
         triple = (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
         if _keep(triple, empty):
             inferred.add(triple)
