@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kb.cli import main
+from kb.config import load_config
 from kb.importers.common import EU_COUNTRY, ID, MC, shared_data_dir
 from kb.importers.nuts import merged_table, referenced_codes, select
+from kb.load import load
+from kb.store import open_store
 
 pytestmark = pytest.mark.skipif(
     not (shared_data_dir() / "iso3166" / "all.csv").is_file(), reason="no shared reference data"
@@ -101,3 +106,51 @@ def test_nace_and_cordis_code_lists(tmp_path):
     assert r.value(URIRef(f"{country}NA"), SKOS.exactMatch) == ID["country/NA"]
     topic = URIRef("https://w3id.org/mfg-clusters/code/cordis-fp7-programme/FoF-ICT-2011.7.3")
     assert (topic, RDF.type, SKOS.Concept) in r
+
+
+def test_code_list_links_to_nace_resolve_once_nace_is_imported(monkeypatch):
+    """The seed code lists link to code/nace-rev2/...; with NACE opted in, each link resolves."""
+    root = load_config().root
+    # Data folders must lie inside the repository (graph IRIs are their relative paths), so the
+    # temporary folder is made in the git-ignored build/.
+    (root / "build").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root / "build", prefix="test-nace-") as folder:
+        _check_nace_links(root, Path(folder), monkeypatch)
+
+
+def _check_nace_links(root: Path, optional: Path, monkeypatch) -> None:
+    assert main(["import", "nace", "-o", str(optional / "nace.ttl")]) == 0
+    monkeypatch.setenv("KB_DATA_DIRS", os.pathsep.join([str(root / "data/ttl"), str(optional)]))
+    config = load_config()
+    assert optional.resolve() in config.data_dirs
+    store = open_store("oxigraph")
+    load(config, store)
+    nace = "https://w3id.org/mfg-clusters/code/nace-rev2/"
+    links = store.query(
+        """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?concept ?target ?label ?official WHERE {
+          ?concept skos:closeMatch|skos:broadMatch|skos:narrowMatch|skos:exactMatch ?target .
+          FILTER(STRSTARTS(STR(?concept), "https://w3id.org/mfg-clusters/code/")
+                 && STRSTARTS(STR(?target), STR(?nace)))
+          OPTIONAL { ?target a skos:Concept ; skos:prefLabel ?label }
+          OPTIONAL { ?target skos:exactMatch ?official
+                     FILTER(STRSTARTS(STR(?official), "http://data.europa.eu/ux2/nace2/")) }
+        }
+        """,
+        {"nace": Literal(nace)},
+    ).dicts()
+    linked = {(str(r["concept"]).rsplit("/", 1)[-1], str(r["target"])[len(nace) :]) for r in links}
+    assert linked == {
+        ("metalworking-technology", "24"),
+        ("metalworking-technology", "25"),
+        ("production-technology-heavy-machinery", "28"),
+        ("manufacturing", "C"),
+        ("machine-tools", "28.4"),
+    }
+    unresolved = [r["target"] for r in links if r["label"] is None]
+    assert unresolved == []
+    # Every linked NACE concept carries its EU Vocabularies IRI: the code without dots.
+    official = {str(r["target"])[len(nace) :]: str(r["official"]) for r in links}
+    assert official["28.4"] == "http://data.europa.eu/ux2/nace2/284"
+    assert official["C"] == "http://data.europa.eu/ux2/nace2/C"

@@ -1,8 +1,8 @@
 """NACE Rev. 2 and the CORDIS reference code lists as SKOS concept schemes.
 
 Concepts get the project's code-list IRIs (`code/<scheme>/<notation>`) and a skos:exactMatch to
-the published IRI of the same concept where one exists (RAMON-LD for NACE; our country resources
-for CORDIS countries).
+the published IRI of the same concept where one exists (for NACE: the official EU IRI and
+RAMON-LD; for CORDIS countries: our country resources).
 """
 
 from __future__ import annotations
@@ -17,6 +17,16 @@ from .common import CODE, describe_source, new_graph
 from .countries import EU_TO_ISO, country_iri
 
 RAMON_NACE = "https://w3id.org/ipsoeu/ramon-ld/nace/2008/"
+# The EU Vocabularies IRI of a NACE Rev. 2 concept is the code without its dots (01.11 -> 0111).
+# Pattern taken from the reference notes (../shared/docs/vocabularies-and-anchors.md), which
+# found it in code using it; not verified online (the machine has no internet access).
+EU_NACE = "http://data.europa.eu/ux2/nace2/"
+
+
+def eu_nace_iri(notation: str) -> URIRef:
+    return URIRef(EU_NACE + notation.replace(".", ""))
+
+
 CORDIS_REF_URL = (
     "https://github.com/StatisticalProject/CORDIR/blob/"
     "34ffc3ffa2e5dafbc9b7e62795d9732deb82b0d2/data/{name}"
@@ -58,6 +68,9 @@ def nace_graph(path: Path) -> Graph:
         "Commission Decision 2011/833/EU",
         licence_iri="https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
         publisher="Eurostat (classification); ipsoeu group (RAMON-LD)",
+        note="Each concept is skos:exactMatch its EU Vocabularies IRI "
+        "http://data.europa.eu/ux2/nace2/<code without dots> (pattern from the project's "
+        "reference notes, not verified online) and its RAMON-LD IRI.",
     )
     scheme = _scheme(g, "nace-rev2", "NACE Rev. 2")
     for concept in src.subjects(RDF.type, SKOS.Concept):
@@ -67,6 +80,7 @@ def nace_graph(path: Path) -> Graph:
         if not notation:
             continue
         ours = _concept(g, scheme, notation, str(src.value(concept, SKOS.prefLabel) or ""))
+        g.add((ours, SKOS.exactMatch, eu_nace_iri(notation)))
         g.add((ours, SKOS.exactMatch, concept))
         broader = src.value(concept, SKOS.broader)
         if broader is not None and str(broader).startswith(RAMON_NACE):
