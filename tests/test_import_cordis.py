@@ -69,6 +69,10 @@ def test_awkward_values_survive(tmp_path):
     )
     amount = g.value(ID["project/beincpps"], MC.ecContribution)
     assert g.value(amount, URIRef("https://schema.org/value")).toPython() == 7999493.75
+    # Funding schemes link to the concepts `kb import cordis-ref` mints, code kept as it is.
+    schemes = "https://w3id.org/mfg-clusters/code/cordis-funding-scheme/"
+    assert g.value(ID["project/beincpps"], MC.fundingScheme) == URIRef(f"{schemes}IA")
+    assert g.value(metal, MC.fundingScheme) == URIRef(f"{schemes}HORIZON-RIA")
     pole = next(g.subjects(SKOS.prefLabel, Literal('Pôle "Plastique"; Oyonnax')))
     assert (pole, RDF.type, MC.SME) in g
     ntua = ID["organisation/ntua"]

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import DCTERMS, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
@@ -357,7 +358,9 @@ def _project(row, out, known, project_iri, mint, report) -> None:
     if programme:
         out.add(p, MC.fundingProgramme, CODE[f"funding-programme/{programme}"])
     if row.get("fundingScheme"):
-        out.add(p, MC.fundingScheme, CODE[f"cordis-funding-scheme/{slug(row['fundingScheme'])}"])
+        # The code as it stands, as `kb import cordis-ref` mints it (CSA, HORIZON-RIA, MC-IA).
+        scheme = quote(row["fundingScheme"], safe="-._~")
+        out.add(p, MC.fundingScheme, CODE[f"cordis-funding-scheme/{scheme}"])
     if value is not None:
         _amount(out, ID[f"amount/{str(p).rsplit('/', 1)[-1]}/ec-max-contribution"], p, value)
 
