@@ -14,6 +14,7 @@ import argparse
 import json
 import platform
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -24,47 +25,165 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def worker(engine: str, data: Path, runs: int, owlrl_limit: int) -> dict:
+# The stored queries' default IRIs name seed resources; on generated data the same kind of
+# resource has another IRI. Queries are run as a user runs them: with their parameters bound.
+GENERATED_DEFAULTS = {
+    "id:organisation/afil": "id:organisation/cluster-0",
+    "id:region/ITC4": "id:region/AA00",
+    "id:region/IT": "id:region/AA",
+    "id:project/beincpps": "id:project/project-0",
+}
+DATA_GRAPH = "https://w3id.org/mfg-clusters/graph/data/bench"
+
+
+def _bindings(config, query) -> dict:
+    from kb.catalogue import bind
+
+    params = {
+        p.name: GENERATED_DEFAULTS.get(p.default, p.default)
+        for p in query.parameters
+        if isinstance(p.default, str)
+    }
+    return bind(query, params, config.prefixes)
+
+
+def _time_queries(kb_store, config, runs: int, progress: str) -> dict:
+    from kb.catalogue import load_catalogue
+
+    out = {}
+    for name, query in sorted(load_catalogue(config.queries_dir).items()):
+        print(f"  {progress} query {name}", file=sys.stderr, flush=True)
+        times, rows = [], None
+        try:
+            bindings = _bindings(config, query)
+            for _ in range(runs):
+                start = time.perf_counter()
+                res = kb_store.query(query.text, bindings)
+                times.append(time.perf_counter() - start)
+                rows = len(res.rows) if res.kind == "select" else len(res.graph or [])
+        except Exception as exc:  # a query the engine rejects is reported, not fatal
+            out[name] = {"error": str(exc).splitlines()[0][:120]}
+            continue
+        out[name] = {"median": statistics.median(times), "first": times[0], "rows": rows}
+    return out
+
+
+def worker(engine: str, data: Path, runs: int, owlrl_limit: int, validate_limit: int) -> dict:
     import pyoxigraph as ox
 
     from kb.config import load_config
-    from kb.infer import infer
     from kb.load import source_files
-    from kb.rules import inferred_triples, materialise
 
     config = load_config(REPO)
     ontology = [f.path for f in source_files(config) if f.path.is_relative_to(REPO / "ontology")]
     out: dict = {"engine": engine, "queries": {}}
+    closed = data.with_name(data.stem + "-closed.nt")  # asserted + inferred, for Virtuoso
 
-    loads = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        if engine == "oxigraph":
+    if engine == "virtuoso":
+        sys.path.insert(0, str(REPO / "tests"))
+        from virtuoso_harness import running_virtuoso
+
+        from kb.remote import RemoteStore
+
+        folder = REPO / "build" / "bench" / f"virtuoso-{data.stem}"
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        with running_virtuoso(folder) as server:
+            start = time.perf_counter()
+            shutil.copy(closed, folder / closed.name)  # the only folder it may read
+            server.isql(
+                f"ld_dir('{folder}', '{closed.name}', '{DATA_GRAPH}'); "
+                "rdf_loader_run(); checkpoint;",
+                timeout=3000,
+            )
+            out["load"] = time.perf_counter() - start
+            store = RemoteStore(server.sparql, timeout=600)
+            out["triples"] = int(
+                store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+            )
+            out["queries"] = _time_queries(store, config, runs, f"virtuoso {data.stem}")
+            status = Path(f"/proc/{server.process.pid}/status").read_text()
+            hwm = [ln for ln in status.splitlines() if ln.startswith("VmHWM")]
+            out["peak_mb"] = int(hwm[0].split()[1]) / 1024 if hwm else 0
+        return out
+
+    if engine == "oxigraph":
+        from kb.build import INFERRED_GRAPH
+        from kb.checks import run_checks
+        from kb.rules import INFERRED, materialise
+        from kb.store import OxigraphStore
+
+        loads = []
+        for _ in range(runs):
+            start = time.perf_counter()
             store = ox.Store()
             for path in [*ontology, data]:
-                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri="urn:x:")
-        else:
-            from rdflib import Graph
+                graph = ox.NamedNode(config.graph_iri(path) if path != data else DATA_GRAPH)
+                for target in (graph, ox.DefaultGraph()):
+                    store.bulk_load(
+                        path=str(path),
+                        format=ox.RdfFormat.TURTLE,
+                        base_iri=graph.value,
+                        to_graph=target,
+                    )
+            loads.append(time.perf_counter() - start)
+        out["load"] = statistics.median(loads)
+        out["triples"] = sum(
+            1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        )
+        print(f"  oxigraph {data.stem} infer", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        timings = materialise(store)
+        out["infer"] = time.perf_counter() - start
+        out["rounds"] = timings["rounds"]
+        # The inferred graph under the name kb build gives it, so the checks see it as such.
+        store.update(f"MOVE <{INFERRED.value}> TO <{config.base_iri}{INFERRED_GRAPH}>")
+        kb_store = OxigraphStore()
+        kb_store.store = store
+        if out["triples"] <= validate_limit:
+            from kb.validate import load_shapes
+            from kb.validate_fast import validate_parallel
 
+            print(f"  oxigraph {data.stem} validate", file=sys.stderr, flush=True)
+            start = time.perf_counter()
+            union = kb_store.graph()
+            out["to_rdflib"] = time.perf_counter() - start
+            start = time.perf_counter()
+            report = validate_parallel(union, load_shapes(config.shapes_dir), config.prefixes)
+            out["validate"] = time.perf_counter() - start
+            out["validation_results"] = len(report.results)
+            del union, report
+        print(f"  oxigraph {data.stem} checks", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        checks = run_checks(kb_store, config.checks_dir)
+        out["checks"] = time.perf_counter() - start
+        out["check_rows"] = sum(len(c.rows) for c in checks)
+        start = time.perf_counter()
+        store.dump(str(closed), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        out["dump"] = time.perf_counter() - start
+        out["inferred"] = sum(
+            1
+            for _ in store.quads_for_pattern(
+                None, None, None, ox.NamedNode(config.base_iri + INFERRED_GRAPH)
+            )
+        )
+        out["queries"] = _time_queries(kb_store, config, runs, f"oxigraph {data.stem}")
+    else:
+        from rdflib import Graph
+
+        from kb.infer import infer
+        from kb.store import RdflibStore
+
+        loads = []
+        for _ in range(runs):
+            start = time.perf_counter()
             store = Graph()
             for path in [*ontology, data]:
                 store.parse(path, format="turtle", publicID="urn:x:")
-        loads.append(time.perf_counter() - start)
-    out["triples"] = len(store)
-    out["load"] = statistics.median(loads)
-
-    if engine == "oxigraph":
-        # Fast path: rules on Oxigraph; what they add is also kept in a graph of its own.
-        start = time.perf_counter()
-        materialise(store)
-        inferred = inferred_triples(store)
-        out["infer"] = time.perf_counter() - start
-        out["inferred"] = len(inferred)
-        from kb.store import OxigraphStore
-
-        kb_store = OxigraphStore()
-        kb_store.store = store
-    else:
+            loads.append(time.perf_counter() - start)
+        out["triples"] = len(store)
+        out["load"] = statistics.median(loads)
         if out["triples"] <= owlrl_limit:
             start = time.perf_counter()
             inferred = infer(store, "owlrl").inferred
@@ -72,35 +191,37 @@ def worker(engine: str, data: Path, runs: int, owlrl_limit: int) -> dict:
             out["inferred"] = len(inferred)
             for t in inferred:
                 store.add(t)
-        from kb.store import RdflibStore
-
         kb_store = RdflibStore()
         kb_store.add_graph("urn:x:all", store)
-
-    for path in sorted(config.queries_dir.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        times = []
-        rows = None
-        for _ in range(runs):
-            start = time.perf_counter()
-            try:
-                res = kb_store.query(text)
-            except Exception as exc:  # a query the engine rejects is reported, not fatal
-                out["queries"][path.stem] = {"error": str(exc)[:120]}
-                break
-            times.append(time.perf_counter() - start)
-            rows = len(res.rows) if res.kind == "select" else None
-        else:
-            out["queries"][path.stem] = {"median": statistics.median(times), "rows": rows}
+        out["queries"] = _time_queries(kb_store, config, runs, f"rdflib {data.stem}")
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
-def run(scales: list[int], engines: list[str], runs: int, timeout: float, owlrl_limit: int):
+def _run_worker(cmd: list[str], timeout: float) -> dict:
+    """One worker process; on timeout it gets SIGTERM first, so it stops any server it started."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        stdout, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+        return {"error": f"timed out after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"error": f"worker failed with exit code {proc.returncode}"}
+    return json.loads(stdout)
+
+
+def run(scales, engines, runs, timeout, owlrl_limit, validate_limit, rdflib_limit) -> list[dict]:
     results = []
     for scale in scales:
         data = REPO / "build" / "bench" / f"kb-{scale}.ttl"
         if not data.is_file():
+            print(f"generate {scale} ...", file=sys.stderr, flush=True)
             subprocess.run(
                 [
                     sys.executable,
@@ -111,8 +232,11 @@ def run(scales: list[int], engines: list[str], runs: int, timeout: float, owlrl_
                     str(data),
                 ],
                 check=True,
+                timeout=timeout,
             )
         for engine in engines:
+            if engine == "rdflib" and scale > rdflib_limit:
+                continue
             cmd = [
                 sys.executable,
                 __file__,
@@ -124,19 +248,25 @@ def run(scales: list[int], engines: list[str], runs: int, timeout: float, owlrl_
                 str(runs),
                 "--owlrl-limit",
                 str(owlrl_limit),
+                "--validate-limit",
+                str(validate_limit),
             ]
             print(f"scale {scale} engine {engine} ...", file=sys.stderr, flush=True)
-            try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-                if proc.returncode != 0:
-                    result = {"engine": engine, "error": proc.stderr.strip()[-300:]}
-                else:
-                    result = json.loads(proc.stdout)
-            except subprocess.TimeoutExpired:
-                result = {"engine": engine, "error": f"timed out after {timeout:.0f} s"}
-            result["scale"] = scale
+            start = time.perf_counter()
+            result = _run_worker(cmd, timeout)
+            result.update(engine=engine, scale=scale, wall=time.perf_counter() - start)
             results.append(result)
+            print(
+                f"scale {scale} engine {engine}: {time.perf_counter() - start:.1f} s "
+                f"{result.get('error', '')}",
+                file=sys.stderr,
+                flush=True,
+            )
     return results
+
+
+def _f(value, digits: int = 2) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, (int, float)) else ""
 
 
 def markdown(results: list[dict], runs: int) -> str:
@@ -144,38 +274,61 @@ def markdown(results: list[dict], runs: int) -> str:
         "# Benchmark results",
         "",
         f"Written by `bench/benchmark.py` on {time.strftime('%Y-%m-%d')}, "
-        f"{platform.machine()}, {platform.python_version()}, medians of {runs} runs. "
-        "Data: bench/generate.py plus the ontology. Times in seconds; peak memory is the "
-        "worker process's maximum resident set.",
+        f"{platform.machine()}, Python {platform.python_version()}, medians of {runs} runs. "
+        "Data: bench/generate.py plus the ontology; Virtuoso loads the same asserted + inferred "
+        "triples Oxigraph ends with (through the remote path, `kb.remote.RemoteStore`). Queries "
+        "run with their parameters bound (bench/benchmark.py GENERATED_DEFAULTS). Times in "
+        "seconds; peak memory is the worker's (Virtuoso: the server's) maximum resident set. "
+        "*inferred: owlrl's after kb.infer's noise filter; the rules' before it (the filter runs "
+        "when the triples are copied to rdflib, which this table does not do).",
         "",
-        "| scale | engine | triples | load | infer | inferred | all queries | slowest query | "
-        "peak MB |",
-        "|---:|---|---:|---:|---:|---:|---:|---|---:|",
+        "| scale | engine | triples | load | infer | inferred* | validate | checks | "
+        "all queries | slowest query | peak MB | wall |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for r in results:
         if "error" in r:
-            lines.append(f"| {r['scale']} | {r['engine']} | | | | | | {r['error']} | |")
+            lines.append(
+                f"| {r['scale']} | {r['engine']} | | | | | | | | {r['error']} | | "
+                f"{_f(r.get('wall'), 0)} |"
+            )
             continue
         q = {k: v for k, v in r["queries"].items() if "median" in v}
         slow = max(q.items(), key=lambda kv: kv[1]["median"], default=(None, {"median": 0}))
-        infer_time = f"{r['infer']:.2f}" if "infer" in r else "skipped"
-        label = "rules" if r["engine"] == "oxigraph" else "owlrl"
+        label = {"oxigraph": " (rules)", "rdflib": " (owlrl)"}.get(r["engine"], "")
+        infer_time = f"{_f(r['infer'])}{label}" if "infer" in r else "-"
         lines.append(
-            f"| {r['scale']} | {r['engine']} | {r['triples']} | {r['load']:.2f} | "
-            f"{infer_time} ({label}) | {r.get('inferred', '')} | "
-            f"{sum(v['median'] for v in q.values()):.2f} | {slow[0]} {slow[1]['median']:.2f} | "
-            f"{r['peak_mb']:.0f} |"
+            f"| {r['scale']} | {r['engine']} | {r['triples']} | {_f(r['load'])} | {infer_time} | "
+            f"{r.get('inferred', '')} | {_f(r.get('validate')) or '-'} | "
+            f"{_f(r.get('checks')) or '-'} | {_f(sum(v['median'] for v in q.values()))} | "
+            f"{slow[0]} {_f(slow[1]['median'])} | {_f(r['peak_mb'], 0)} | {_f(r.get('wall'), 0)} |"
         )
-    lines += ["", "## Every stored query (median seconds)", ""]
+    lines += ["", "## Every stored query (median seconds; ratio = Oxigraph / Virtuoso)", ""]
     names = sorted({n for r in results for n in r.get("queries", {})})
-    cols = [r for r in results if "queries" in r]
-    lines.append("| query | " + " | ".join(f"{r['engine']} {r['scale']}" for r in cols) + " |")
-    lines.append("|---|" + "---:|" * len(cols))
+    cols = [r for r in results if r.get("queries")]
+    virtuoso = {r["scale"]: r for r in cols if r["engine"] == "virtuoso"}
+    ratio_cols = [r for r in cols if r["engine"] == "oxigraph" and r["scale"] in virtuoso]
+    head = [f"{r['engine']} {r['scale']}" for r in cols]
+    head += [f"ratio {r['scale']}" for r in ratio_cols]
+    lines.append("| query | " + " | ".join(head) + " |")
+    lines.append("|---|" + "---:|" * len(head))
     for name in names:
         cells = []
         for r in cols:
             v = r["queries"].get(name, {})
             cells.append(f"{v['median']:.3f}" if "median" in v else v.get("error", "")[:40])
+        for r in ratio_cols:
+            ox_q = r["queries"].get(name, {})
+            vq = virtuoso[r["scale"]]["queries"].get(name, {})
+            if "median" in ox_q and "median" in vq:
+                ratio = ox_q["median"] / max(vq["median"], 0.001)
+                cells.append(
+                    f"{ratio:.2f}"
+                    + (" **>1.5**" if ratio > 1.5 else "")
+                    + (" (rows differ)" if ox_q.get("rows") != vq.get("rows") else "")
+                )
+            else:
+                cells.append("")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -183,18 +336,31 @@ def markdown(results: list[dict], runs: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scales", type=int, nargs="+", default=[10_000, 100_000])
-    p.add_argument("--engines", nargs="+", default=["rdflib", "oxigraph"])
+    p.add_argument("--engines", nargs="+", default=["rdflib", "oxigraph", "virtuoso"])
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--timeout", type=float, default=600)
     p.add_argument("--owlrl-limit", type=int, default=30_000, help="owlrl only up to this size")
     p.add_argument("--output", type=Path, default=REPO / "bench" / "results.md")
+    p.add_argument("--validate-limit", type=int, default=300_000, help="pyshacl up to this size")
+    p.add_argument("--rdflib-limit", type=int, default=100_000, help="rdflib up to this size")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, args.data, args.runs, args.owlrl_limit)))
+        # SIGTERM (the parent's timeout) unwinds, so a Virtuoso started here is stopped.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
+        result = worker(args.worker, args.data, args.runs, args.owlrl_limit, args.validate_limit)
+        print(json.dumps(result))
         return 0
-    results = run(args.scales, args.engines, args.runs, args.timeout, args.owlrl_limit)
+    results = run(
+        args.scales,
+        args.engines,
+        args.runs,
+        args.timeout,
+        args.owlrl_limit,
+        args.validate_limit,
+        args.rdflib_limit,
+    )
     from kb.fileio import atomic_write
 
     atomic_write(args.output, markdown(results, args.runs))
