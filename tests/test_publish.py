@@ -102,13 +102,52 @@ def test_every_minted_iri_resolves_to_a_page(site):
         {"id": Literal(base + "id/"), "code": Literal(base + "code/")},
     ).rows
     assert len(rows) > 50, "the knowledge base should mint many IRIs"
+    # The stored-query catalogue mints an IRI per query and per parameter (a hash IRI).
+    catalogue = Graph().parse(out / "queries" / "catalogue.ttl", format="turtle")
+    queries = {s for s in catalogue.subjects() if str(s).startswith(base + "id/query/")}
+    assert any("#" in str(q) for q in queries) and any("#" not in str(q) for q in queries)
     missing = []
-    for (iri,) in rows:
+    for iri in [r[0] for r in rows] + sorted(queries):
         path = page_path(str(iri), base)
         for suffix in (".html", ".ttl", ".jsonld", ".nt"):
             if not (out / (path + suffix)).is_file():
                 missing.append(path + suffix)
+        if "#" in str(iri) and (out / (path + ".html")).is_file():
+            page = _Links()
+            page.feed((out / (path + ".html")).read_text(encoding="utf-8"))
+            if str(iri).split("#", 1)[1] not in page.ids:
+                missing.append(str(iri) + " (no such anchor)")
     assert not missing, f"{len(missing)} missing, e.g. {missing[:5]}"
+
+
+def test_a_stored_query_page_shows_the_query_and_links_to_run_it(site):
+    from kb.catalogue import load_catalogue
+
+    result, out, _ = site
+    base = result.config.base_iri
+    catalogue = Graph().parse(out / "queries" / "catalogue.ttl", format="turtle")
+    for name, q in load_catalogue(result.config.queries_dir).items():
+        iri = URIRef(base + "id/query/" + name)
+        path = out / (page_path(str(iri), base) + ".html")
+        page = path.read_text(encoding="utf-8")
+        text = html.unescape(page)
+        assert f"<h1>{q.title}</h1>" in text, name
+        assert q.question in text and q.user in text, name
+        assert [ln for ln in q.text.splitlines() if ln.strip()][-1] in text, name
+        assert f'href="../../query.html#{name}"' in page, name
+        for p in q.parameters:
+            assert f'<tr id="{p.name}">' in page, (name, p.name)
+        if q.expected_path().is_file():
+            href = f"../../queries/expected/{q.expected_path().name}"
+            assert f'href="{href}"' in page, name
+            assert (path.parent / href).read_bytes() == q.expected_path().read_bytes()
+        else:
+            assert "none stored" in page, name
+        # Its description is the catalogue's statements about it and its parameters.
+        own = Graph().parse(path.with_suffix(".ttl"), format="turtle")
+        assert set(own) == {
+            t for t in catalogue if t[0] == iri or str(t[0]).startswith(str(iri) + "#")
+        }, name
 
 
 class _Links(HTMLParser):

@@ -22,6 +22,7 @@ def htaccess() -> str:
         "AddType application/ld+json .jsonld",
         "AddType application/n-triples .nt",
         "AddType application/n-quads .nq",
+        "AddType text/tab-separated-values .tsv",
         "AddCharset utf-8 .ttl .jsonld .nt .nq .html",
         '<FilesMatch "^(void|sparql-examples)$">',
         "  ForceType text/turtle",
@@ -63,6 +64,7 @@ server {{
         application/ld+json   jsonld;
         application/n-triples nt;
         application/n-quads   nq;
+        text/tab-separated-values tsv;
         application/gzip      gz;
         image/svg+xml         svg;
     }}

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Literal
+from rdflib import Graph, Literal, URIRef
 
 from ..catalogue import StoredQuery, load_catalogue, to_term
 from ..config import Config
 from ..sparql_values import inject_values
+from .data import page_path
 
 # Where the catalogue is published (paths under the site root).
 CATALOGUE_PATH = "queries/catalogue"  # + .ttl, .jsonld, .nt
+EXPECTED_DIR = "queries/expected"  # each query's expected answer on the seed data, as stored
 WELL_KNOWN = ".well-known/sparql-examples"  # Turtle, as /.well-known/void is
 DEFAULT_ENDPOINT = "http://127.0.0.1:8000/sparql"  # `kb serve` on its default port
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -45,6 +47,8 @@ class ShownQuery:
     text: str  # the SPARQL without the '#+' header
     values_at: int  # where the VALUES block goes in `text` (-1: no parameters)
     parameters: tuple[ShownParameter, ...]
+    path: str = ""  # the site path of the query's own page (its IRI's path)
+    expected: str = ""  # the site path of the expected answer ("" when there is none)
 
 
 def catalogue(config: Config) -> dict[str, StoredQuery]:
@@ -54,6 +58,22 @@ def catalogue(config: Config) -> dict[str, StoredQuery]:
 def body(query: StoredQuery) -> str:
     """The query text without the '#+' metadata header (as the RDF export writes it)."""
     return "\n".join(ln for ln in query.text.splitlines() if not ln.startswith("#+")).strip()
+
+
+def description(catalogue_graph: Graph, iri: str) -> Graph:
+    """One stored query's statements from the catalogue graph: the executable and its
+    parameters (hash IRIs under the query's own IRI)."""
+    out = Graph()
+    for s, p, o in catalogue_graph:
+        if isinstance(s, URIRef) and (s == URIRef(iri) or str(s).startswith(iri + "#")):
+            out.add((s, p, o))
+    return out
+
+
+def expected_site_path(query: StoredQuery) -> str:
+    """Where the query's expected-answer file is copied on the site ("" when it has none)."""
+    path = query.expected_path()
+    return f"{EXPECTED_DIR}/{path.name}" if path.is_file() else ""
 
 
 def values_offset(text: str) -> int:
@@ -92,6 +112,8 @@ def shown(queries: dict[str, StoredQuery], config: Config) -> list[ShownQuery]:
                 text,
                 values_offset(text) if params else -1,
                 tuple(params),
+                page_path(base + q.name, config.base_iri),
+                expected_site_path(q),
             )
         )
     return out

@@ -261,16 +261,37 @@ class SiteWriter:
         graph = export_rdf(stored, self.config)
         self.rdf_files(queries.CATALOGUE_PATH, graph)
         self.write(queries.WELL_KNOWN, graph.serialize(format="turtle", encoding="utf-8"))
+        shown = queries.shown(stored, self.config)
+        for q, query in zip(shown, stored.values(), strict=True):
+            self.stored_query_page(q, query, graph)
         self.page(
             "query",
             "query.html",
             title="Query the knowledge base",
             endpoint=self.endpoint,
             prefixes=self.prefixes,
-            queries=queries.shown(stored, self.config),
+            queries=shown,
             catalogue=queries.CATALOGUE_PATH,
             well_known=queries.WELL_KNOWN,
         )
+
+    def stored_query_page(self, q: queries.ShownQuery, query, graph: Graph) -> None:
+        """The page the stored query's IRI resolves to, its description as RDF and its
+        expected answer, copied as stored."""
+        path = page_path(q.iri, self.d.base)
+        self.rdf_files(path, queries.description(graph, q.iri))
+        if q.expected:
+            self.write(q.expected, query.expected_path().read_bytes())
+        link = Linker(self.d, path)
+        alternates = [
+            (fmt, link.raw(path + suffix), media)
+            for fmt, suffix, media in (
+                ("Turtle", ".ttl", "text/turtle"),
+                ("JSON-LD", ".jsonld", "application/ld+json"),
+                ("N-Triples", ".nt", "application/n-triples"),
+            )
+        ]
+        self.page(path, "stored_query.html", title=q.title, q=q, alternates=alternates)
 
     # --- machine-readable description -------------------------------------------------------------
 
