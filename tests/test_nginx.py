@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 from test_publish import published_site
 
 from kb.publish import conneg
@@ -27,6 +28,10 @@ from kb.publish.data import page_path
 NGINX = shutil.which("nginx") or next(
     (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
 )
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+EXEC = URIRef("http://www.w3.org/ns/shacl#SPARQLExecutable")
 
 
 def free_port() -> int:
@@ -153,3 +158,41 @@ def test_well_known_files_and_unknown_paths(nginx):
     for path in ("/id/organisation/nobody-at-all", "/no/such/page", "/dumps/nothing.ttl"):
         r = httpx.get(url + path, headers={"Accept": "text/turtle"})
         assert r.status_code == 404, path
+
+
+@pytest.mark.parametrize(
+    "fmt, ctype, parser",
+    [
+        ("ttl", "text/turtle", "turtle"),
+        ("jsonld", "application/ld+json", "json-ld"),
+        ("nt", "application/n-triples", "nt"),
+    ],
+)
+def test_format_parameter_overrides_the_accept_header(nginx, fmt, ctype, parser):
+    result, site, url = nginx
+    base = result.config.base_iri
+    cluster = a_cluster(result)
+    query = next(iter(Graph().parse(site / "queries" / "catalogue.ttl").subjects(RDF.type, EXEC)))
+    for iri in (cluster, str(query)):
+        path = page_path(iri, base)
+        # a browser's Accept header, which alone would give HTML
+        r = httpx.get(url + "/" + path, params={"format": fmt}, headers={"Accept": BROWSER})
+        assert r.status_code == 200, (iri, fmt)
+        assert r.headers["content-type"].startswith(ctype), (iri, fmt)
+        assert r.content == (site / f"{path}.{fmt}").read_bytes()
+        assert len(set(Graph().parse(data=r.text, format=parser).predicate_objects(URIRef(iri))))
+
+
+def test_format_html_and_unknown_formats(nginx):
+    result, site, url = nginx
+    path = page_path(a_cluster(result), result.config.base_iri)
+    html = (site / (path + ".html")).read_bytes()
+    r = httpx.get(url + "/" + path, params={"format": "html"}, headers={"Accept": "text/turtle"})
+    assert r.headers["content-type"].startswith("text/html") and r.content == html
+    # among other parameters too
+    r = httpx.get(url + "/" + path + "?lang=en&format=nt&x=1", headers={"Accept": BROWSER})
+    assert r.content == (site / (path + ".nt")).read_bytes()
+    # a name the site does not know leaves the choice to Accept
+    r = httpx.get(url + "/" + path, params={"format": "rdfxml"}, headers={"Accept": "text/turtle"})
+    assert r.headers["content-type"].startswith("text/turtle")
+    assert r.content == (site / (path + ".ttl")).read_bytes()

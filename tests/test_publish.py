@@ -338,7 +338,9 @@ def test_views_conneg_and_ontology(site):
     assert heat.count("class='cell covered") >= min(int(cells), 1)
     assert "<svg" in (out / "views" / "network.html").read_text(encoding="utf-8")
     assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in (out / ".htaccess").read_text()
-    assert "map $http_accept $kb_suffix" in (out / "conneg" / "nginx.conf").read_text()
+    nginx = (out / "conneg" / "nginx.conf").read_text()
+    assert "map $http_accept $kb_accept_suffix" in nginx and "map $arg_format $kb_suffix" in nginx
+    assert "RewriteCond %{QUERY_STRING} (?:^|&)format=ttl(?:&|$)" in (out / ".htaccess").read_text()
     assert "R=303" in (out / "conneg" / "w3id.htaccess").read_text()
     ontology = (out / "ontology.html").read_text(encoding="utf-8")
     assert "ClusterOrganisation" in ontology

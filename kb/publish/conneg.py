@@ -8,6 +8,13 @@ RDF_TYPES = [  # (media type, file suffix), in the order a server should prefer 
     ("application/ld+json", ".jsonld"),
     ("application/n-triples", ".nt"),
 ]
+# `?format=<name>` picks a representation outright, before Accept is looked at (for links
+# and for clients that cannot set headers). An unknown name leaves Accept to decide.
+FORMATS = {"ttl": ".ttl", "jsonld": ".jsonld", "nt": ".nt", "html": ".html"}
+
+
+def _format_cond(name: str) -> str:
+    return f"RewriteCond %{{QUERY_STRING}} (?:^|&)format={name}(?:&|$)"
 
 
 def _regex(media: str) -> str:
@@ -29,8 +36,14 @@ def htaccess() -> str:
         "</FilesMatch>",
         "Header append Vary Accept",
         "RewriteEngine On",
-        "# the ontology namespace (hash IRIs) and the site root",
+        "# ?format=ttl|jsonld|nt|html first, then the Accept header",
     ]
+    for name, suffix in FORMATS.items():
+        lines += [
+            _format_cond(name),
+            f"RewriteCond %{{REQUEST_FILENAME}}{suffix} -f",
+            f"RewriteRule ^(.+?)/?$ $1{suffix} [L]",
+        ]
     for media, suffix in RDF_TYPES:
         lines += [
             f"RewriteCond %{{HTTP_ACCEPT}} {_regex(media)}",
@@ -47,11 +60,17 @@ def htaccess() -> str:
 
 def nginx() -> str:
     maps = "\n".join(f"    ~{_regex(media)}  {suffix};" for media, suffix in RDF_TYPES)
-    return f"""# nginx: content negotiation for the static site. Include the map in the http block
+    formats = "\n".join(f"    {name:<7}  {suffix};" for name, suffix in FORMATS.items())
+    return f"""# nginx: content negotiation for the static site. Include the maps in the http block
 # and the server block with `root` set to the published folder.
-map $http_accept $kb_suffix {{
+map $http_accept $kb_accept_suffix {{
     default  .html;
 {maps}
+}}
+# ?format=ttl|jsonld|nt|html overrides the Accept header; anything else leaves it to decide
+map $arg_format $kb_suffix {{
+    default  $kb_accept_suffix;
+{formats}
 }}
 
 server {{
@@ -90,6 +109,11 @@ def w3id(site_url: str) -> str:
         "Options +FollowSymLinks",
         "RewriteEngine on",
     ]
+    for name, suffix in FORMATS.items():
+        lines += [
+            _format_cond(name),
+            f"RewriteRule ^((?:id|code)/.+|ontology)$ {target}$1{suffix} [R=303,L,QSD]",
+        ]
     for media, suffix in RDF_TYPES:
         lines += [
             f"RewriteCond %{{HTTP_ACCEPT}} {_regex(media)}",
