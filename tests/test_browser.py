@@ -150,3 +150,26 @@ def test_heat_map_renders(browser, served):
     stats = page.evaluate(VARIANCE_JS, base64.b64encode(png).decode())
     assert stats["variance"] > 100, stats
     page.close()
+
+
+def test_region_map_renders(browser, served):
+    _result, _out, url = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + "views/regions.html")
+    svg = page.locator("svg.region-map")
+    assert svg.is_visible()
+    box = svg.bounding_box()
+    assert box and box["width"] > 600 and box["height"] > 400, box
+    circles = page.locator("svg.region-map a.marker circle")
+    assert circles.count() > 10
+    visible = [c.bounding_box() for c in circles.all()[:5]]
+    assert all(b and b["width"] > 2 for b in visible), visible
+    png = svg.screenshot()
+    stats = page.evaluate(VARIANCE_JS, base64.b64encode(png).decode())
+    assert stats["variance"] > 20, stats
+    # a marker is a link to its region's page
+    marker = page.locator("svg.region-map a.marker").first
+    name = marker.locator("title").text_content().split(":", 1)[0]
+    marker.locator("circle").click(force=True)
+    assert page.locator("h1").inner_text() == name
+    page.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import re
 import socket
 from html.parser import HTMLParser
 from pathlib import Path
@@ -440,3 +441,40 @@ def test_void_lists_every_source_document_with_its_licence(site):
         "https://creativecommons.org/licenses/by-sa/4.0/"
     )
     assert URIRef("https://w3id.org/mfg-clusters/id/source/4m4iof-concept-note") in sources
+
+
+def test_the_region_map_has_a_linked_marker_for_every_place_with_clusters_or_figures(site):
+    """Every region holding organisations or figures is on the map (a marker linking to its
+    page) or named under it as not placed; the bar chart is kept beside it."""
+    result, out, _ = site
+    base = result.config.base_iri
+    mc = "https://w3id.org/mfg-clusters/ontology#"
+    asserted, union = asserted_graph(result), result.store.graph(None)
+    regions = set(union.subjects(RDF.type, URIRef(mc + "Region")))
+    located = {r for o, r in asserted.subject_objects(URIRef(mc + "locatedIn")) if o not in regions}
+    with_figures = set(union.objects(None, URIRef(mc + "figureOf")))
+    places = {str(r) for r in (located | with_figures) & regions}
+    assert len(places) > 10
+    page = (out / "views" / "regions.html").read_text(encoding="utf-8")
+    svg = page.split("<svg class='region-map'", 1)[1].split("</svg>", 1)[0]
+    unplaced = (
+        page.split("<p class='unplaced'>", 1)[1].split("</p>", 1)[0] if "unplaced" in page else ""
+    )
+    markers = dict(
+        (m.group(2), m.group(1))
+        for m in re.finditer(r"<a class='marker [a-z]+' href='([^']+)' data-iri='([^']+)'", svg)
+    )
+    missing = []
+    for iri in places:
+        href = "../" + page_path(iri, base) + ".html"
+        if iri in markers:
+            assert markers[iri] == href, iri
+            assert (out / "views" / href).resolve().is_file(), href
+        elif f"href='{href}'" not in unplaced:
+            missing.append(iri)
+    assert not missing, f"neither on the map nor listed as not placed: {missing}"
+    # most places are on the map; a marker is a circle with a label
+    assert len(markers) >= len(places) - 2
+    assert svg.count("<circle ") == len(markers) and svg.count("<text ") > len(markers)
+    assert base + "id/region/quebec" in markers, "Quebec is drawn in the inset"
+    assert "<svg class='regions'" in page, "the bar chart is kept"

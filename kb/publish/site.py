@@ -222,9 +222,11 @@ class SiteWriter:
             ),
             (
                 "views/regions",
-                "Organisations per region",
-                "How many clusters and organisations the knowledge base locates in each region.",
-                views.region_chart,
+                "Region overview",
+                "Where the clusters and organisations of the knowledge base are: a map drawn "
+                "offline from a small table of approximate positions, and the same counts as "
+                "a bar chart.",
+                views.region_overview,
             ),
         ]
         for path, title, intro, render in specs:

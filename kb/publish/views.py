@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from html import escape
 
 from rdflib import URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import ORG, SKOS
 from rdflib.term import Node
 
 from ..namespaces import CODE, MC
@@ -205,9 +205,9 @@ def network_svg(d: SiteData, link: Linker, size: int = 900) -> str:
     return "".join(parts) + f"<p class='legend'>{legend}</p>"
 
 
-def region_chart(d: SiteData, link: Linker) -> str:
-    """Organisations per region (the region each is directly located in, asserted), as a
-    horizontal bar chart."""
+def region_counts(d: SiteData) -> dict[Node, set[Node]]:
+    """The organisations located in each region (directly, as asserted), or in their country
+    when no region is given."""
     g = d.asserted
     counts: dict[Node, set[Node]] = defaultdict(set)
     for s, region in g.subject_objects(MC.locatedIn):
@@ -216,6 +216,134 @@ def region_chart(d: SiteData, link: Linker) -> str:
     for s, country in g.subject_objects(MC.country):
         if not d.is_a(s, MC.Region) and not any((s, MC.locatedIn, r) in g for r in counts):
             counts[country].add(s)
+    return counts
+
+
+def mapped_regions(d: SiteData) -> dict[Node, set[Node]]:
+    """The places the map shows: those with organisations located there, those with figures
+    (stated about the place itself) and those that are members of a partnership (the Four
+    Motors' associates, Quebec among them)."""
+    places = region_counts(d)
+    for _figure, place in d.union.subject_objects(MC.figureOf):
+        if d.is_a(place, MC.Region):
+            places.setdefault(place, set())
+    for member in d.union.objects(None, ORG.member):
+        if d.is_a(member, MC.Region):
+            places.setdefault(member, set())
+    return places
+
+
+# The map: equirectangular over Europe (x scaled by cos 47°, so shapes are not stretched),
+# with an inset panel on its left for the places across the Atlantic (Quebec, the USA).
+EUROPE = (-11.0, 33.0, 32.0, 60.0)  # west, south, east, north
+INSET = (-105.0, 25.0, -55.0, 62.0)
+INSET_W = 170  # the inset panel; the Europe map starts right of it
+MAP_W = 780
+ASPECT = math.cos(math.radians(47))
+
+
+def _projector(frame, x0: float, y0: float, width: float):
+    west, south, east, north = frame
+    scale = width / ((east - west) * ASPECT)
+    height = (north - south) * scale
+
+    def project(lon: float, lat: float) -> tuple[float, float] | None:
+        if not (west <= lon <= east and south <= lat <= north):
+            return None
+        return x0 + (lon - west) * ASPECT * scale, y0 + (north - lat) * scale
+
+    return project, height
+
+
+def _graticule(frame, project, step: int) -> list[str]:
+    west, south, east, north = frame
+    out = []
+    for lon in range(math.ceil(west / step) * step, int(east) + 1, step):
+        (x1, y1), (x2, y2) = project(lon, north), project(lon, south)
+        out.append(f"<line x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' y2='{y2:.1f}'/>")
+    for lat in range(math.ceil(south / step) * step, int(north) + 1, step):
+        (x1, y1), (x2, y2) = project(west, lat), project(east, lat)
+        out.append(f"<line x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' y2='{y2:.1f}'/>")
+    return out
+
+
+def region_map(d: SiteData, link: Linker) -> str:
+    """One marker per place, its area proportional to the organisations located there,
+    labelled and linked to the place's page. Positions come from the hand-written table
+    in kb.publish.centroids (approximate label positions, not boundaries)."""
+    from .centroids import CENTROIDS
+
+    places = mapped_regions(d)
+    if not places:
+        return "<p class='note'>The knowledge base locates no organisation in a region yet.</p>"
+    x0 = INSET_W + 20
+    project, height = _projector(EUROPE, x0, 0, MAP_W)
+    inset, inset_h = _projector(INSET, 4, 24, INSET_W)
+    width = x0 + MAP_W
+    out = [
+        f"<svg class='region-map' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} "
+        f"{height:.0f}' width='{width}' height='{height:.0f}' role='img' "
+        "aria-label='map of the places the knowledge base holds'>",
+        f"<rect class='sea' x='{x0}' y='0' width='{MAP_W}' height='{height:.0f}'/>",
+        "<g class='graticule'>",
+        *_graticule(EUROPE, project, 5),
+        "</g>",
+        f"<rect class='inset' x='4' y='24' width='{INSET_W}' height='{inset_h:.0f}'/>",
+        "<g class='graticule'>",
+        *_graticule(INSET, inset, 10),
+        "</g>",
+        "<text class='inset-title' x='6' y='16'>North America (inset)</text>",
+        f"<text class='inset-title' x='{x0 + 6}' y='{height - 8:.0f}'>Europe, "
+        "equirectangular, graticule every 5°</text>",
+    ]
+    unplaced = []
+    # big markers first, so the small ones stay on top and clickable
+    for place, members in sorted(places.items(), key=lambda kv: (-len(kv[1]), str(kv[0]))):
+        lonlat = CENTROIDS.get(str(place).removeprefix(d.base))
+        xy = lonlat and (project(*lonlat) or inset(*lonlat))
+        if not xy:
+            unplaced.append(place)
+            continue
+        x, y = xy
+        n = len(members)
+        r = 3 + 3.2 * math.sqrt(n)
+        kind = "country" if "/country/" in str(place) else "region"
+        name = d.label(place)
+        title = f"{name}: {n} organisation{'s' if n != 1 else ''} located here"
+        out.append(
+            f"<a class='marker {kind}' href='{escape(link.href(place) or '#')}' "
+            f"data-iri='{escape(str(place))}'><title>{escape(title)}</title>"
+            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}'/>"
+            f"<text x='{x + r + 2:.1f}' y='{y + 4:.1f}'>{escape(name[:28])}"
+            f"{f' ({n})' if n else ''}</text></a>"
+        )
+    out.append("</svg>")
+    legend = (
+        "<p class='note'>Marker area grows with the number of organisations located in the "
+        "place; rings are countries (organisations known only by their country), dots are "
+        "regions and cities; places with figures but no organisation have the smallest "
+        "marker. Positions are approximate label points written by hand "
+        "(<code>kb/publish/centroids.py</code>), not boundaries.</p>"
+    )
+    if unplaced:
+        names = ", ".join(
+            f"<a href='{escape(link.href(p) or '#')}'>{escape(d.label(p))}</a>"
+            for p in sorted(unplaced, key=d.label)
+        )
+        legend += f"<p class='unplaced'>Not placed on the map (no position known): {names}.</p>"
+    return "".join(out) + legend
+
+
+def region_overview(d: SiteData, link: Linker) -> str:
+    """The map, then the same counts as a bar chart."""
+    return region_map(d, link) + "<h2>Organisations per region</h2>" + region_chart(d, link)
+
+
+def region_chart(d: SiteData, link: Linker) -> str:
+    """Organisations per region (the region each is directly located in, asserted), as a
+    horizontal bar chart."""
+    g = d.asserted
+    counts = region_counts(d)
     if not counts:
         return "<p class='note'>The knowledge base locates no organisation in a region yet.</p>"
     rows = sorted(counts.items(), key=lambda kv: (-len(kv[1]), d.label(kv[0])))
