@@ -216,8 +216,10 @@ def _run_worker(cmd: list[str], timeout: float) -> dict:
     return json.loads(stdout)
 
 
-def run(scales, engines, runs, timeout, owlrl_limit, validate_limit, rdflib_limit) -> list[dict]:
-    results = []
+def run(
+    scales, engines, runs, timeout, owlrl_limit, validate_limit, rdflib_limit, write=None
+) -> list[dict]:
+    results: list[dict] = []
     for scale in scales:
         data = REPO / "build" / "bench" / f"kb-{scale}.ttl"
         if not data.is_file():
@@ -256,6 +258,8 @@ def run(scales, engines, runs, timeout, owlrl_limit, validate_limit, rdflib_limi
             result = _run_worker(cmd, timeout)
             result.update(engine=engine, scale=scale, wall=time.perf_counter() - start)
             results.append(result)
+            if write is not None:
+                write(results)  # after every worker, so a later timeout loses nothing
             print(
                 f"scale {scale} engine {engine}: {time.perf_counter() - start:.1f} s "
                 f"{result.get('error', '')}",
@@ -352,7 +356,13 @@ def main(argv: list[str] | None = None) -> int:
         result = worker(args.worker, args.data, args.runs, args.owlrl_limit, args.validate_limit)
         print(json.dumps(result))
         return 0
-    results = run(
+    from kb.fileio import atomic_write
+
+    def write(results: list[dict]) -> None:
+        atomic_write(args.output, markdown(results, args.runs))
+        atomic_write(args.output.with_suffix(".json"), json.dumps(results, indent=1))
+
+    run(
         args.scales,
         args.engines,
         args.runs,
@@ -360,11 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         args.owlrl_limit,
         args.validate_limit,
         args.rdflib_limit,
+        write,
     )
-    from kb.fileio import atomic_write
-
-    atomic_write(args.output, markdown(results, args.runs))
-    (args.output.with_suffix(".json")).write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
