@@ -478,3 +478,35 @@ def test_the_region_map_has_a_linked_marker_for_every_place_with_clusters_or_fig
     assert svg.count("<circle ") == len(markers) and svg.count("<text ") > len(markers)
     assert base + "id/region/quebec" in markers, "Quebec is drawn in the inset"
     assert "<svg class='regions'" in page, "the bar chart is kept"
+
+
+def test_quiet_publish_prints_nothing_but_errors(tmp_path):
+    """`kb publish -q` in a fresh process (pyLODE configures logging on import, so only a
+    new process shows what a user sees): no progress, no log lines, no summary."""
+    import subprocess
+    import sys
+
+    kb = Path(sys.executable).with_name("kb")
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "site"
+    run = subprocess.run(
+        [str(kb), "publish", "-q", "--out", str(out)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "" and run.stderr == "", (run.stdout, run.stderr[:2000])
+    assert (out / "index.html").is_file() and (out / "ontology.html").is_file()
+    # errors still get through, with a non-zero exit
+    (tmp_path / "a-file").write_text("not a folder")
+    run = subprocess.run(
+        [str(kb), "publish", "-q", "--out", str(tmp_path / "a-file")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and "must name a folder" in run.stderr, run.stderr
+    assert run.stdout == ""

@@ -26,14 +26,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--force", action="store_true", help="publish even when the data does not conform"
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=run_publish)
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    from ..publish.site import publish
+    from ..publish.site import check_replaceable, publish
 
     config = load_config()
+    check_replaceable(args.out.resolve())  # before the build, so a wrong --out fails at once
     result = build(config, progress=not args.quiet)
     if not result.conforms and not args.force:
         raise KBError(
@@ -48,6 +49,8 @@ def run_publish(args: argparse.Namespace) -> int:
         endpoint=args.endpoint,
         progress=not args.quiet,
     )
+    if args.quiet:
+        return 0
     print(
         f"published {report.pages} pages, {report.files} files, "
         f"{report.bytes / 1e6:.1f} MB to {report.out} in {report.seconds:.1f} s",

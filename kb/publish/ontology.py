@@ -23,13 +23,14 @@ def pylode_html(ontology: Graph) -> str | None:
     level, handlers = root.level, list(root.handlers)
     try:
         from pylode import OntPub
-
-        return OntPub(ontology).make_html()
     except ImportError:
         return None
-    finally:  # pyLODE configures the root logger on import; keep stderr for our progress
+    finally:
+        # pyLODE sets the root logger to DEBUG with a stderr handler when imported; undo it
+        # before it runs, so its INFO lines and asyncio's DEBUG line never reach stderr
         root.setLevel(level)
         root.handlers[:] = handlers
+    return OntPub(ontology).make_html()
 
 
 def anchors(html: str, namespace: str) -> dict[str, str]:

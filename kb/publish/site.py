@@ -338,7 +338,7 @@ class SiteWriter:
 SITE_MARKER = ".kb-site"
 
 
-def _check_replaceable(out: Path) -> None:
+def check_replaceable(out: Path) -> None:
     """A publish replaces its folder whole, so it only replaces a folder it made before."""
     if out.is_file():
         raise KBError(f"{out}: is a file; --out must name a folder")
@@ -361,7 +361,7 @@ def publish(
 ) -> PublishReport:
     start = time.perf_counter()
     out = out.resolve()
-    _check_replaceable(out)
+    check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
