@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import owlrl
 from owlrl.Namespaces import ERRNS
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .errors import InconsistencyError, KBError
@@ -41,6 +41,10 @@ class InferenceResult:
 def _keep(triple: tuple, asserted: Graph) -> bool:
     s, p, o = triple
     if isinstance(s, Literal) or triple in asserted:
+        return False
+    # Entailments about anonymous class expressions (x a [owl:Restriction ...], EURIO has many)
+    # name nothing anyone can link to, and blank nodes do not travel between graphs or stores.
+    if isinstance(s, BNode) or isinstance(o, BNode):
         return False
     if p == OWL.sameAs and s == o:
         return False
