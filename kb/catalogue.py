@@ -5,9 +5,9 @@ hold TOML (in the spirit of grlc's decorators): title, question, user, [[param]]
 expected answer on the seed data is `queries/expected/<name>.tsv` (SELECT, W3C TSV) or
 `queries/expected/<name>.nt` (CONSTRUCT, sorted N-Triples).
 
-Parameters are turned into RDF terms of their declared type and handed to the engine as
-bindings (rdflib initBindings, Oxigraph substitutions, a VALUES block for remote endpoints);
-their text never becomes part of the query text.
+Parameters are turned into RDF terms of their declared type and handed to every engine as
+a validated VALUES block at the start of the outer WHERE group (kb/sparql_values.py); their
+text never becomes part of the query text.
 """
 
 from __future__ import annotations
