@@ -196,39 +196,56 @@ INSERT {{ GRAPH <{VIEW}> {{ ?p ?axiom ?c }} }} WHERE {{
          || EXISTS {{ GRAPH <{VIEW}> {{ ?c rdfs:subClassOf ?_super }} }}) }}"""
 
 STEP = "urn:x-kb:step"  # what the rule being run derives
-NEW = "urn:x-kb:new"  # what the current round has added
-DELTA_GRAPH = "urn:x-kb:delta"  # what the previous round added
 INFERRED = ox.NamedNode("urn:x-kb:inferred")  # everything added, never an asserted triple
 
 
-def _insert(template: str, pattern: str) -> str:
-    # A rule's new triples are added at once (later rules in the same round see them) and
-    # remembered in NEW, the next round's delta. Known triples are filtered out while matching
-    # (one-triple templates) or deleted from STEP afterwards (the few schema rules with more).
+def _insert(template: str, pattern: str, new: str) -> str:
+    # A rule's new triples are added at once (later rules in the same round see them), to the
+    # graph `new` (the next round's delta) and to INFERRED. Known triples are filtered out while
+    # matching (one-triple templates: written straight to their three graphs, the WHERE clause is
+    # evaluated before anything is inserted) or deleted from STEP afterwards (the few schema
+    # rules with more).
     if " . " in template:
-        insert = (
-            f"INSERT {{ GRAPH <{STEP}> {{ {template} }} }} WHERE {{ {pattern} }} ;\n"
+        return (
+            f"{PREFIXES}INSERT {{ GRAPH <{STEP}> {{ {template} }} }} WHERE {{ {pattern} }} ;\n"
             f"DELETE {{ GRAPH <{STEP}> {{ ?s ?p ?o }} }} "
-            f"WHERE {{ GRAPH <{STEP}> {{ ?s ?p ?o }} ?s ?p ?o }}"
-        )
-    else:
-        insert = (
-            f"INSERT {{ GRAPH <{STEP}> {{ {template} }} }} "
-            f"WHERE {{ {pattern} FILTER NOT EXISTS {{ {template} }} }}"
+            f"WHERE {{ GRAPH <{STEP}> {{ ?s ?p ?o }} ?s ?p ?o }} ;\n"
+            f"ADD SILENT <{STEP}> TO DEFAULT ; ADD SILENT <{STEP}> TO <{new}> ; "
+            f"ADD SILENT <{STEP}> TO <{INFERRED.value}> ; DROP SILENT GRAPH <{STEP}>"
         )
     return (
-        f"{PREFIXES}{insert} ;\nADD SILENT <{STEP}> TO DEFAULT ; "
-        f"ADD SILENT <{STEP}> TO <{NEW}> ; DROP SILENT GRAPH <{STEP}>"
+        f"{PREFIXES}INSERT {{ {template} GRAPH <{new}> {{ {template} }} "
+        f"GRAPH <{INFERRED.value}> {{ {template} }} }} "
+        f"WHERE {{ {pattern} FILTER NOT EXISTS {{ {template} }} }}"
     )
 
 
-FULL = {name: _insert(template, pattern) for name, (template, pattern) in RULES.items()}
+def _compile(delta: str, new: str, semi_naive: bool) -> dict[str, str]:
+    return {
+        name: _insert(
+            template,
+            DELTA[name].replace(_D, f"GRAPH <{delta}>")
+            if semi_naive and name in DELTA
+            else pattern,
+            new,
+        )
+        for name, (template, pattern) in RULES.items()
+    }
+
+
+# Rounds alternate between two graphs for "added this round" and "added last round" (the
+# delta), so nothing is copied between them.
+_ROUND_GRAPHS = ("urn:x-kb:round-a", "urn:x-kb:round-b")
+FULL = {g: _compile("", g, False) for g in _ROUND_GRAPHS}
 SEMI_NAIVE = {
-    name: _insert(template, DELTA.get(name, pattern)) for name, (template, pattern) in RULES.items()
+    g: _compile(d, g, True) for g, d in zip(_ROUND_GRAPHS, _ROUND_GRAPHS[::-1], strict=True)
 }
 
+
 # The predicates (and rdf:type objects) of the schema atoms the rules in DELTA read as fixed.
-_SCHEMA_CHANGED = f"""{PREFIXES}ASK {{ GRAPH <{DELTA_GRAPH}> {{ ?s ?p ?o }}
+def _schema_changed(delta: str) -> str:
+    # The predicates (and rdf:type objects) of the schema atoms the rules in DELTA read as fixed.
+    return f"""{PREFIXES}ASK {{ GRAPH <{delta}> {{ ?s ?p ?o }}
   FILTER(?p IN (rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain, rdfs:range,
                 owl:equivalentClass, owl:equivalentProperty, owl:inverseOf,
                 owl:propertyChainAxiom, owl:someValuesFrom, owl:allValuesFrom, owl:hasValue,
@@ -238,14 +255,10 @@ _SCHEMA_CHANGED = f"""{PREFIXES}ASK {{ GRAPH <{DELTA_GRAPH}> {{ ?s ?p ?o }}
                 owl:FunctionalProperty, owl:InverseFunctionalProperty, owl:Class,
                 owl:ObjectProperty, owl:DatatypeProperty)))
 }}"""
-_END_ROUND = (
-    f"ADD SILENT <{NEW}> TO <{INFERRED.value}> ; DROP SILENT GRAPH <{DELTA_GRAPH}> ; "
-    f"MOVE SILENT <{NEW}> TO <{DELTA_GRAPH}>"
-)
 
 
-def _run(store: ox.Store, updates: dict[str, str], timings: dict[str, float]) -> bool:
-    """Run `updates` once; True if they added anything (to NEW)."""
+def _run(store: ox.Store, updates: dict[str, str], new: str, timings: dict[str, float]) -> bool:
+    """Run `updates` once; True if they added anything (to the graph `new`)."""
     for name, update in updates.items():
         if name == "cax-sco":  # the first data rule: the schema rules of this round are done
             start = time.perf_counter()
@@ -254,7 +267,7 @@ def _run(store: ox.Store, updates: dict[str, str], timings: dict[str, float]) ->
         start = time.perf_counter()
         store.update(update)
         timings[name] += time.perf_counter() - start
-    return next(store.quads_for_pattern(None, None, None, ox.NamedNode(NEW)), None) is not None
+    return next(store.quads_for_pattern(None, None, None, ox.NamedNode(new)), None) is not None
 
 
 def materialise(store: ox.Store, max_rounds: int = 50) -> dict[str, float]:
@@ -262,23 +275,24 @@ def materialise(store: ox.Store, max_rounds: int = 50) -> dict[str, float]:
     derived is also collected in the graph INFERRED. The schema (scm-*) is closed first, on
     its own; then rounds of every rule, semi-naive after the first: the rules in DELTA look only
     at the previous round's new triples. Returns seconds per rule (over all rounds)."""
-    timings = dict.fromkeys([*FULL, "view"], 0.0)
-    schema = {name: update for name, update in FULL.items() if name.startswith("scm-")}
+    timings = dict.fromkeys([*RULES, "view"], 0.0)
+    first = _ROUND_GRAPHS[0]
+    schema = {name: update for name, update in FULL[first].items() if name.startswith("scm-")}
     for _ in range(max_rounds):
-        changed = _run(store, schema, timings)
-        store.update(_END_ROUND)
+        changed = _run(store, schema, first, timings)
+        store.update(f"DROP SILENT GRAPH <{first}>")
         if not changed:
             break
-    compiled = FULL
-    rounds = 0
+    full, rounds = True, 0
     while rounds < max_rounds:
+        new, delta = _ROUND_GRAPHS[rounds % 2], _ROUND_GRAPHS[(rounds + 1) % 2]
         rounds += 1
-        changed = _run(store, compiled, timings)
-        store.update(_END_ROUND)
+        changed = _run(store, (FULL if full else SEMI_NAIVE)[new], new, timings)
+        store.update(f"DROP SILENT GRAPH <{delta}>")
         if not changed:
             break
-        compiled = FULL if store.query(_SCHEMA_CHANGED) else SEMI_NAIVE
-    store.update(f"DROP SILENT GRAPH <{DELTA_GRAPH}> ; DROP SILENT GRAPH <{VIEW}>")
+        full = bool(store.query(_schema_changed(new)))
+    store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in (*_ROUND_GRAPHS, VIEW)))
     timings["rounds"] = rounds
     return timings
 
