@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,13 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from kb.catalogue import bind, load_catalogue  # noqa: E402
 from kb.config import load_config  # noqa: E402
+from kb.processes import free_port, stop_process  # noqa: E402
 from kb.remote import with_bindings  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def stored_selects() -> list[tuple[str, str]]:
@@ -120,12 +112,7 @@ def main() -> int:
             time.sleep(0.3)
         result = asyncio.run(run(base + "/sparql", args.clients, args.seconds, queries))
     finally:
-        if server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        stop_process(server)
     print(
         f"engine {args.engine}, {args.workers} workers, {args.clients} clients, "
         f"{len(queries)} stored SELECT queries, {result['elapsed']:.1f} s\n"

@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from test_publish import published_site
 
+from kb.processes import free_port
 from kb.publish import conneg
 from kb.publish.data import page_path
 
@@ -32,12 +32,6 @@ NGINX = shutil.which("nginx") or next(
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 EXEC = URIRef("http://www.w3.org/ns/shacl#SPARQLExecutable")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def config_for(site: Path, port: int, prefix: Path) -> str:

@@ -11,8 +11,6 @@ import csv
 import io
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -43,6 +41,7 @@ from SPARQLWrapper import (
 import kb
 from kb.build import build
 from kb.config import load_config
+from kb.processes import free_port, stop_process
 
 pytestmark = pytest.mark.server
 
@@ -73,23 +72,6 @@ CONSTRUCT = f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 CONSTRUCT {{ ?org skos:prefLabel ?label }}
 WHERE {{ ?org a <{MC}ClusterOrganisation> ; skos:prefLabel ?label }}"""
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM (uvicorn stops and kills its workers); SIGKILL the process group if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +112,7 @@ def server(project: Path) -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
-        stop(process)
+        stop_process(process)
 
 
 def wrapper(url: str, query: str, fmt: str) -> SPARQLWrapper:
