@@ -26,12 +26,19 @@ sys.path.insert(0, str(REPO))
 
 
 # The stored queries' default IRIs name seed resources; on generated data the same kind of
-# resource has another IRI. Queries are run as a user runs them: with their parameters bound.
+# resource has another IRI (bench/generate.py numbers clusters from 1, projects only for even
+# numbers, NUTS-2-like regions as AA11). Queries are run as a user runs them: with their
+# parameters bound to something that exists, so no answer is empty by accident.
 GENERATED_DEFAULTS = {
-    "id:organisation/afil": "id:organisation/cluster-0",
-    "id:region/ITC4": "id:region/AA00",
+    "id:organisation/afil": "id:organisation/cluster-1",  # has EFFRA domains and projects
+    "id:region/ITC4": "id:region/AA11",
     "id:region/IT": "id:region/AA",
-    "id:project/beincpps": "id:project/project-0",
+    "id:project/beincpps": "id:project/project-2",
+    # Search words: generated labels are "Project 12", "PRJ12", "Priority 0 of AB12", ...
+    # "12" matches ~10% of the projects and the priorities of 30 regions at 10^6.
+    "manufactur": "12",
+    "lombard": "aa11",  # Region AA11 and its three priorities
+    3: 2,  # partner-search minShared: every generated cluster organisation has two EFFRA domains
 }
 DATA_GRAPH = "https://w3id.org/mfg-clusters/graph/data/bench"
 
@@ -42,7 +49,7 @@ def _bindings(config, query) -> dict:
     params = {
         p.name: GENERATED_DEFAULTS.get(p.default, p.default)
         for p in query.parameters
-        if isinstance(p.default, str)
+        if p.default is not None
     }
     return bind(query, params, config.prefixes)
 
