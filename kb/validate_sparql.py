@@ -1,0 +1,873 @@
+"""Validation that scales: the SHACL Core shapes compiled to SPARQL and run by Oxigraph.
+
+kb.validate (pySHACL) is the reference; this module gives the same results (severity, focus
+node, path, value, message, source shape, constraint component) and the same report graph,
+and is checked against it by tests/test_validate_sparql.py. Each constraint of a targeted shape
+becomes one set-oriented SELECT over all the shape's focus nodes (never a query per node);
+nested shapes (the members of sh:or, sh:qualifiedValueShape) become SPARQL expressions inside it.
+
+Where SPARQL and pySHACL disagree in details (Python regular expressions, rdflib's notion of an
+ill-typed literal, rdflib term equality for sh:in, literal comparison for sh:minInclusive), the
+distinct values a constraint looks at are fetched once and judged in Python with pySHACL's own
+rules; only the values that fail go back into the query, as sameTerm tests.
+
+pySHACL behaviours reproduced on purpose: sh:class follows rdfs:subClassOf* in the data graph;
+sh:uniqueLang reports once per duplicated language with no sh:value; qualified counts report
+no sh:value; a nested shape with severity sh:Warning or sh:Info counts as conforming (pySHACL
+runs with allow_warnings/allow_infos); sh:qualifiedValueShape on a node shape is ignored;
+messages are the shape's sh:message values (language tags kept) or pySHACL's default text.
+
+A shape using anything else (sh:closed, sh:hasValue, sh:node, sh:and, sh:not, sh:xone,
+sh:minLength, property pairs, SHACL-SPARQL, ...) raises KBError naming the shape and the
+feature: the caller can then use the pySHACL reference. Nothing is skipped silently.
+
+Known difference: Oxigraph does not tell a plain literal "a" from "a"^^xsd:string (RDF 1.1 says
+they are the same term; rdflib keeps them apart), so data holding both spellings of one
+string, or sh:in/sh:datatype rdfs:Datatype cases that hinge on the difference, may differ.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from pyshacl.rdfutil import stringify_node
+from pyshacl.rdfutil.compare import compare_literal
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from .errors import KBError
+from .namespaces import DEFAULT_PREFIXES
+from .store import from_ox, to_ox
+from .validate import ValidationOutcome, _results, count_shapes
+
+_ALLOWED = (SH.Warning, SH.Info)  # severities that do not break conformance (as kb.validate)
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+# Constraint parameters this module compiles; any other SHACL parameter on a shape is refused.
+_VALUE_PARAMS = {
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.pattern,
+    SH.languageIn,
+    SH["in"],
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH["or"],
+}
+_PROPERTY_PARAMS = {
+    SH.minCount,
+    SH.maxCount,
+    SH.uniqueLang,
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint,
+}
+_HARMLESS = {
+    *_TARGETS,
+    SH.property,
+    SH.path,
+    SH.severity,
+    SH.message,
+    SH.name,
+    SH.description,
+    SH.deactivated,
+    SH.flags,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+}
+_COMPONENT = {
+    SH["class"]: SH.ClassConstraintComponent,
+    SH.datatype: SH.DatatypeConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent,
+    SH.pattern: SH.PatternConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent,
+    SH["in"]: SH.InConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent,
+    SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.uniqueLang: SH.UniqueLangConstraintComponent,
+}
+# pySHACL evaluates a shape's parameters in this order (constraints/__init__.py); the order
+# only matters for the report graph's insertion order, results are sorted anyway.
+_RANGE_TEST = {
+    SH.minInclusive: lambda c: c >= 0,
+    SH.maxInclusive: lambda c: c <= 0,
+    SH.minExclusive: lambda c: c > 0,
+    SH.maxExclusive: lambda c: c < 0,
+}
+_RANGE_TEXT = {
+    SH.minInclusive: ">=",
+    SH.maxInclusive: "<=",
+    SH.minExclusive: ">",
+    SH.maxExclusive: "<",
+}
+_NODE_KIND = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "(isIRI({v}) || isBlank({v}))",
+    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}
+# Max distinct values in a count written as a join (nested shapes only; top level uses GROUP BY).
+_MAX_JOINED_COUNT = 3
+
+
+def _iri(node: Node) -> str:
+    return f"<{node}>"
+
+
+def _term(node: Node) -> str:
+    """A SPARQL term for an IRI or literal (blank nodes cannot be named in a query)."""
+    if isinstance(node, URIRef):
+        return _iri(node)
+    if isinstance(node, Literal):
+        return str(to_ox(node))
+    raise TypeError(f"cannot write {node!r} into a query")
+
+
+def _not_one_of(var: str, terms: Iterable[Node]) -> str:
+    """SPARQL: `var` is none of `terms` (term equality, unlike IN which compares values)."""
+    tests = [
+        f"sameTerm({var}, {_term(t)})" for t in sorted(terms, key=lambda t: (type(t).__name__, t))
+    ]
+    return f"!({' || '.join(tests)})" if tests else "true"
+
+
+@dataclass
+class _Result:
+    """One validation result before it becomes report triples."""
+
+    top: Node  # the targeted shape whose validation produced it
+    shape: Node
+    component: URIRef
+    focus: Node
+    path: Node | None
+    value: Node | None
+    messages: list[Literal]
+
+
+@dataclass
+class _Scope:
+    """The nodes a (nested) shape is evaluated on, as a SPARQL pattern binding `var`."""
+
+    pattern: str
+    var: str
+
+
+@dataclass
+class _Run:
+    store: ox.Store
+    default_graph: ox.NamedNode | None
+    shapes: Graph
+    view: Graph  # the data graph pySHACL would stringify nodes against (default messages)
+    view_is_data: bool
+    results: list[_Result] = field(default_factory=list)
+    counter: itertools.count = field(default_factory=itertools.count)
+    subclass_cache: dict[Node, list[Node]] = field(default_factory=dict)
+    copied: set[str] = field(default_factory=set)
+
+    def select(self, text: str) -> Iterator[tuple]:
+        options = {"default_graph": self.default_graph} if self.default_graph is not None else {}
+        solutions = self.store.query(text, **options)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            yield tuple(from_ox(solution[name]) for name in names)
+
+    def fresh(self) -> str:
+        # the trailing x keeps ?n1x from being a prefix of ?n12x when names are substituted
+        return f"?n{next(self.counter)}x"
+
+
+class _Compiler:
+    def __init__(self, run: _Run):
+        self.run = run
+        self.sg = run.shapes
+
+    # --- shapes graph ------------------------------------------------------------------------
+
+    def one(self, shape: Node, param: URIRef) -> Node | None:
+        values = list(self.sg.objects(shape, param))
+        if len(values) > 1:
+            raise KBError(f"shape {shape}: more than one {param.n3(self.sg.namespace_manager)}")
+        return values[0] if values else None
+
+    def severity(self, shape: Node) -> Node:
+        return next(iter(set(self.sg.objects(shape, SH.severity))), SH.Violation)
+
+    def deactivated(self, shape: Node) -> bool:
+        flag = self.one(shape, SH.deactivated)
+        return isinstance(flag, Literal) and bool(flag.value)
+
+    def path(self, shape: Node) -> Node | None:
+        return self.one(shape, SH.path)
+
+    def check_supported(self, shape: Node, nested: bool) -> None:
+        allowed = _HARMLESS | _VALUE_PARAMS | (_PROPERTY_PARAMS if self.path(shape) else set())
+        for param in set(self.sg.predicates(shape)):
+            if str(param).startswith(str(SH)) and param not in allowed:
+                if param in _PROPERTY_PARAMS:
+                    continue  # e.g. a qualified shape on a node shape: pySHACL ignores it too
+                name = param.n3(self.sg.namespace_manager)
+                raise KBError(
+                    f"shape {shape} uses {name}, which kb.validate_sparql does not compile; "
+                    "validate with the pySHACL reference (kb.validate) instead"
+                )
+        unique = self.one(shape, SH.uniqueLang)
+        if unique is not None and not (isinstance(unique, Literal) and unique.value is True):
+            raise KBError(f"shape {shape}: sh:uniqueLang other than true is not compiled")
+        if self.one(shape, SH.datatype) == RDFS.Datatype:
+            raise KBError(f"shape {shape}: sh:datatype rdfs:Datatype is not compiled")
+
+    def messages(self, shape: Node) -> list[Literal]:
+        return sorted(
+            set(self.sg.objects(shape, SH.message)), key=lambda m: (str(m), m.language or "")
+        )
+
+    def sparql_path(self, path: Node) -> str:
+        if isinstance(path, URIRef):
+            return _iri(path)
+        if self.sg.value(path, RDF.first) is not None:
+            steps = [self.sparql_path(step) for step in Collection(self.sg, path)]
+            return "(" + "/".join(steps) + ")"
+        for key, form in (
+            (SH.inversePath, "(^{})"),
+            (SH.zeroOrMorePath, "({})*"),
+            (SH.oneOrMorePath, "({})+"),
+            (SH.zeroOrOnePath, "({})?"),
+        ):
+            inner = self.sg.value(path, key)
+            if inner is not None:
+                return form.format(self.sparql_path(inner))
+        alternatives = self.sg.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return (
+                "(" + "|".join(self.sparql_path(a) for a in Collection(self.sg, alternatives)) + ")"
+            )
+        raise KBError(f"shapes graph: unreadable sh:path {path!r}")
+
+    # --- data-dependent helpers --------------------------------------------------------------
+
+    def subclasses(self, cls: Node) -> list[Node]:
+        """cls and every class below it through rdfs:subClassOf* in the data graph."""
+        if cls not in self.run.subclass_cache:
+            found = {cls} | {
+                row[0]
+                for row in self.run.select(
+                    f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {_iri(cls)} }}"
+                )
+                if not isinstance(row[0], BNode)
+            }
+            self.run.subclass_cache[cls] = sorted(found)
+            if any(
+                isinstance(row[0], BNode)
+                for row in self.run.select(
+                    f"SELECT ?c WHERE {{ ?c <{RDFS.subClassOf}>+ {_iri(cls)} FILTER isBlank(?c) }}"
+                )
+            ):
+                # an anonymous subclass: fall back to the path itself (cannot list a blank node)
+                self.run.subclass_cache[cls] = []
+        return self.run.subclass_cache[cls]
+
+    def instance_of(self, var: str, cls: Node) -> str:
+        classes = self.subclasses(cls)
+        if not classes:
+            return f"EXISTS {{ {var} <{RDF.type}>/<{RDFS.subClassOf}>* {_iri(cls)} }}"
+        t = self.run.fresh()
+        listed = " ".join(_iri(c) for c in classes)
+        return f"EXISTS {{ {var} <{RDF.type}> {t} VALUES {t} {{ {listed} }} }}"
+
+    def distinct_values(self, scope: _Scope, condition: str = "true") -> list[Node]:
+        query = (
+            f"SELECT DISTINCT {scope.var} WHERE {{ {scope.pattern} "
+            f"FILTER(!isBlank({scope.var}) && {condition}) }}"
+        )
+        return [row[0] for row in self.run.select(query)]
+
+    # --- value constraints as SPARQL expressions ---------------------------------------------
+
+    def value_tests(self, shape: Node, scope: _Scope) -> list[tuple[URIRef, Node, str]]:
+        """(parameter, parameter value, SPARQL expression true when the value node `scope.var`
+        passes) for each value-type constraint of `shape`, one per rule as pySHACL reports."""
+        v = scope.var
+        tests: list[tuple[URIRef, Node, str]] = []
+        for cls in sorted(set(self.sg.objects(shape, SH["class"]))):
+            tests.append((SH["class"], cls, self.instance_of(v, cls)))
+        datatype = self.one(shape, SH.datatype)
+        if datatype is not None:
+            tests.append((SH.datatype, datatype, self.datatype_test(datatype, scope)))
+        kind = self.one(shape, SH.nodeKind)
+        if kind is not None:
+            if kind not in _NODE_KIND:
+                raise KBError(f"shape {shape}: unknown sh:nodeKind {kind}")
+            tests.append((SH.nodeKind, kind, _NODE_KIND[kind].format(v=v)))
+        patterns = list(self.sg.objects(shape, SH.pattern))
+        for pattern in patterns:
+            tests.append((SH.pattern, pattern, self.pattern_test(shape, pattern, scope)))
+        languages = self.one(shape, SH.languageIn)
+        if languages is not None:
+            tests.append((SH.languageIn, languages, self.language_test(languages, v)))
+        members = self.one(shape, SH["in"])
+        if members is not None:
+            allowed = set(Collection(self.sg, members))
+            bad = [x for x in self.distinct_values(scope) if x not in allowed]
+            tests.append((SH["in"], members, f"(!isBlank({v}) && {_not_one_of(v, bad)})"))
+        for param in (SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive):
+            for bound in self.sg.objects(shape, param):
+                tests.append((param, bound, self.range_test(param, bound, scope)))
+        for alternatives in self.sg.objects(shape, SH["or"]):
+            members = list(Collection(self.sg, alternatives))
+            if not members:
+                raise KBError(f"shape {shape}: sh:or needs a non-empty list")
+            ors = [self.conforms(m, scope) for m in members]
+            tests.append((SH["or"], alternatives, "(" + " || ".join(ors) + ")"))
+        return tests
+
+    def datatype_test(self, datatype: Node, scope: _Scope) -> str:
+        v = scope.var
+        if datatype == RDFS.Literal:
+            return f"isLiteral({v})"
+        if datatype == XSD.string:
+            return f"(isLiteral({v}) && datatype({v}) = {_iri(XSD.string)})"
+        if datatype == RDF.langString:
+            return f'(isLiteral({v}) && lang({v}) != "")'
+        typed = f"(isLiteral({v}) && datatype({v}) = {_iri(datatype)})"
+        # rdflib decides which lexical forms are ill-typed; judge each distinct one as pySHACL.
+        bad = [
+            lit
+            for lit in self.distinct_values(scope, typed)
+            if not _datatype_matches(lit, datatype)
+        ]
+        return f"({typed} && {_not_one_of(v, bad)})"
+
+    def pattern_test(self, shape: Node, pattern: Node, scope: _Scope) -> str:
+        if not isinstance(pattern, Literal):
+            raise KBError(f"shape {shape}: sh:pattern must be a literal")
+        flags = next(iter(set(self.sg.objects(shape, SH.flags))), None)
+        re_flags = 0
+        if flags is not None:
+            text = str(flags.value).lower() if isinstance(flags, Literal) else ""
+            re_flags |= re.I if "i" in text else 0
+            re_flags |= re.M if "m" in text else 0
+        source = (
+            str(pattern.value)
+            if pattern.value is not None and len(pattern.value) > 1
+            else str(pattern)
+        )
+        matcher = re.compile(source, re_flags)
+        bad = [x for x in self.distinct_values(scope) if not matcher.search(_value_string(x))]
+        return f"(!isBlank({scope.var}) && {_not_one_of(scope.var, bad)})"
+
+    def language_test(self, languages: Node, v: str) -> str:
+        wanted = {str(lang.value).lower() for lang in Collection(self.sg, languages)}
+        tagged = f'(isLiteral({v}) && lang({v}) != "")'
+        if "*" in wanted:
+            return tagged
+        listed = ", ".join(f'"{lang}"' for lang in sorted(wanted))
+        first = f'LCASE(STRBEFORE(CONCAT(lang({v}), "-"), "-"))'
+        return f"({tagged} && (LCASE(lang({v})) IN ({listed}) || {first} IN ({listed})))"
+
+    def range_test(self, param: URIRef, bound: Node, scope: _Scope) -> str:
+        if not isinstance(bound, Literal):
+            raise KBError(f"{param.n3(self.sg.namespace_manager)} needs a literal")
+        passes = _RANGE_TEST[param]
+        bad = []
+        for value in self.distinct_values(scope, f"isLiteral({scope.var})"):
+            if isinstance(value.value, str) != isinstance(bound.value, str):
+                bad.append(value)
+                continue
+            try:
+                ok = passes(compare_literal(value, bound))
+            except (TypeError, NotImplementedError):
+                ok = False
+            if not ok:
+                bad.append(value)
+        return f"(isLiteral({scope.var}) && {_not_one_of(scope.var, bad)})"
+
+    # --- nested conformance --------------------------------------------------------------------
+
+    def conforms(self, shape: Node, scope: _Scope) -> str:
+        """A SPARQL expression: the node `scope.var` conforms to `shape` (pySHACL's notion)."""
+        self.check_supported(shape, nested=True)
+        if self.deactivated(shape) or self.severity(shape) in _ALLOWED:
+            return "true"
+        path = self.path(shape)
+        if path is None:
+            parts = [test for _p, _b, test in self.value_tests(shape, scope)]
+            for prop in self.sg.objects(shape, SH.property):
+                parts.append(self.conforms(prop, scope))
+            return "(" + " && ".join(parts or ["true"]) + ")"
+        x = scope.var
+        v = self.run.fresh()
+        steps = f"{x} {self.sparql_path(path)} {v} ."
+        values = _Scope(f"{scope.pattern} {steps}", v)
+        parts = []
+        failing = [f"!{test}" for _p, _b, test in self.value_tests(shape, values)]
+        failing += [
+            f"!{self.conforms(prop, values)}" for prop in self.sg.objects(shape, SH.property)
+        ]
+        if failing:
+            parts.append(f"NOT EXISTS {{ {steps} FILTER({' || '.join(failing)}) }}")
+        low, high = self.int_param(shape, SH.minCount), self.int_param(shape, SH.maxCount)
+        if low:
+            parts.append(self.at_least(shape, x, path, low, "true"))
+        if high is not None:
+            parts.append("!" + self.at_least(shape, x, path, high + 1, "true"))
+        if self.one(shape, SH.uniqueLang) is not None:
+            parts.append(f"NOT EXISTS {{ {self.same_language(x, path)} }}")
+        for qualified, low, high in self.qualified(shape):
+            test = self.qualified_test(shape, qualified, values)
+            if low:
+                parts.append(self.at_least(shape, x, path, low, test, values.var))
+            if high is not None:
+                parts.append("!" + self.at_least(shape, x, path, high + 1, test, values.var))
+        return "(" + " && ".join(parts or ["true"]) + ")"
+
+    def at_least(self, shape: Node, x: str, path: Node, n: int, test: str, var: str = "") -> str:
+        """EXISTS n distinct values of `path` from x passing `test` (written over `var`)."""
+        if n > _MAX_JOINED_COUNT:
+            raise KBError(
+                f"shape {shape}: nested counts above {_MAX_JOINED_COUNT} are not compiled"
+            )
+        names = [self.run.fresh() for _ in range(n)]
+        body = " ".join(f"{x} {self.sparql_path(path)} {name} ." for name in names)
+        filters = [test.replace(var, name) if var else test for name in names]
+        filters += [f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2)]
+        return f"EXISTS {{ {body} FILTER({' && '.join(filters)}) }}"
+
+    def same_language(self, x: str, path: Node) -> str:
+        a, b = self.run.fresh(), self.run.fresh()
+        p = self.sparql_path(path)
+        return (
+            f"{x} {p} {a} . {x} {p} {b} . "
+            f'FILTER(isLiteral({a}) && lang({a}) != "" && !sameTerm({a}, {b}) '
+            f"&& isLiteral({b}) && LCASE(lang({a})) = LCASE(lang({b})))"
+        )
+
+    def int_param(self, shape: Node, param: URIRef) -> int | None:
+        value = self.one(shape, param)
+        if value is None:
+            return None
+        if not (isinstance(value, Literal) and isinstance(value.value, int)):
+            raise KBError(
+                f"shape {shape}: {param.n3(self.sg.namespace_manager)} must be an integer"
+            )
+        return int(value.value)
+
+    def qualified(self, shape: Node) -> list[tuple[Node, int | None, int | None]]:
+        low = self.int_param(shape, SH.qualifiedMinCount)
+        high = self.int_param(shape, SH.qualifiedMaxCount)
+        return [(q, low, high) for q in sorted(set(self.sg.objects(shape, SH.qualifiedValueShape)))]
+
+    def qualified_test(self, shape: Node, qualified: Node, values: _Scope) -> str:
+        """The value conforms to `qualified` and, if disjoint, to none of its siblings."""
+        test = self.conforms(qualified, values)
+        disjoint = self.one(shape, SH.qualifiedValueShapesDisjoint)
+        if isinstance(disjoint, Literal) and disjoint.value is True:
+            siblings = {
+                sibling
+                for parent in self.sg.subjects(SH.property, shape)
+                for prop in self.sg.objects(parent, SH.property)
+                for sibling in self.sg.objects(prop, SH.qualifiedValueShape)
+                if sibling != qualified
+            }
+            for sibling in sorted(siblings):
+                test += f" && !{self.conforms(sibling, values)}"
+        return f"({test})"
+
+    # --- targeted shapes: one query per constraint -------------------------------------------
+
+    def focus_pattern(self, shape: Node) -> str | None:
+        """SPARQL binding ?this to each focus node of `shape` once, or None without targets."""
+        parts = []
+        classes = set(self.sg.objects(shape, SH.targetClass))
+        class_types = set(self.sg.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}
+        if any(t in class_types for t in self.sg.objects(shape, RDF.type)):
+            classes.add(shape)  # an implicit class target
+        for cls in sorted(classes):
+            parts.append(self.instance_of("?this", cls).removeprefix("EXISTS "))
+        nodes = sorted(self.sg.objects(shape, SH.targetNode))
+        if nodes:
+            if any(isinstance(n, BNode) for n in nodes):
+                raise KBError(f"shape {shape}: a blank-node sh:targetNode is not compiled")
+            parts.append(f"{{ VALUES ?this {{ {' '.join(_term(n) for n in nodes)} }} }}")
+        for prop in sorted(self.sg.objects(shape, SH.targetSubjectsOf)):
+            parts.append(f"{{ ?this {_iri(prop)} [] }}")
+        for prop in sorted(self.sg.objects(shape, SH.targetObjectsOf)):
+            parts.append(f"{{ [] {_iri(prop)} ?this }}")
+        if not parts:
+            return None
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}"
+
+    def validate_targeted(self, top: Node) -> None:
+        focus = self.focus_pattern(top)
+        if focus is None or self.deactivated(top):
+            return
+        self.check_supported(top, nested=False)
+        scope = _Scope(focus, "?this")
+        if self.path(top) is None:
+            self.node_constraints(top, top, scope)
+            for prop in sorted(set(self.sg.objects(top, SH.property))):
+                self.property_constraints(top, prop, scope)
+        else:
+            self.property_constraints(top, top, scope)
+
+    def node_constraints(self, top: Node, shape: Node, scope: _Scope) -> None:
+        for param, rule, test in self.value_tests(shape, scope):
+            query = f"SELECT ?this WHERE {{ {scope.pattern} FILTER(!{test}) }}"
+            for (focus,) in self.run.select(query):
+                self.report(top, shape, param, rule, focus, None, focus)
+
+    def property_constraints(self, top: Node, shape: Node, scope: _Scope) -> None:
+        self.check_supported(shape, nested=False)
+        if self.deactivated(shape):
+            return
+        path = self.path(shape)
+        if path is None:
+            raise KBError(f"shape {shape}: sh:property must point to a shape with sh:path")
+        p = self.sparql_path(path)
+        focus = scope.pattern
+        values = _Scope(f"{focus} ?this {p} ?v .", "?v")
+        for param, rule, test in self.value_tests(shape, values):
+            query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {p} ?v . FILTER(!{test}) }}"
+            for f, v in self.run.select(query):
+                self.report(top, shape, param, rule, f, path, v)
+        for nested in sorted(set(self.sg.objects(shape, SH.property))):
+            # a property shape on the values: the values are its focus nodes
+            on_values = (
+                "{ SELECT DISTINCT ?this WHERE { "
+                f"{{ SELECT (?this AS ?up) WHERE {{ {focus} }} }} ?up {p} ?this }} }}"
+            )
+            self.property_constraints(top, nested, _Scope(on_values, "?this"))
+        low, high = self.int_param(shape, SH.minCount), self.int_param(shape, SH.maxCount)
+        if low:
+            self.count_rows(top, shape, SH.minCount, focus, p, f"< {low}", path)
+        if high is not None:
+            self.count_rows(top, shape, SH.maxCount, focus, p, f"> {high}", path)
+        if self.one(shape, SH.uniqueLang) is not None:
+            a, b = "?a", "?b"
+            query = (
+                f"SELECT DISTINCT ?this ?lang WHERE {{ {focus} ?this {p} {a} . ?this {p} {b} . "
+                f'FILTER(isLiteral({a}) && lang({a}) != "" && !sameTerm({a}, {b}) '
+                f"&& isLiteral({b}) && LCASE(lang({a})) = LCASE(lang({b}))) "
+                f"BIND(LCASE(lang({a})) AS ?lang) }}"
+            )
+            for f, _lang in self.run.select(query):
+                self.report(top, shape, SH.uniqueLang, None, f, path, None)
+        for qualified, low, high in self.qualified(shape):
+            test = self.qualified_test(shape, qualified, values)
+            matched = f"OPTIONAL {{ ?this {p} ?v . FILTER({test}) }}"
+            for bound, op, component in (
+                (low, "<", SH.QualifiedMinCountConstraintComponent),
+                (high, ">", SH.QualifiedMaxCountConstraintComponent),
+            ):
+                if bound is None:
+                    continue
+                query = (
+                    f"SELECT ?this WHERE {{ {focus} {matched} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {bound})"
+                )
+                for (f,) in self.run.select(query):
+                    self.report(
+                        top,
+                        shape,
+                        SH.qualifiedValueShape,
+                        (qualified, low, high),
+                        f,
+                        path,
+                        None,
+                        component=component,
+                    )
+
+    def count_rows(self, top, shape, param, focus: str, p: str, test: str, path: Node) -> None:
+        if param == SH.minCount and test == "< 1":
+            # cheaper than grouping every focus node: those with no value at all
+            query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}"
+        else:
+            optional = f"OPTIONAL {{ ?this {p} ?v }}" if param == SH.minCount else f"?this {p} ?v ."
+            query = (
+                f"SELECT ?this WHERE {{ {focus} {optional} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {test})"
+            )
+        rule = self.one(shape, param)
+        for (f,) in self.run.select(query):
+            self.report(top, shape, param, rule, f, path, None)
+
+    # --- results ------------------------------------------------------------------------------
+
+    def report(self, top, shape, param, rule, focus, path, value, component=None) -> None:
+        messages = self.messages(shape)
+        if not messages:
+            messages = [Literal(self.default_message(shape, param, rule, focus, value))]
+        self.run.results.append(
+            _Result(
+                top=top,
+                shape=shape,
+                component=component or _COMPONENT[param],
+                focus=focus,
+                path=path,
+                value=value if param not in (SH.minCount, SH.maxCount, SH.uniqueLang) else None,
+                messages=messages,
+            )
+        )
+
+    def data_string(self, node: Node) -> str:
+        if isinstance(node, BNode) and not self.run.view_is_data:
+            copy_bnode(self.run, node, self.run.view)
+        return stringify_node(self.run.view, node)
+
+    def default_message(self, shape, param, rule, focus, value) -> str:
+        """pySHACL's text for a result of a shape without sh:message."""
+        sg = self.sg
+
+        def s(node: Node) -> str:
+            return stringify_node(sg, node)
+
+        if param == SH["class"]:
+            rules = sorted(set(sg.objects(shape, SH["class"])))
+            if len(rules) < 2:
+                return f"Value does not have class {s(rules[0])}"
+            return "Value class is not in classes ({})".format(", ".join(s(c) for c in rules))
+        if param == SH.datatype:
+            return f"Value is not Literal with datatype {s(rule)}"
+        if param == SH.nodeKind:
+            return f"Value is not of Node Kind {s(rule)}"
+        if param == SH.pattern:
+            rules = list(sg.objects(shape, SH.pattern))
+            if len(rules) < 2:
+                return f"Value does not match pattern '{rules[0].value}'"
+            return "Value does not match every pattern in ('{}')".format(
+                "', '".join(str(r.value) for r in rules)
+            )
+        if param == SH.languageIn:
+            return f"String language is not in {s(rule)}"
+        if param == SH.uniqueLang:
+            return "More than one String shares the same Language"
+        if param == SH["in"]:
+            listed = [s(x) for x in set(Collection(sg, rule))]
+            return f"Value {self.data_string(value)} not in list {listed}"
+        if param in _RANGE_TEXT:
+            rules = list(sg.objects(shape, param))
+            if len(rules) < 2:
+                return f"Value is not {_RANGE_TEXT[param]} {s(rules[0])}"
+            return "Value is not {} in ({})".format(
+                _RANGE_TEXT[param], ", ".join(s(c) for c in rules)
+            )
+        if param in (SH.minCount, SH.maxCount):
+            word = "Less" if param == SH.minCount else "More"
+            path = self.path(shape)
+            if path is not None:
+                return f"{word} than {rule.value} values on {self.data_string(focus)}->{s(path)}"
+            return f"{word} than {rule.value} values on {self.data_string(focus)}"
+        if param == SH["or"]:
+            lists = list(sg.objects(shape, SH["or"]))
+            if len(lists) < 2:
+                text = " , ".join(s(m) for m in sg.items(lists[0]))
+            else:
+                text = " and ".join(
+                    "({})".format(" , ".join(s(m) for m in sg.items(lst))) for lst in lists
+                )
+            return f"Node {self.data_string(value)} must conform to one or more shapes in {text}"
+        if param == SH.qualifiedValueShape:
+            qualified, low, high = rule
+            shapes = set(sg.objects(shape, SH.qualifiedValueShape))
+            text = ",".join(s(q) for q in shapes)
+            count = (f" MinCount {low}" if low is not None else "") + (
+                f" MaxCount {high}" if high is not None else ""
+            )
+            if len(shapes) > 1:
+                return f"Focus node does not conform to shapes{count}: ({text})"
+            return f"Focus node does not conform to shape{count}: {text}"
+        raise AssertionError(param)
+
+
+def _value_string(node: Node) -> str:
+    """The string pySHACL matches sh:pattern against (StringBasedConstraintBase)."""
+    if isinstance(node, Literal) and node.value is not None:
+        if node.datatype in (None, RDF.langString, XSD.string):
+            return str(node.value)
+    return str(node)
+
+
+def _datatype_matches(literal: Literal, datatype: Node) -> bool:
+    """pySHACL's verdict for a literal whose datatype IRI is `datatype` (not a string type)."""
+    if getattr(literal, "ill_typed", None) is True:
+        return False
+    value = literal.value
+    checks = {
+        XSD.integer: lambda: isinstance(value, int),
+        XSD.float: lambda: isinstance(value, float),
+        XSD.decimal: lambda: type(value).__name__ == "Decimal",
+        XSD.boolean: lambda: isinstance(value, bool),
+    }
+    if datatype in checks:
+        return checks[datatype]()
+    from datetime import date, datetime, time
+
+    if datatype == XSD.date:
+        return isinstance(value, date)
+    if datatype == XSD.time:
+        return isinstance(value, time)
+    if datatype == XSD.dateTime:
+        return isinstance(value, datetime)
+    return True
+
+
+def copy_bnode(run: _Run, node: BNode, target: Graph, depth: int = 0) -> None:
+    """Copy a data blank node's triples (and those of blank nodes below it) into `target`."""
+    if str(node) in run.copied or depth >= 10:
+        return
+    run.copied.add(str(node))
+    graph = run.default_graph if run.default_graph is not None else ox.DefaultGraph()
+    for quad in run.store.quads_for_pattern(to_ox(node), None, None, graph):
+        obj = from_ox(quad.object)
+        target.add((node, from_ox(quad.predicate), obj))
+        if isinstance(obj, BNode):
+            copy_bnode(run, obj, target, depth + 1)
+
+
+def _clone_into(
+    report: Graph, source: Graph, node: BNode, keep: bool = True, depth: int = 0
+) -> BNode:
+    """pySHACL's clone_blank_node: the node (same id at the top) and what hangs below it."""
+    clone = BNode(str(node)) if keep else BNode()
+    if depth >= 10:
+        return clone
+    predicates = set(source.predicates(node))
+    if RDF.first in predicates:
+        items = [
+            _clone_into(report, source, item, False, depth + 1) if isinstance(item, BNode) else item
+            for item in Collection(source, node)
+        ]
+        Collection(report, clone, items)
+        return clone
+    for p in predicates:
+        for o in source.objects(node, p):
+            if isinstance(o, BNode):
+                o = _clone_into(report, source, o, False, depth + 1)
+            report.add((clone, p, o))
+    return clone
+
+
+def _report_graph(run: _Run, conforms: bool, results: list[_Result]) -> Graph:
+    report = Graph(bind_namespaces="core")
+    for prefix, ns in run.shapes.namespace_manager.namespaces():
+        report.namespace_manager.bind(prefix, ns)
+    root = BNode()
+    report.add((root, RDF.type, SH.ValidationReport))
+    report.add((root, SH.conforms, Literal(conforms)))
+    data = Graph()
+    clones: dict[tuple[str, str], Node] = {}
+
+    def clone(source: str, node: Node) -> Node:
+        if not isinstance(node, BNode):
+            return node
+        key = (source, str(node))
+        if key not in clones:
+            if source == "data":
+                copy_bnode(run, node, data)
+                clones[key] = _clone_into(report, data, node)
+            else:
+                clones[key] = _clone_into(report, run.shapes, node)
+        return clones[key]
+
+    for r in results:
+        node = BNode()
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.sourceConstraintComponent, r.component))
+        report.add((node, SH.sourceShape, clone("shapes", r.shape)))
+        report.add((node, SH.resultSeverity, _severity(run.shapes, r.shape)))
+        report.add((node, SH.focusNode, clone("data", r.focus)))
+        if r.value is not None:
+            report.add((node, SH.value, clone("data", r.value)))
+        if r.path is not None:
+            report.add((node, SH.resultPath, clone("shapes", r.path)))
+        for message in r.messages:
+            report.add((node, SH.resultMessage, message))
+    return report
+
+
+def _severity(shapes: Graph, shape: Node) -> Node:
+    return next(iter(set(shapes.objects(shape, SH.severity))), SH.Violation)
+
+
+def targeted_shapes(shapes: Graph) -> list[Node]:
+    """Every shape pySHACL validates on its own: those with a target or an implicit class target."""
+    found = {s for t in _TARGETS for s in shapes.subjects(t, None)}
+    class_types = set(shapes.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}
+    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
+        shapes.subjects(RDF.type, SH.PropertyShape)
+    ):
+        if any(t in class_types for t in shapes.objects(shape, RDF.type)):
+            found.add(shape)
+    return sorted(found, key=lambda s: (isinstance(s, BNode), str(s)))
+
+
+def validate_store(
+    store: ox.Store,
+    shapes: Graph,
+    prefixes: dict[str, str] | None = None,
+    graph: str | None = None,
+    *,
+    data_view: Graph | None = None,
+) -> ValidationOutcome:
+    """Validate the default graph of `store` (or the named graph `graph`) against `shapes`,
+    with the results pySHACL (kb.validate.validate) gives on the same triples.
+
+    `data_view` is for validate_graph: the rdflib graph the data came from, used only to write
+    pySHACL's default messages (which print nodes with the data graph's prefixes)."""
+    run = _Run(
+        store=store,
+        default_graph=ox.NamedNode(graph) if graph else None,
+        shapes=shapes,
+        view=data_view if data_view is not None else Graph(),
+        view_is_data=data_view is not None,
+    )
+    compiler = _Compiler(run)
+    for shape in targeted_shapes(shapes):
+        compiler.validate_targeted(shape)
+    # pySHACL: a targeted shape whose own severity is not allowed fails on any result of a
+    # severity that is not allowed; kb.validate then also fails on any sh:Violation.
+    failing_tops = {
+        r.top
+        for r in run.results
+        if _severity(shapes, r.top) not in _ALLOWED and _severity(shapes, r.shape) not in _ALLOWED
+    }
+    has_violation = any(_severity(shapes, r.shape) == SH.Violation for r in run.results)
+    conforms = not failing_tops and not has_violation
+    report = _report_graph(run, not failing_tops, run.results)
+    for prefix, ns in (prefixes or {}).items():
+        report.bind(prefix, ns, override=True, replace=True)
+    results = _results(report, prefixes or DEFAULT_PREFIXES)
+    return ValidationOutcome(conforms, results, report, count_shapes(shapes))
+
+
+def load_graph(data: Graph, store: ox.Store | None = None) -> ox.Store:
+    """An Oxigraph store whose default graph holds the triples of `data`."""
+    store = store if store is not None else ox.Store()
+    default = ox.DefaultGraph()
+    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in data)
+    return store
+
+
+def validate_graph(
+    data: Graph, shapes: Graph, prefixes: dict[str, str] | None = None
+) -> ValidationOutcome:
+    """validate_store on a copy of `data` in a fresh in-memory store (small inputs, tests)."""
+    return validate_store(load_graph(data), shapes, prefixes, data_view=data)
