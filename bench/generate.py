@@ -7,6 +7,26 @@ NUTS-like regions (levels 0-2, linked by mc:withinRegion) that have S3 strategie
 priorities; projects have participations of cluster organisations and members. The same seed
 and size always give the same file. Output is Turtle, one triple per line (N-Triples syntax),
 so it loads with any parser and streams at millions of triples.
+
+The data is modelled as docs/modelling.md and the seed data are, so that a build of the
+ontology with this file conforms to the shapes and passes the integrity checks:
+
+* one synthetic mc:SourceDocument (id/source/synthetic) and one mc:DocumentSection of it that
+  every participation cites with mc:section;
+* countries (mc:Country, id/country/XA, XB, ... then QM, QN, ...: ISO 3166 user-assigned codes,
+  so they never collide with the real countries of data/ttl/reference/) for the NUTS-like
+  level-0 regions AA, AB, ...; every organisation has the mc:country of its region;
+* regions with mc:nutsVersion and skos:exactMatch to http://data.europa.eu/nuts/code/<code>
+  (the codes are synthetic: the links resolve nowhere);
+* S3 strategies are the concept schemes of their priorities (English label, skos:inScheme,
+  skos:topConceptOf, skos:notation); priorities have mc:s3PriorityArea and mc:s3pThematicArea
+  concepts of the code lists in ontology/codelists/, as do EFFRA domains, funding programmes,
+  funding schemes and participation roles;
+* clusters have an English skos:prefLabel, projects a dct:title.
+
+The ontology's code lists cite one section of the real sources (data/ttl/sources.ttl), so a
+build of only this file reports that section as a dangling reference: load data/ttl/sources.ttl
+with it (see bench/README.md).
 """
 
 from __future__ import annotations
@@ -28,10 +48,18 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ORG = "http://www.w3.org/ns/org#"
 PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUTS = "http://data.europa.eu/nuts/code/"
+SOURCE = ID + "source/synthetic"
+SECTION = SOURCE + "/projects"
 ROLES = ("coordinator", "partner", "third-party")
 ORG_CLASSES = ("Company", "SME", "University", "ResearchOrganisation", "TechnologyCentre")
 SCHEMES = ("IA", "RIA", "CSA")
 PROGRAMMES = ("h2020", "fp7", "cosme")
+# Concepts of ontology/codelists/s3-priority-area.ttl and s3p-im-area.ttl.
+S3_PRIORITY_AREA = CODE + "s3-priority-area/advanced-manufacturing-systems"
+S3P_AREAS = ("esm", "3d-printing", "production-monitoring", "smes-industry-40")
 
 
 class Writer:
@@ -48,52 +76,50 @@ class Writer:
         self.stream.write(f'<{s}> <{p}> "{text}"{tag} .\n')
         self.count += 1
 
+    def typed(self, s: str, p: str, lexical: str, datatype: str) -> None:
+        self.stream.write(f'<{s}> <{p}> "{lexical}"^^<{datatype}> .\n')
+        self.count += 1
+
 
 def generate(target: int, stream, seed: int = 42) -> int:
+    """Write at least `target` triples (stopping after the cluster that reaches it) to `stream`;
+    return how many were written."""
     rnd = random.Random(seed)
     w = Writer(stream)
-    w.iri("", RDF_TYPE, MC + "SourceGraph")
-    w.iri("", PROV + "wasDerivedFrom", ID + "source/synthetic")
-    w.iri(ID + "source/synthetic", RDF_TYPE, MC + "SourceDocument")
-    w.lit(ID + "source/synthetic", SKOS + "prefLabel", "Synthetic benchmark data")
+    _describe_source(w)
     # Regions: up to 30 countries x 6 level-1 x 5 level-2 (about the size of NUTS 0-2),
-    # fewer for small targets so that regions stay a small share of the data.
-    regions: list[str] = []
+    # fewer for small targets so that regions stay a small share of the data. Each level-2
+    # region is kept with its country, which its organisations get as mc:country.
+    regions: list[tuple[str, str]] = []
     for c in range(max(2, min(30, target // 20000))):
-        country = f"{chr(65 + c // 26)}{chr(65 + c % 26)}"
-        r0 = f"{ID}region/{country}"
-        _region(w, r0, country, 0, None)
+        code = f"{chr(65 + c // 26)}{chr(65 + c % 26)}"
+        country = _country(w, c)
+        r0 = f"{ID}region/{code}"
+        _region(w, r0, code, 0, country)
+        w.iri(r0, MC + "country", country)
         for i in range(1, 7):
             r1 = f"{r0}{i}"
-            _region(w, r1, f"{country}{i}", 1, r0)
+            _region(w, r1, f"{code}{i}", 1, r0)
             for j in range(1, 6):
                 r2 = f"{r1}{j}"
-                _region(w, r2, f"{country}{i}{j}", 2, r1)
-                regions.append(r2)
-                strategy = f"{ID}s3-strategy/{country}{i}{j}"
-                w.iri(strategy, RDF_TYPE, MC + "SmartSpecialisationStrategy")
-                w.iri(strategy, MC + "strategyOf", r2)
-                for k in range(3):
-                    prio = f"{ID}s3-priority/{country}{i}{j}/p{k}"
-                    w.iri(prio, RDF_TYPE, MC + "S3Priority")
-                    w.iri(strategy, MC + "hasPriority", prio)
-                    w.lit(prio, SKOS + "prefLabel", f"Priority {k} of {country}{i}{j}")
-                    w.iri(
-                        prio, MC + "s3PriorityArea", f"{CODE}s3-priority-area/a{rnd.randrange(12)}"
-                    )
+                _region(w, r2, f"{code}{i}{j}", 2, r1)
+                regions.append((r2, country))
+                _strategy(w, rnd, f"{code}{i}{j}", r2)
     organisations: list[str] = []
     n = 0
     while w.count < target:
         n += 1
-        region = rnd.choice(regions)
+        region, country = rnd.choice(regions)
         co = f"{ID}organisation/cluster-{n}"
         cluster = f"{ID}cluster/cluster-{n}"
         w.iri(co, RDF_TYPE, MC + "ClusterOrganisation")
         w.lit(co, SKOS + "prefLabel", f"Cluster organisation {n}")
         w.lit(co, MC + "acronym", f"CL{n}", None)
         w.iri(co, MC + "locatedIn", region)
+        w.iri(co, MC + "country", country)
         w.iri(co, MC + "animates", cluster)
         w.iri(cluster, RDF_TYPE, MC + "Cluster")
+        w.lit(cluster, SKOS + "prefLabel", f"Cluster {n}")
         for d in rnd.sample(range(1, 7), 2):
             w.iri(co, MC + "effraDomain", f"{CODE}effra-domain/D{d}")
         organisations.append(co)
@@ -101,7 +127,9 @@ def generate(target: int, stream, seed: int = 42) -> int:
             member = f"{ID}organisation/member-{n}-{m}"
             w.iri(member, RDF_TYPE, MC + rnd.choice(ORG_CLASSES))
             w.lit(member, SKOS + "prefLabel", f"Member {n}-{m}")
-            w.iri(member, MC + "locatedIn", rnd.choice(regions) if m % 3 == 0 else region)
+            located, located_country = rnd.choice(regions) if m % 3 == 0 else (region, country)
+            w.iri(member, MC + "locatedIn", located)
+            w.iri(member, MC + "country", located_country)
             ms = f"{ID}membership/cluster-{n}/member-{n}-{m}"
             w.iri(ms, RDF_TYPE, ORG + "Membership")
             w.iri(ms, ORG + "member", member)
@@ -112,6 +140,7 @@ def generate(target: int, stream, seed: int = 42) -> int:
             w.iri(project, RDF_TYPE, MC + "Project")
             w.lit(project, MC + "acronym", f"PRJ{n}", None)
             w.lit(project, SKOS + "prefLabel", f"Project {n}")
+            w.lit(project, DCT + "title", f"Synthetic project number {n}")
             w.iri(
                 project,
                 MC + "fundingProgramme",
@@ -127,19 +156,63 @@ def generate(target: int, stream, seed: int = 42) -> int:
                 w.iri(
                     part, MC + "participationRole", f"{CODE}participation-role/{ROLES[min(i, 2)]}"
                 )
+                w.iri(part, MC + "section", SECTION)
     return w.count
 
 
-def _region(w: Writer, iri: str, code: str, level: int, parent: str | None) -> None:
+def _describe_source(w: Writer) -> None:
+    """The graph's own provenance, the synthetic document and the section statements cite."""
+    w.iri("", RDF_TYPE, MC + "SourceGraph")
+    w.iri("", PROV + "wasDerivedFrom", SOURCE)
+    w.iri(SOURCE, RDF_TYPE, MC + "SourceDocument")
+    w.lit(SOURCE, SKOS + "prefLabel", "Synthetic benchmark data")
+    w.lit(SOURCE, DCT + "title", "Synthetic benchmark data written by bench/generate.py")
+    w.iri(SECTION, RDF_TYPE, MC + "DocumentSection")
+    w.iri(SECTION, DCT + "isPartOf", SOURCE)
+    w.lit(SECTION, MC + "sectionLabel", "Projects and participations", None)
+    w.lit(SECTION, SKOS + "prefLabel", "Projects and participations")
+
+
+def _country(w: Writer, index: int) -> str:
+    """A country with an ISO 3166 user-assigned code (XA-XZ, then QM-QZ): never a real one."""
+    alpha2 = f"X{chr(65 + index)}" if index < 26 else f"Q{chr(ord('M') + index - 26)}"
+    iri = f"{ID}country/{alpha2}"
+    w.iri(iri, RDF_TYPE, MC + "Country")
+    w.lit(iri, SKOS + "prefLabel", f"Country {alpha2}")
+    w.lit(iri, MC + "isoAlpha2", alpha2, None)
+    w.lit(iri, MC + "isoAlpha3", f"{alpha2}X", None)
+    return iri
+
+
+def _region(w: Writer, iri: str, code: str, level: int, parent: str) -> None:
     w.iri(iri, RDF_TYPE, MC + "Region")
     w.lit(iri, SKOS + "prefLabel", f"Region {code}")
     w.lit(iri, MC + "nutsCode", code, None)
-    w.stream.write(
-        f'<{iri}> <{MC}nutsLevel> "{level}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
-    )
-    w.count += 1
-    if parent:
-        w.iri(iri, MC + "withinRegion", parent)
+    w.typed(iri, MC + "nutsLevel", str(level), XSD + "integer")
+    w.typed(iri, MC + "nutsVersion", "2021", XSD + "gYear")
+    w.iri(iri, SKOS + "exactMatch", NUTS + code)
+    w.iri(iri, MC + "withinRegion", parent)  # a level-0 region is within its country
+
+
+def _strategy(w: Writer, rnd: random.Random, code: str, region: str) -> None:
+    """A region's strategy, the concept scheme of its three priorities."""
+    strategy = f"{ID}s3-strategy/{code}"
+    w.iri(strategy, RDF_TYPE, MC + "SmartSpecialisationStrategy")
+    w.lit(strategy, SKOS + "prefLabel", f"Smart specialisation strategy of {code}")
+    w.iri(strategy, MC + "strategyOf", region)
+    for k in range(3):
+        prio = f"{ID}s3-priority/{code}/p{k}"
+        w.iri(prio, RDF_TYPE, MC + "S3Priority")
+        w.iri(strategy, MC + "hasPriority", prio)
+        w.iri(prio, SKOS + "inScheme", strategy)
+        w.iri(prio, SKOS + "topConceptOf", strategy)
+        w.lit(prio, SKOS + "notation", f"p{k}", None)
+        w.lit(prio, SKOS + "prefLabel", f"Priority {k} of {code}")
+        w.iri(prio, MC + "s3PriorityArea", S3_PRIORITY_AREA)
+        # Drawn from 12 as the earlier areas a0..a11 were, so the random sequence (and with
+        # it every cluster, member and project) stays the same.
+        area = S3P_AREAS[rnd.randrange(12) % len(S3P_AREAS)]
+        w.iri(prio, MC + "s3pThematicArea", f"{CODE}s3p-im-area/{area}")
 
 
 def main(argv: list[str] | None = None) -> int:
