@@ -17,8 +17,8 @@ ontology with this file conforms to the shapes and passes the integrity checks:
   so they never collide with the real countries of data/ttl/reference/) for the NUTS-like
   level-0 regions AA, AB, ...; every organisation has the mc:country of its region;
 * regions with mc:nutsVersion and skos:exactMatch to http://data.europa.eu/nuts/code/<code>
-  (the codes are synthetic, but from 20 countries on a few are real: AL, AT and AT1.. from
-  10^6 triples name real NUTS regions, and so do their id/region/ IRIs);
+  (the codes are synthetic, but AL.. from 240,000 triples and AT.. from 400,000 name real
+  NUTS regions, and so do their id/region/ IRIs);
 * S3 strategies are the concept schemes of their priorities (English label, skos:inScheme,
   skos:topConceptOf, skos:notation); priorities have mc:s3PriorityArea and mc:s3pThematicArea
   concepts of the code lists in ontology/codelists/, as do EFFRA domains, funding programmes,
