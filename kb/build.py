@@ -11,14 +11,14 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from .checks import CheckOutcome, run_checks
 from .config import Config
 from .fileio import atomic_write, atomic_writer
-from .infer import infer
+from .infer import check_consistency, infer
 from .load import SourceFile, load
 from .store import OxigraphStore, Store, open_store
 from .validate import ValidationOutcome, load_shapes
@@ -30,7 +30,10 @@ INFERRED_GRAPH = "graph/inferred"
 @dataclass
 class BuildResult:
     config: Config
-    store: Store
+    # The Oxigraph store every stage ran on: source files in their named graphs, the inferred
+    # graph, and their union as the default graph.
+    engine: OxigraphStore
+    store_kind: str  # the engine queries should use: rdflib (a copy, made when asked) or oxigraph
     files: list[tuple[SourceFile, int]]
     asserted: int
     inferred: int
@@ -38,6 +41,17 @@ class BuildResult:
     checks: list[CheckOutcome]
     timings: dict[str, float] = field(default_factory=dict)
     class_counts: Counter = field(default_factory=Counter)
+
+    @cached_property
+    def store(self) -> Store:
+        """The built knowledge base in the configured engine (`kb build` itself never needs
+        the rdflib copy, so it is made only for callers that query it)."""
+        if self.store_kind == "oxigraph":
+            return self.engine
+        store = open_store(self.store_kind)
+        for name in self.engine.graph_names():
+            store.add_graph(name, self.engine.triples(name))
+        return store
 
     @property
     def inferred_graph_iri(self) -> str:
@@ -73,33 +87,84 @@ def build(
     progress: bool = False,
 ) -> BuildResult:
     timings: dict[str, float] = {}
-    store = open_store(store_kind or config.store)
+    store_kind = store_kind or config.store
+    open_store(store_kind)  # an unknown engine fails before any work
+    profile = inference or config.inference
+    # Every stage runs on Oxigraph: its parser, the rules, the compiled shapes and the checks
+    # are Rust; the configured query engine gets a copy only if someone asks for it.
+    engine = OxigraphStore()
     with _stage(timings, "load", progress):
-        files = load(config, store, progress=progress)
-        asserted = store.graph()
+        files = load(config, engine, progress=progress)
+    asserted = engine.count()  # distinct triples: files may repeat one another
     with _stage(timings, "infer", progress):
-        inferred = infer(asserted, inference or config.inference).inferred
-        store.add_graph(config.base_iri + INFERRED_GRAPH, inferred)
-    union = asserted + inferred
+        inferred = _infer(config, engine, profile)
     validation = None
     if validate_data:
         with _stage(timings, "validate", progress):
-            shapes = load_shapes(config.shapes_dir)
-            validation = validate_parallel(union, shapes, config.prefixes)
+            validation = _validate(config, engine)
     checks: list[CheckOutcome] = []
     if run_integrity_checks:
         with _stage(timings, "checks", progress):
-            checks = run_checks(query_engine(store), config.checks_dir)
-    counts: Counter = Counter()
-    for _s, cls in union.subject_objects(RDF.type):
-        if isinstance(cls, URIRef) and str(cls).startswith(config.base_iri):
-            counts[cls] += 1
+            checks = run_checks(engine, config.checks_dir)
     return BuildResult(
-        config, store, files, len(asserted), len(inferred), validation, checks, timings, counts
+        config,
+        engine,
+        store_kind,
+        files,
+        asserted,
+        inferred,
+        validation,
+        checks,
+        timings,
+        class_counts(engine, config.base_iri),
     )
 
 
-def query_engine(store: Store) -> Store:
+def _infer(config: Config, engine: OxigraphStore, profile: str) -> int:
+    """Materialise entailments into the graph `inferred_graph_iri` (and the default graph,
+    the union); returns how many."""
+    iri = config.base_iri + INFERRED_GRAPH
+    if profile == "rules":
+        return _rules_in_place(engine, iri)
+    # The reference reasoners (owlrl, rdfs) work on one rdflib graph of everything asserted.
+    inferred = infer(engine.graph(), profile).inferred
+    engine.add_graph(iri, inferred)
+    return len(inferred)
+
+
+def _rules_in_place(engine: OxigraphStore, iri: str) -> int:
+    # TEMPORARY until kb.rules offers a set-oriented filter: the Python filter of kb.infer.
+    from . import rules
+
+    rules.materialise(engine.store)
+    kept = rules.inferred_triples(engine.store)
+    engine.store.update(f"DROP SILENT GRAPH <{rules.INFERRED.value}>")
+    engine.add_graph(iri, kept)
+    check_consistency(engine.graph())
+    return len(kept)
+
+
+def _validate(config: Config, engine: OxigraphStore) -> ValidationOutcome:
+    shapes = load_shapes(config.shapes_dir)
+    if config.validation == "pyshacl":
+        # The reference: pySHACL over the union of asserted and inferred triples.
+        return validate_parallel(engine.graph(), shapes, config.prefixes)
+    from .validate_sparql import validate_store
+
+    return validate_store(engine.store, shapes, config.prefixes)
+
+
+_CLASS_COUNTS = """SELECT ?class (COUNT(?s) AS ?n) WHERE {
+  ?s a ?class FILTER(isIRI(?class) && STRSTARTS(STR(?class), ?base)) } GROUP BY ?class"""
+
+
+def class_counts(engine: Store, base_iri: str) -> Counter:
+    """Instances per class of the knowledge base's own vocabulary (asserted or inferred)."""
+    rows = engine.query(_CLASS_COUNTS, {"base": Literal(base_iri)}).rows
+    return Counter({cls: int(n) for cls, n in rows})
+
+
+def query_engine(store: Store) -> OxigraphStore:
     """The store itself if it is Oxigraph, else an Oxigraph copy of its named graphs: the
     integrity checks take seconds on rdflib's engine even on the seed KB (GROUP BY over every
     object, OPTIONAL on every typed node) and milliseconds on Oxigraph, with the same rows."""
@@ -132,6 +197,6 @@ def write_outputs(result: BuildResult) -> list[str]:
         written += ["validation-report.ttl", "validation-report.txt"]
     if result.conforms:
         with atomic_writer(out / "kb.nq", "wb") as stream:
-            dataset_of(result.store).serialize(stream, format="nquads")
+            result.engine.write_nquads(stream)
         written.append("kb.nq")
     return written

@@ -262,7 +262,7 @@ def built_store(config: Config, engine: str | None = None) -> Store | None:
         return None
     sources = [config.root / "pyproject.toml"]
     for folder in config.source_dirs:
-        sources += [p for p in folder.rglob("*") if p.is_file()]
+        sources += [folder] if folder.is_file() else [p for p in folder.rglob("*") if p.is_file()]
     if any(p.stat().st_mtime > built.stat().st_mtime for p in sources):
         return None
     graphs: dict[str, list] = {}

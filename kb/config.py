@@ -12,6 +12,7 @@ from .namespaces import DEFAULT_PREFIXES
 
 INFERENCE_PROFILES = ("rules", "owlrl", "rdfs", "none")
 STORES = ("rdflib", "oxigraph")
+VALIDATORS = ("sparql", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Config:
     build_dir: Path
     inference: str = "rules"
     store: str = "rdflib"
+    validation: str = "sparql"
     prefixes: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -64,12 +66,14 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
     except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
         raise KBError(f"{pyproject}: cannot read [tool.kb]: {exc}") from exc
 
-    def setting(key: str) -> object:
+    def setting(key: str, default: object = None) -> object:
         if overrides.get(key) is not None:
             return overrides[key]
         env = os.environ.get(f"KB_{key.upper()}")
         if env is not None:
             return env.split(os.pathsep) if key.endswith("_dirs") else env
+        if key not in table and default is not None:
+            return default
         if key not in table:
             raise KBError(f"{pyproject}: [tool.kb] has no {key!r}")
         return table[key]
@@ -87,6 +91,10 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
     store = str(setting("store"))
     if store not in STORES:
         raise KBError(f"store must be one of {', '.join(STORES)}, not {store!r}")
+    # Tables written before the compiled validator existed have no `validation` key.
+    validation = str(setting("validation", default="sparql"))
+    if validation not in VALIDATORS:
+        raise KBError(f"validation must be one of {', '.join(VALIDATORS)}, not {validation!r}")
     base_iri = str(setting("base_iri"))
     if not base_iri.endswith("/"):
         raise KBError(f"base_iri must end with '/': {base_iri!r}")
@@ -101,5 +109,6 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
         build_dir=paths("build_dir")[0],
         inference=inference,
         store=store,
+        validation=validation,
         prefixes=dict(table.get("prefixes") or DEFAULT_PREFIXES),
     )

@@ -721,7 +721,7 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
     """Build the KB in memory, hand it to the workers and serve until interrupted."""
     import uvicorn
 
-    from .build import build, dataset_of
+    from .build import build
     from .config import load_config
 
     config = load_config()
@@ -733,13 +733,13 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
         validate_data=False,  # validation is `kb build`'s job; serving what loads and infers
         run_integrity_checks=False,
     )
-    graphs = {
-        name: sum(1 for _ in result.store.triples(name)) for name in result.store.graph_names()
-    }
+    # The workers load their own engine from kb.nq; the build's Oxigraph store writes it.
+    graphs = {name: result.engine.count(name) for name in result.engine.graph_names()}
     tmp = tempfile.mkdtemp(prefix="kb-serve-")
     try:
         nquads = os.path.join(tmp, "kb.nq")
-        dataset_of(result.store).serialize(nquads, format="nquads", encoding="utf-8")
+        with open(nquads, "wb") as stream:
+            result.engine.write_nquads(stream)
         del result
         app = create_app(settings, nquads, config.base_iri, config.prefixes, graphs)
         if progress:

@@ -7,15 +7,17 @@ default graph seen by queries is the union of all named graphs, on every engine.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from .errors import KBError
+from .errors import KBError, RDFSyntaxError
 from .sparql_values import inject_values
 
 Triple = tuple[Node, Node, Node]
@@ -204,8 +206,47 @@ class OxigraphStore(Store):
         return QueryResult("graph", graph=g)
 
     def __len__(self) -> int:
-        return len(self.store) - sum(
-            1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        return len(self.store) - self.count()
+
+    def count(self, graph_iri: str | None = None) -> int:
+        """Triples in one named graph, or in the default graph (the union); counted by the
+        engine, not by iterating quads in Python (seconds at 10^6)."""
+        pattern = f"GRAPH <{graph_iri}> {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
+        solutions = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        return int(next(iter(solutions))["n"].value)
+
+    def load_turtle_files(self, sources: Sequence[tuple[str, Path]]) -> list[int]:
+        """Parse Turtle files with Oxigraph's own parser straight into their named graphs (the
+        graph IRI is also the base IRI), then add them to the default graph. Returns the
+        triples per file. On a syntax error the graphs loaded by this call are dropped and
+        RDFSyntaxError names the file, line and column."""
+        loaded: list[str] = []
+        for iri, path in sources:
+            try:
+                # One transaction per file: a file that fails to parse adds nothing.
+                self.store.load(
+                    path=str(path),
+                    format=ox.RdfFormat.TURTLE,
+                    base_iri=iri,
+                    to_graph=ox.NamedNode(iri),
+                )
+            except (SyntaxError, UnicodeDecodeError) as exc:
+                if loaded:
+                    self.store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in loaded))
+                if isinstance(exc, UnicodeDecodeError):
+                    raise RDFSyntaxError(path, None, None, f"not UTF-8: {exc}") from exc
+                raise RDFSyntaxError(path, exc.lineno, exc.offset, str(exc)) from exc
+            loaded.append(iri)
+        if loaded:
+            self.store.update(" ; ".join(f"ADD <{iri}> TO DEFAULT" for iri in loaded))
+        return [self.count(iri) for iri in loaded]
+
+    def write_nquads(self, stream: BinaryIO) -> None:
+        """The named graphs as N-Quads (the default graph is their union, so it is left out)."""
+        ox.serialize(
+            (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph)),
+            stream,
+            format=ox.RdfFormat.N_QUADS,
         )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from kb.build import build, write_outputs
@@ -150,3 +152,63 @@ def test_conforming_build_writes_kb_and_reports(project) -> None:
     quads = (root / "build" / "kb.nq").read_text(encoding="utf-8")
     assert "<https://w3id.org/mfg-clusters/graph/inferred>" in quads
     assert not list((root / "build").glob(".*.tmp"))
+
+
+def test_build_loads_with_oxigraph_and_a_syntax_error_names_the_file(project) -> None:
+    good = SAMPLE
+    bad = PREFIXES + 'id:a mc:value 1 ;\n  mc:value "unterminated .\n'
+    root = project({"a-good.ttl": good, "b-bad.ttl": bad})
+    with pytest.raises(RDFSyntaxError) as info:
+        build(load_config(root))
+    assert info.value.path.name == "b-bad.ttl"
+    assert info.value.line == PREFIXES.count("\n") + 2
+    assert str(info.value).startswith(f"{info.value.path}:{info.value.line}:")
+    assert not (root / "build" / "kb.nq").exists()
+
+
+def test_oxigraph_loader_leaves_the_store_as_it_was_on_a_syntax_error(tmp_path) -> None:
+    from kb.store import OxigraphStore
+
+    good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
+    good.write_text(SAMPLE, encoding="utf-8")
+    bad.write_text(PREFIXES + "id:a mc:value .\n", encoding="utf-8")
+    store = OxigraphStore()
+    store.add_graph("urn:before", [(ID.x, MC.value, Literal(1))])
+    with pytest.raises(RDFSyntaxError):
+        store.load_turtle_files([("urn:good", good), ("urn:bad", bad)])
+    assert store.graph_names() == ["urn:before"]
+    assert len(store) == 1 and store.count() == 1
+    assert store.load_turtle_files([("urn:good", good)]) == [len(parse_file(good, "urn:good"))]
+    # the default graph stays the union of the named graphs
+    assert store.count() == len(store.graph("urn:good") + store.graph("urn:before"))
+
+
+@pytest.mark.parametrize("kind", ["rdflib", "oxigraph"])
+def test_the_configured_store_holds_what_the_build_wrote(project, kind: str) -> None:
+    root = project({"sample.ttl": SAMPLE})
+    result = build(load_config(root, store=kind))
+    assert result.store.name == kind
+    write_outputs(result)
+    written = Dataset()
+    written.parse(root / "build" / "kb.nq", format="nquads")
+    names = {str(g.identifier) for g in written.graphs() if len(g)}
+    assert names == set(result.store.graph_names())
+    for name in names:
+        assert isomorphic(written.graph(URIRef(name)), result.store.graph(name)), name
+    # the default graph (the union) is not written: every quad has a graph name
+    quads = list(ox.parse(path=str(root / "build" / "kb.nq"), format=ox.RdfFormat.N_QUADS))
+    assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
+    assert len(quads) == sum(result.engine.count(n) for n in names)
+
+
+def test_validation_setting_is_checked_and_named_in_the_summary(project, monkeypatch) -> None:
+    from kb.commands.build import summary
+    from kb.errors import KBError
+
+    root = project({"sample.ttl": SAMPLE})
+    monkeypatch.setenv("KB_VALIDATION", "shaclex")
+    with pytest.raises(KBError, match="validation must be one of sparql, pyshacl"):
+        load_config(root)
+    monkeypatch.setenv("KB_VALIDATION", "pyshacl")
+    result = build(load_config(root), run_integrity_checks=False)
+    assert "(validated by pyshacl)" in summary(result)

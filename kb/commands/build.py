@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..build import BuildResult, build, write_outputs
-from ..config import INFERENCE_PROFILES, STORES, load_config
+from ..config import INFERENCE_PROFILES, STORES, VALIDATORS, load_config
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -14,6 +14,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--inference", choices=INFERENCE_PROFILES, help="entailment regime (default from [tool.kb])"
     )
     p.add_argument("--store", choices=STORES, help="embedded engine (default from [tool.kb])")
+    p.add_argument(
+        "--validation",
+        choices=VALIDATORS,
+        help="sparql (compiled shapes on Oxigraph) or pyshacl (the reference); default from "
+        "[tool.kb]",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -52,7 +58,7 @@ def summary(result: BuildResult) -> str:
     ]
     if v is not None:
         lines += [
-            f"shapes              {v.shapes_count}",
+            f"shapes              {v.shapes_count} (validated by {result.config.validation})",
             f"conforms            {v.conforms} ({v.count('Violation')} violations, "
             f"{v.count('Warning')} warnings)",
         ]
@@ -74,7 +80,7 @@ def summary(result: BuildResult) -> str:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    config = load_config(inference=args.inference, store=args.store)
+    config = load_config(inference=args.inference, store=args.store, validation=args.validation)
     result = build(config, progress=not args.quiet)
     written = write_outputs(result)
     print(summary(result))
@@ -90,7 +96,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    config = load_config(inference=args.inference, store=args.store)
+    config = load_config(inference=args.inference, store=args.store, validation=args.validation)
     result = build(config, run_integrity_checks=False, progress=not args.quiet)
     assert result.validation is not None
     if args.format == "turtle":
