@@ -181,13 +181,21 @@ class _Run:
     counter: itertools.count = field(default_factory=itertools.count)
     subclass_cache: dict[Node, list[Node]] = field(default_factory=dict)
     copied: set[str] = field(default_factory=set)
+    # Oxigraph lowercases language tags; validate_graph knows the data's own spelling
+    tag_case: dict[tuple[str, str], Literal] = field(default_factory=dict)
+
+    def term(self, term: object) -> Node | None:
+        node = from_ox(term)
+        if self.tag_case and isinstance(node, Literal) and node.language:
+            return self.tag_case.get((str(node), node.language), node)
+        return node
 
     def select(self, text: str) -> Iterator[tuple]:
         options = {"default_graph": self.default_graph} if self.default_graph is not None else {}
         solutions = self.store.query(text, **options)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            yield tuple(from_ox(solution[name]) for name in names)
+            yield tuple(self.term(solution[name]) for name in names)
 
     def fresh(self) -> str:
         # the trailing x keeps ?n1x from being a prefix of ?n12x when names are substituted
@@ -735,7 +743,7 @@ def copy_bnode(run: _Run, node: BNode, target: Graph, depth: int = 0) -> None:
     run.copied.add(str(node))
     graph = run.default_graph if run.default_graph is not None else ox.DefaultGraph()
     for quad in run.store.quads_for_pattern(to_ox(node), None, None, graph):
-        obj = from_ox(quad.object)
+        obj = run.term(quad.object)
         target.add((node, from_ox(quad.predicate), obj))
         if isinstance(obj, BNode):
             copy_bnode(run, obj, target, depth + 1)
@@ -826,18 +834,22 @@ def validate_store(
     graph: str | None = None,
     *,
     data_view: Graph | None = None,
+    tag_case: dict[tuple[str, str], Literal] | None = None,
 ) -> ValidationOutcome:
     """Validate the default graph of `store` (or the named graph `graph`) against `shapes`,
     with the results pySHACL (kb.validate.validate) gives on the same triples.
 
     `data_view` is for validate_graph: the rdflib graph the data came from, used only to write
-    pySHACL's default messages (which print nodes with the data graph's prefixes)."""
+    pySHACL's default messages (which print nodes with the data graph's prefixes), and
+    `tag_case` maps (text, lowercased tag) to the data's literal where Oxigraph, which
+    lowercases language tags, would otherwise report "x"@en-gb for "x"@en-GB."""
     run = _Run(
         store=store,
         default_graph=ox.NamedNode(graph) if graph else None,
         shapes=shapes,
         view=data_view if data_view is not None else Graph(),
         view_is_data=data_view is not None,
+        tag_case=tag_case or {},
     )
     compiler = _Compiler(run)
     for shape in targeted_shapes(shapes):
@@ -870,4 +882,9 @@ def validate_graph(
     data: Graph, shapes: Graph, prefixes: dict[str, str] | None = None
 ) -> ValidationOutcome:
     """validate_store on a copy of `data` in a fresh in-memory store (small inputs, tests)."""
-    return validate_store(load_graph(data), shapes, prefixes, data_view=data)
+    tag_case = {
+        (str(o), o.language.lower()): o
+        for o in data.objects()
+        if isinstance(o, Literal) and o.language and o.language != o.language.lower()
+    }
+    return validate_store(load_graph(data), shapes, prefixes, data_view=data, tag_case=tag_case)
