@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import owlrl
+import pyoxigraph as ox
 from owlrl.Namespaces import ERRNS
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .errors import InconsistencyError, KBError
+from .store import from_ox
 
 # Triples about these namespaces are vocabulary bookkeeping, not knowledge about the domain.
 _BOOKKEEPING = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
@@ -38,26 +40,54 @@ class InferenceResult:
         return len(self.inferred)
 
 
+def _term_kind(term: object) -> str:
+    return "literal" if isinstance(term, Literal) else "bnode" if isinstance(term, BNode) else "iri"
+
+
+# The filter is written on (kind, lexical value) so that kb.rules applies the very same test to
+# Oxigraph terms without converting a million of them to rdflib.
+_SCHEMA_RELATIONS = frozenset(
+    str(p)
+    for p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty)
+)
+_TRIVIAL = frozenset(str(o) for o in _TRIVIAL_OBJECTS)
+_SAME_AS, _TYPE = str(OWL.sameAs), str(RDF.type)
+
+
+def subject_kept(kind: str, value: str) -> bool:
+    """Whether an inferred triple with this subject may be kept: not a literal, not a blank node
+    (entailments about anonymous class expressions, x a [owl:Restriction ...], name nothing
+    anyone can link to, and blank nodes do not travel between graphs or stores), not a term of
+    the RDF/RDFS/OWL/XSD vocabularies (bookkeeping, not knowledge about the domain)."""
+    return kind == "iri" and not value.startswith(_BOOKKEEPING)
+
+
+def statement_kept(predicate: str, kind: str, value: str, object_is_subject: bool) -> bool:
+    """Whether an inferred triple with this predicate IRI and object may be kept, given that
+    subject_kept() holds: no blank-node objects, no reflexive sameAs/subclass/subproperty
+    tautologies, no typing with owl:Thing and the like or with vocabulary classes (x a
+    owl:ObjectProperty restates the ontology)."""
+    if kind == "bnode":
+        return False
+    if object_is_subject and (predicate == _SAME_AS or predicate in _SCHEMA_RELATIONS):
+        return False
+    if kind != "iri":
+        return True
+    if predicate in _SCHEMA_RELATIONS:
+        return value not in _TRIVIAL
+    if predicate == _TYPE:
+        return value not in _TRIVIAL and not value.startswith(_BOOKKEEPING)
+    return True
+
+
 def _keep(triple: tuple, asserted: Graph) -> bool:
     s, p, o = triple
     if isinstance(s, Literal) or triple in asserted:
         return False
-    # Entailments about anonymous class expressions (x a [owl:Restriction ...], EURIO has many)
-    # name nothing anyone can link to, and blank nodes do not travel between graphs or stores.
-    if isinstance(s, BNode) or isinstance(o, BNode):
-        return False
-    if p == OWL.sameAs and s == o:
-        return False
-    if p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty):
-        if s == o or o in _TRIVIAL_OBJECTS:
-            return False
-    if p == RDF.type and o in _TRIVIAL_OBJECTS:
-        return False
-    # Statements about the vocabularies themselves (rdf:type rdf:Property and the like).
-    if isinstance(s, URIRef) and str(s).startswith(_BOOKKEEPING):
-        return False
-    # Typing with vocabulary classes (x a owl:ObjectProperty) restates the ontology.
-    return not (p == RDF.type and isinstance(o, URIRef) and str(o).startswith(_BOOKKEEPING))
+    s_kind, o_kind = _term_kind(s), _term_kind(o)
+    return subject_kept(s_kind, str(s)) and statement_kept(
+        str(p), o_kind, str(o), s_kind == o_kind and str(s) == str(o)
+    )
 
 
 # The inconsistencies the rules profile looks for after materialising (OWL 2 RL cax-dw,
@@ -76,13 +106,29 @@ SELECT DISTINCT ?x ?a ?b WHERE {
 }"""
 
 
-def check_consistency(graph: Graph) -> None:
-    """Raise InconsistencyError for individuals in disjoint classes and similar clashes."""
-    clashes = sorted(f"{x} is both {a} and {b}" for x, a, b in graph.query(_CLASHES))
+def _raise_clashes(clashes: list[str]) -> None:
     if clashes:
         raise InconsistencyError(
-            "the reasoner found the knowledge base inconsistent:\n  " + "\n  ".join(clashes)
+            "the reasoner found the knowledge base inconsistent:\n  " + "\n  ".join(sorted(clashes))
         )
+
+
+def check_consistency(graph: Graph) -> None:
+    """Raise InconsistencyError for individuals in disjoint classes and similar clashes."""
+    _raise_clashes([f"{x} is both {a} and {b}" for x, a, b in graph.query(_CLASHES)])
+
+
+def check_consistency_store(store: ox.Store) -> None:
+    """check_consistency() on the default graph of a pyoxigraph store (asserted plus inferred
+    triples, as kb.rules.materialise leaves it): the same query run by Oxigraph, the same
+    InconsistencyError, no rdflib copy of the data."""
+    names = ("x", "a", "b")
+    _raise_clashes(
+        [
+            "{} is both {} and {}".format(*(from_ox(row[n]) for n in names))
+            for row in store.query(_CLASHES)
+        ]
+    )
 
 
 def infer(asserted: Graph, profile: str = "rules") -> InferenceResult:
