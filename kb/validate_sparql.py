@@ -180,6 +180,7 @@ class _Run:
     results: list[_Result] = field(default_factory=list)
     counter: itertools.count = field(default_factory=itertools.count)
     subclass_cache: dict[Node, list[Node]] = field(default_factory=dict)
+    covered_cache: dict[tuple[Node, Node], bool] = field(default_factory=dict)
     copied: set[str] = field(default_factory=set)
     # Oxigraph lowercases language tags; validate_graph knows the data's own spelling
     tag_case: dict[tuple[str, str], Literal] = field(default_factory=dict)
@@ -191,11 +192,13 @@ class _Run:
         return node
 
     def select(self, text: str) -> Iterator[tuple]:
-        options = {"default_graph": self.default_graph} if self.default_graph is not None else {}
-        solutions = self.store.query(text, **options)
+        solutions = self.store.query(text, **self.options())
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             yield tuple(self.term(solution[name]) for name in names)
+
+    def options(self) -> dict:
+        return {"default_graph": self.default_graph} if self.default_graph is not None else {}
 
     def fresh(self) -> str:
         # the trailing x keeps ?n1x from being a prefix of ?n12x when names are substituted
@@ -292,13 +295,64 @@ class _Compiler:
                 self.run.subclass_cache[cls] = []
         return self.run.subclass_cache[cls]
 
-    def instance_of(self, var: str, cls: Node) -> str:
-        classes = self.subclasses(cls)
-        if not classes:
-            return f"EXISTS {{ {var} <{RDF.type}>/<{RDFS.subClassOf}>* {_iri(cls)} }}"
+    def instance_of(self, var: str, *classes: Node) -> str:
+        """EXISTS: `var` is a SHACL instance of one of `classes` (rdf:type/rdfs:subClassOf*)."""
+        return "EXISTS " + self.typed(var, classes)
+
+    def typed(self, var: str, classes: Iterable[Node]) -> str:
+        """A group pattern matching when `var` has a type below one of `classes`: one lookup
+        in a list of the subclasses, computed once, rather than a path per node."""
+        below = [self.subclasses(cls) for cls in classes]
+        if any(not found for found in below):  # an anonymous subclass: keep the path
+            paths = [
+                f"{{ {var} <{RDF.type}>/<{RDFS.subClassOf}>* {_iri(cls)} }}" for cls in classes
+            ]
+            return "{ " + " UNION ".join(paths) + " }"
+        kept = self.covering({c for found in below for c in found})
+        if len(kept) == 1:
+            return f"{{ {var} <{RDF.type}> {_iri(kept[0])} }}"
         t = self.run.fresh()
-        listed = " ".join(_iri(c) for c in classes)
-        return f"EXISTS {{ {var} <{RDF.type}> {t} VALUES {t} {{ {listed} }} }}"
+        listed = " ".join(_iri(c) for c in kept)
+        return f"{{ {var} <{RDF.type}> {t} VALUES {t} {{ {listed} }} }}"
+
+    def covering(self, classes: set[Node]) -> list[Node]:
+        """The fewest of `classes` whose instances are the instances of all of them: a class
+        is left out when its superclass in the set already types each of its instances in the
+        data (as after materialisation). Checked on the data, so exact on any graph; it turns
+        a 27-class type lookup into one or two."""
+        kept = sorted(classes)
+        for cls in list(kept):
+            supers = {
+                row[0]
+                for row in self.run.select(
+                    f"SELECT DISTINCT ?c WHERE {{ {_iri(cls)} <{RDFS.subClassOf}>+ ?c }}"
+                )
+            }
+            for sup in kept:
+                if sup != cls and sup in supers and self.covered(cls, sup):
+                    kept.remove(cls)
+                    break
+        return kept
+
+    def covered(self, cls: Node, sup: Node) -> bool:
+        """Every instance of `cls` in the data is also typed `sup`."""
+        key = (cls, sup)
+        if key not in self.run.covered_cache:
+            typed = f"<{RDF.type}>"
+            query = (
+                f"ASK {{ ?x {typed} {_iri(cls)} FILTER NOT EXISTS {{ ?x {typed} {_iri(sup)} }} }}"
+            )
+            self.run.covered_cache[key] = not self.run.store.query(query, **self.run.options())
+        return self.run.covered_cache[key]
+
+    def class_only(self, shape: Node) -> Node | None:
+        """The class of a shape whose one constraint is a single sh:class (sh:or members)."""
+        params = {p for p in self.sg.predicates(shape) if str(p).startswith(str(SH))}
+        classes = list(self.sg.objects(shape, SH["class"]))
+        if params <= {SH["class"], SH.name, SH.description, SH.message} and len(classes) == 1:
+            if self.path(shape) is None and not isinstance(classes[0], BNode):
+                return classes[0]
+        return None
 
     def distinct_values(self, scope: _Scope, condition: str = "true") -> list[Node]:
         query = (
@@ -342,6 +396,11 @@ class _Compiler:
             members = list(Collection(self.sg, alternatives))
             if not members:
                 raise KBError(f"shape {shape}: sh:or needs a non-empty list")
+            classes = [self.class_only(m) for m in members]
+            if all(classes):
+                # sh:or of plain sh:class shapes: one type lookup for all of them
+                tests.append((SH["or"], alternatives, self.instance_of(scope.var, *classes)))
+                continue
             ors = [self.conforms(m, scope) for m in members]
             tests.append((SH["or"], alternatives, "(" + " || ".join(ors) + ")"))
         return tests
@@ -507,8 +566,8 @@ class _Compiler:
         class_types = set(self.sg.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}
         if any(t in class_types for t in self.sg.objects(shape, RDF.type)):
             classes.add(shape)  # an implicit class target
-        for cls in sorted(classes):
-            parts.append(self.instance_of("?this", cls).removeprefix("EXISTS "))
+        if classes:
+            parts.append(self.typed("?this", sorted(classes)))
         nodes = sorted(self.sg.objects(shape, SH.targetNode))
         if nodes:
             if any(isinstance(n, BNode) for n in nodes):
@@ -520,6 +579,9 @@ class _Compiler:
             parts.append(f"{{ [] {_iri(prop)} ?this }}")
         if not parts:
             return None
+        single_type = re.fullmatch(r"\{ \?this <[^>]+> <[^>]+> \}", parts[0])
+        if len(parts) == 1 and single_type:
+            return parts[0]  # one triple pattern gives each node once: no DISTINCT needed
         return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}"
 
     def validate_targeted(self, top: Node) -> None:
@@ -590,6 +652,11 @@ class _Compiler:
                     f"SELECT ?this WHERE {{ {focus} {matched} }} "
                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {bound})"
                 )
+                if op == "<" and bound == 1:  # no grouping for the common "at least one"
+                    query = (
+                        f"SELECT ?this WHERE {{ {focus} "
+                        f"FILTER NOT EXISTS {{ ?this {p} ?v . FILTER({test}) }} }}"
+                    )
                 for (f,) in self.run.select(query):
                     self.report(
                         top,
