@@ -181,6 +181,7 @@ class _Run:
     counter: itertools.count = field(default_factory=itertools.count)
     subclass_cache: dict[Node, list[Node]] = field(default_factory=dict)
     covered_cache: dict[tuple[Node, Node], bool] = field(default_factory=dict)
+    severities: dict[Node, Node] = field(default_factory=dict)
     copied: set[str] = field(default_factory=set)
     # Oxigraph lowercases language tags; validate_graph knows the data's own spelling
     tag_case: dict[tuple[str, str], Literal] = field(default_factory=dict)
@@ -197,6 +198,12 @@ class _Run:
         for solution in solutions:
             yield tuple(self.term(solution[name]) for name in names)
 
+    def severity(self, shape: Node) -> Node:
+        """The shape's severity as pySHACL picks it; cached, as it is asked once per result."""
+        if shape not in self.severities:
+            self.severities[shape] = _severity(self.shapes, shape)
+        return self.severities[shape]
+
     def options(self) -> dict:
         return {"default_graph": self.default_graph} if self.default_graph is not None else {}
 
@@ -209,6 +216,7 @@ class _Compiler:
     def __init__(self, run: _Run):
         self.run = run
         self.sg = run.shapes
+        self.message_cache: dict[Node, list[Literal]] = {}
 
     # --- shapes graph ------------------------------------------------------------------------
 
@@ -228,13 +236,16 @@ class _Compiler:
     def path(self, shape: Node) -> Node | None:
         return self.one(shape, SH.path)
 
-    def check_supported(self, shape: Node, nested: bool) -> None:
+    def check_supported(self, shape: Node) -> None:
+        """Refuse, by name, any SHACL parameter this module does not compile."""
         allowed = _HARMLESS | _VALUE_PARAMS | (_PROPERTY_PARAMS if self.path(shape) else set())
         for param in set(self.sg.predicates(shape)):
             if str(param).startswith(str(SH)) and param not in allowed:
-                if param in _PROPERTY_PARAMS:
-                    continue  # e.g. a qualified shape on a node shape: pySHACL ignores it too
+                if param in _PROPERTY_PARAMS and "qualified" in str(param):
+                    continue  # on a node shape pySHACL ignores qualified counts (a warning)
                 name = param.n3(self.sg.namespace_manager)
+                if param in _PROPERTY_PARAMS:
+                    raise KBError(f"shape {shape}: {name} needs a property shape (sh:path)")
                 raise KBError(
                     f"shape {shape} uses {name}, which kb.validate_sparql does not compile; "
                     "validate with the pySHACL reference (kb.validate) instead"
@@ -470,7 +481,7 @@ class _Compiler:
 
     def conforms(self, shape: Node, scope: _Scope) -> str:
         """A SPARQL expression: the node `scope.var` conforms to `shape` (pySHACL's notion)."""
-        self.check_supported(shape, nested=True)
+        self.check_supported(shape)
         if self.deactivated(shape) or self.severity(shape) in _ALLOWED:
             return "true"
         path = self.path(shape)
@@ -588,7 +599,7 @@ class _Compiler:
         focus = self.focus_pattern(top)
         if focus is None or self.deactivated(top):
             return
-        self.check_supported(top, nested=False)
+        self.check_supported(top)
         scope = _Scope(focus, "?this")
         if self.path(top) is None:
             self.node_constraints(top, top, scope)
@@ -604,7 +615,7 @@ class _Compiler:
                 self.report(top, shape, param, rule, focus, None, focus)
 
     def property_constraints(self, top: Node, shape: Node, scope: _Scope) -> None:
-        self.check_supported(shape, nested=False)
+        self.check_supported(shape)
         if self.deactivated(shape):
             return
         path = self.path(shape)
@@ -686,7 +697,9 @@ class _Compiler:
     # --- results ------------------------------------------------------------------------------
 
     def report(self, top, shape, param, rule, focus, path, value, component=None) -> None:
-        messages = self.messages(shape)
+        if shape not in self.message_cache:
+            self.message_cache[shape] = self.messages(shape)
+        messages = self.message_cache[shape]
         if not messages:
             messages = [Literal(self.default_message(shape, param, rule, focus, value))]
         self.run.results.append(
@@ -867,7 +880,7 @@ def _report_graph(run: _Run, conforms: bool, results: list[_Result]) -> Graph:
         report.add((node, RDF.type, SH.ValidationResult))
         report.add((node, SH.sourceConstraintComponent, r.component))
         report.add((node, SH.sourceShape, clone("shapes", r.shape)))
-        report.add((node, SH.resultSeverity, _severity(run.shapes, r.shape)))
+        report.add((node, SH.resultSeverity, run.severity(r.shape)))
         report.add((node, SH.focusNode, clone("data", r.focus)))
         if r.value is not None:
             report.add((node, SH.value, clone("data", r.value)))
@@ -926,9 +939,9 @@ def validate_store(
     failing_tops = {
         r.top
         for r in run.results
-        if _severity(shapes, r.top) not in _ALLOWED and _severity(shapes, r.shape) not in _ALLOWED
+        if run.severity(r.top) not in _ALLOWED and run.severity(r.shape) not in _ALLOWED
     }
-    has_violation = any(_severity(shapes, r.shape) == SH.Violation for r in run.results)
+    has_violation = any(run.severity(r.shape) == SH.Violation for r in run.results)
     conforms = not failing_tops and not has_violation
     report = _report_graph(run, not failing_tops, run.results)
     for prefix, ns in (prefixes or {}).items():

@@ -282,3 +282,44 @@ def test_unsupported_features_are_refused_by_name():
     )
     with pytest.raises(KBError, match=r"https://example.org/S uses sh:closed"):
         validate_graph(_graph("ex:a a ex:T ."), shapes)
+
+
+def test_queries_are_per_constraint_not_per_focus_node(monkeypatch):
+    """Set-oriented: ten times the focus nodes, the same number of SPARQL queries."""
+    import kb.validate_sparql as compiled
+
+    shapes = _graph(
+        """
+        ex:S a sh:NodeShape ; sh:targetClass ex:T ;
+            sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:integer ;
+                          sh:or ( [ sh:minInclusive 0 ] [ sh:class ex:C ] ) ] .
+        """
+    )
+    counts = []
+    select = compiled._Run.select
+    for size in (20, 200):
+        calls = []
+
+        def counting(run, text, calls=calls):
+            calls.append(text)
+            return select(run, text)
+
+        monkeypatch.setattr(compiled._Run, "select", counting)
+        data = _graph(" ".join(f'ex:n{i} a ex:T ; ex:p {i - 5}, "x{i}" .' for i in range(size)))
+        outcome = _assert_same(data, shapes)
+        # per node: two values (maxCount), "x.." not an integer and in no sh:or member;
+        # and the five negative numbers fail sh:or too
+        assert outcome.count("Violation") == 3 * size + 5
+        counts.append(len(calls))
+    assert counts[0] == counts[1]
+
+
+def test_property_counts_on_a_node_shape_are_refused():
+    shapes = _graph("ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:minCount 1 .")
+    with pytest.raises(KBError, match=r"sh:minCount needs a property shape"):
+        validate_graph(_graph("ex:a a ex:T ."), shapes)
+    shapes = _graph(
+        "ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:node ex:N ] ."
+    )
+    with pytest.raises(KBError, match=r"uses sh:node"):
+        validate_graph(_graph("ex:a a ex:T ; ex:p ex:b ."), shapes)
