@@ -729,9 +729,10 @@ class _Writer:
 
     CHUNK = 400_000  # triples per load: bounds the text held in memory
 
-    def __init__(self, terms: _Terms, keep_only: bool) -> None:
+    def __init__(self, terms: _Terms, keep_only: bool, bulk: bool) -> None:
         self.terms = terms.terms
         self.keep_only = keep_only
+        self.bulk = bulk
         v = terms.v
         # The predicates whose filter looks at the object (kb.infer.statement_kept); for the
         # others only a blank-node object is dropped.
@@ -805,23 +806,27 @@ class _Writer:
             store.extend(ox.Quad(q.subject, q.predicate, q.object, _DEFAULT) for q in quads)
         return written + len(quads)
 
-    @staticmethod
-    def _load(store: ox.Store, lines: list[str]) -> int:
+    def _load(self, store: ox.Store, lines: list[str]) -> int:
         if not lines:
             return 0
         lines.append("")
         data = " .\n".join(lines).encode()
         # Parsed twice rather than copied with ADD: measured faster (2.2 vs 2.6 s per 10^6).
+        load = store.bulk_load if self.bulk else store.load
         for graph in (INFERRED, _DEFAULT):
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         return len(lines) - 1
 
 
-def materialise(store: ox.Store, keep_only: bool = False, max_rounds: int = 50) -> dict:
+def materialise(
+    store: ox.Store, keep_only: bool = False, bulk: bool = False, max_rounds: int = 50
+) -> dict:
     """Add to the default graph of `store` what OWL 2 RL entails from it (as owlrl would) and
     put the same triples in the named graph INFERRED. With keep_only, only the triples
     kb.infer's filter keeps (no blank-node or literal subjects, no owl:Thing typing, no
-    tautologies), so the store can be validated and queried in place.
+    tautologies), so the store can be validated and queried in place. With bulk, the triples
+    are written with Store.bulk_load: not transactional, 3x faster on an on-disk store (and
+    slower in memory).
 
     Returns timings in seconds ("schema", "read", "rules", "write") and counts: "rounds"
     (schema closures), "derived" (before the filter), "written"."""
@@ -830,13 +835,13 @@ def materialise(store: ox.Store, keep_only: bool = False, max_rounds: int = 50) 
     gc_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _materialise(store, keep_only, max_rounds)
+        return _materialise(store, keep_only, bulk, max_rounds)
     finally:
         if gc_enabled:
             gc.enable()
 
 
-def _materialise(store: ox.Store, keep_only: bool, max_rounds: int) -> dict:
+def _materialise(store: ox.Store, keep_only: bool, bulk: bool, max_rounds: int) -> dict:
     stats: dict = {"schema": 0.0, "read": 0.0, "rules": 0.0, "write": 0.0}
     start = time.perf_counter()
     terms = _Terms()
@@ -869,7 +874,7 @@ def _materialise(store: ox.Store, keep_only: bool, max_rounds: int) -> dict:
         schema |= new_schema
     del new, tables
     start = time.perf_counter()
-    stats["written"] = _Writer(terms, keep_only).write(store, derived)
+    stats["written"] = _Writer(terms, keep_only, bulk).write(store, derived)
     stats["write"] = time.perf_counter() - start
     stats.update(rounds=rounds, derived=len(derived), equality=equality)
     return stats
