@@ -17,13 +17,22 @@ no sh:value; a nested shape with severity sh:Warning or sh:Info counts as confor
 runs with allow_warnings/allow_infos); sh:qualifiedValueShape on a node shape is ignored;
 messages are the shape's sh:message values (language tags kept) or pySHACL's default text.
 
+Compiled: targets (class, implicit class, node, subjectsOf, objectsOf), every sh:path form,
+sh:class, datatype, nodeKind, pattern (+ flags), languageIn, in, min/max In/Exclusive, or,
+minCount, maxCount, uniqueLang true, qualifiedValueShape with qualifiedMin/MaxCount (and
+qualifiedValueShapesDisjoint), nested sh:property, sh:deactivated, sh:severity, sh:message.
 A shape using anything else (sh:closed, sh:hasValue, sh:node, sh:and, sh:not, sh:xone,
-sh:minLength, property pairs, SHACL-SPARQL, ...) raises KBError naming the shape and the
-feature: the caller can then use the pySHACL reference. Nothing is skipped silently.
+sh:minLength, property pairs, SHACL-SPARQL, sh:datatype rdfs:Datatype, a count above 3 inside
+a nested shape, ...) raises KBError naming the shape and the feature, and no outcome is
+returned: the caller can then use the pySHACL reference. (A per-shape fallback to pySHACL
+would need the whole data graph copied into rdflib, the very cost this module avoids.)
+Nothing is skipped silently.
 
-Known difference: Oxigraph does not tell a plain literal "a" from "a"^^xsd:string (RDF 1.1 says
-they are the same term; rdflib keeps them apart), so data holding both spellings of one
-string, or sh:in/sh:datatype rdfs:Datatype cases that hinge on the difference, may differ.
+Known differences, both from Oxigraph's term model: it does not tell a plain literal "a" from
+"a"^^xsd:string (RDF 1.1 says they are one term; rdflib keeps them apart), so data holding both
+spellings of one string may count differently; and it lowercases language tags, so in the report
+graph of validate_store sh:value reads "x"@en-gb for "x"@en-GB (validate_graph restores the
+data's spelling; ValidationResult, which prints only the text, is the same either way).
 """
 
 from __future__ import annotations
@@ -102,8 +111,6 @@ _COMPONENT = {
     SH.maxCount: SH.MaxCountConstraintComponent,
     SH.uniqueLang: SH.UniqueLangConstraintComponent,
 }
-# pySHACL evaluates a shape's parameters in this order (constraints/__init__.py); the order
-# only matters for the report graph's insertion order, results are sorted anyway.
 _RANGE_TEST = {
     SH.minInclusive: lambda c: c >= 0,
     SH.maxInclusive: lambda c: c <= 0,
