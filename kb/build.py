@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from .checks import CheckOutcome, run_checks
 from .config import Config
 from .fileio import atomic_write, atomic_writer
-from .infer import check_consistency, infer
+from .infer import check_consistency_store, infer
 from .load import SourceFile, load
 from .store import OxigraphStore, Store, open_store
 from .validate import ValidationOutcome, load_shapes
@@ -133,15 +133,13 @@ def _infer(config: Config, engine: OxigraphStore, profile: str) -> int:
 
 
 def _rules_in_place(engine: OxigraphStore, iri: str) -> int:
-    # TEMPORARY until kb.rules offers a set-oriented filter: the Python filter of kb.infer.
-    from . import rules
+    # keep_only: the default graph gets only what kb.infer's filter keeps, so validation and
+    # queries in place see what the reference path (owlrl, then pySHACL) sees.
+    from .rules import materialise
 
-    rules.materialise(engine.store)
-    kept = rules.inferred_triples(engine.store)
-    engine.store.update(f"DROP SILENT GRAPH <{rules.INFERRED.value}>")
-    engine.add_graph(iri, kept)
-    check_consistency(engine.graph())
-    return len(kept)
+    stats = materialise(engine.store, keep_only=True, graph=iri)
+    check_consistency_store(engine.store)
+    return int(stats["written"])
 
 
 def _validate(config: Config, engine: OxigraphStore) -> ValidationOutcome:
