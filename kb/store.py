@@ -242,12 +242,14 @@ class OxigraphStore(Store):
         return [self.count(iri) for iri in loaded]
 
     def write_nquads(self, stream: BinaryIO) -> None:
-        """The named graphs as N-Quads (the default graph is their union, so it is left out)."""
-        ox.serialize(
-            (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph)),
-            stream,
-            format=ox.RdfFormat.N_QUADS,
-        )
+        """The named graphs as N-Quads (the default graph is their union, so it is left out).
+
+        Each graph is dumped by Oxigraph as N-Triples and its name appended to every line: a
+        line of N-Triples ends with " ." and a newline, which cannot occur inside a term (a
+        newline in a literal is escaped); iterating the quads in Python is ~10x slower."""
+        for name in self.graph_names():
+            triples = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+            stream.write(triples.replace(b" .\n", f" <{name}> .\n".encode()))
 
 
 def open_store(kind: str) -> Store:
