@@ -560,6 +560,8 @@ def _run_data_rules(
         tables.sup_expand,
     )
     get_sp, get_op = sp.get, op.get
+    index = {p: (sp.get(p), op.get(p)) for p in (*sp, *op)}  # one lookup per new triple
+    get_index = index.get
     type_sp, type_op = sp.get(TYPE), op.get(TYPE)
     empty: tuple = ()
 
@@ -573,15 +575,16 @@ def _run_data_rules(
         facts.add(t)
         push(t)
         record(t)
-        idx = get_sp(p)
-        if idx is None and equality:  # a predicate new to the run (eq-rep-p)
-            idx = sp[p] = {}
-            op[p] = {}
-        if idx is not None:
-            idx.setdefault(s, []).append(o)
-        idx = get_op(p)
-        if idx is not None:
-            idx.setdefault(o, []).append(s)
+        both = get_index(p)
+        if both is None and equality:  # a predicate new to the run (eq-rep-p)
+            both = index[p] = ({}, {})
+            sp[p], op[p] = both
+        if both is not None:
+            by_s, by_o = both
+            if by_s is not None:
+                by_s.setdefault(s, []).append(o)
+            if by_o is not None:
+                by_o.setdefault(o, []).append(s)
         if p == SAME and not equality and s != o:
             raise _NeedEquality
 
@@ -648,55 +651,39 @@ def _run_data_rules(
                     if c == THING or (y2, TYPE, c) in facts:
                         same_as(o, y2)
 
-    def process(s: int, p: int, o: int) -> None:
-        if p == TYPE:
-            cp = classes.get(o)
-            if cp is not None:
-                for q, d in cp.avf:  # cls-avf
-                    for y in get_sp(q).get(s, empty):
-                        add_type(y, d)
-                for q, value in cp.hv:  # cls-hv1
-                    add(s, q, value)
-                for q in cp.maxc:  # cls-maxc2
-                    ys = get_sp(q).get(s, empty)
-                    for y1 in ys:
-                        for y2 in ys:
-                            same_as(y1, y2)
-                for q, c in cp.maxqc:  # cls-maxqc3/4, the restriction typing is new
-                    ys = [y for y in get_sp(q).get(s, empty) if c == THING or (y, TYPE, c) in facts]
-                    for y1 in ys:
-                        for y2 in ys:
-                            same_as(y1, y2)
-                for r, q in cp.maxqc_filler:  # cls-maxqc3, the value's typing is new
-                    for x in get_op(q).get(s, empty):
-                        if (x, TYPE, r) in facts:
-                            for y2 in get_sp(q).get(x, empty):
-                                if (y2, TYPE, o) in facts:
-                                    same_as(s, y2)
-                for m in cp.int_all:  # cls-int2
-                    add_type(s, m)
-                for k, members in cp.int_some:  # cls-int1
-                    if all((s, TYPE, m) in facts for m in members):
-                        add_type(s, k)
-                for k in cp.uni:  # cls-uni
-                    add_type(s, k)
-                for r, q in cp.svf:  # cls-svf1, the value's typing is new
-                    for w in get_op(q).get(s, empty):
-                        add_type(w, r)
-        pp = props.get(p)
-        if pp is not None:
-            for q in pp.sup:  # prp-spo1
-                add(s, q, o)
-            for c in pp.dom:  # prp-dom
-                add_type(s, c)
-            for c in pp.rng:  # prp-rng
-                add_type(o, c)
-            for q in pp.inv:  # prp-inv1/2
-                add(o, q, s)
-            if pp.other:
-                other_rules(pp, s, p, o)
-        if equality:
-            _equality(s, p, o)
+    def class_rules(cp: _ClassPlan, s: int, o: int) -> None:
+        """The rules a typing `s a o` triggers, besides the superclasses."""
+        for q, d in cp.avf:  # cls-avf
+            for y in get_sp(q).get(s, empty):
+                add_type(y, d)
+        for q, value in cp.hv:  # cls-hv1
+            add(s, q, value)
+        for q in cp.maxc:  # cls-maxc2
+            ys = get_sp(q).get(s, empty)
+            for y1 in ys:
+                for y2 in ys:
+                    same_as(y1, y2)
+        for q, c in cp.maxqc:  # cls-maxqc3/4, the restriction typing is new
+            ys = [y for y in get_sp(q).get(s, empty) if c == THING or (y, TYPE, c) in facts]
+            for y1 in ys:
+                for y2 in ys:
+                    same_as(y1, y2)
+        for r, q in cp.maxqc_filler:  # cls-maxqc3, the value's typing is new
+            for x in get_op(q).get(s, empty):
+                if (x, TYPE, r) in facts:
+                    for y2 in get_sp(q).get(x, empty):
+                        if (y2, TYPE, o) in facts:
+                            same_as(s, y2)
+        for m in cp.int_all:  # cls-int2
+            add_type(s, m)
+        for k, members in cp.int_some:  # cls-int1
+            if all((s, TYPE, m) in facts for m in members):
+                add_type(s, k)
+        for k in cp.uni:  # cls-uni
+            add_type(s, k)
+        for r, q in cp.svf:  # cls-svf1, the value's typing is new
+            for w in get_op(q).get(s, empty):
+                add_type(w, r)
 
     def _equality(s: int, p: int, o: int) -> None:
         same = sp[SAME]
@@ -727,9 +714,30 @@ def _run_data_rules(
         if p == TYPE:  # cax-sco for asserted (and earlier) typings; derived ones come closed
             for c2 in sup_expand.get(o, empty):
                 add_type(s, c2)
-        process(s, p, o)
+    # Every triple, asserted or derived, is joined once with what is known when it is taken.
+    stack.extend(initial)
+    del initial
+    pop = stack.pop
     while stack:
-        process(*stack.pop())
+        s, p, o = pop()
+        if p == TYPE:
+            cp = classes.get(o)
+            if cp is not None:
+                class_rules(cp, s, o)
+        pp = props.get(p)
+        if pp is not None:
+            for q in pp.sup:  # prp-spo1
+                add(s, q, o)
+            for c in pp.dom:  # prp-dom
+                add_type(s, c)
+            for c in pp.rng:  # prp-rng
+                add_type(o, c)
+            for q in pp.inv:  # prp-inv1/2
+                add(o, q, s)
+            if pp.other:
+                other_rules(pp, s, p, o)
+        if equality:
+            _equality(s, p, o)
     return _Triples(derived)
 
 
