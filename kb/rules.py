@@ -466,9 +466,14 @@ def _kind(term) -> str:
     return "bnode" if isinstance(term, ox.BlankNode) else "literal"
 
 
+def _value(term) -> str:
+    """The IRI, blank node id or lexical form (an RDF 1.2 triple term: its N-Triples form)."""
+    return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
+
+
 def _typing_kept(c) -> bool:
     """Whether kb.infer's filter keeps `x a c` for some IRI x."""
-    return statement_kept(_V["type"], _kind(c), c.value, False)
+    return statement_kept(_V["type"], _kind(c), _value(c), False)
 
 
 class _Triples:
@@ -784,15 +789,16 @@ class _Writer:
         return None if kind == "bnode" else str(term)
 
     def _node(self, i: int) -> str | None:
-        """ " term" in N-Triples; "" for a chain's helper predicate; None for a blank node."""
+        """ " term" in N-Triples; "" for a chain's helper predicate; None for a blank node (or
+        an RDF 1.2 triple term): written as a quad."""
         term = self.terms[i]
         if term is None:
             return ""
-        return None if isinstance(term, ox.BlankNode) else f" {term}"
+        return f" {term}" if isinstance(term, ox.NamedNode | ox.Literal) else None
 
     def _statement_kept(self, s: int, p: int, o: int) -> bool:
         term = self.terms[o]
-        return statement_kept(self.terms[p].value, _kind(term), term.value, s == o)
+        return statement_kept(self.terms[p].value, _kind(term), _value(term), s == o)
 
     def write(self, store: ox.Store, derived: _Triples) -> int:
         subjects: dict = {}
@@ -934,7 +940,7 @@ def drop_noise(store: ox.Store, graph: ox.NamedNode = INFERRED) -> int:
         s_kind, o_kind = _kind(s), _kind(o)
         if not (
             subject_kept(s_kind, s.value)
-            and statement_kept(p.value, o_kind, o.value, s_kind == o_kind and s == o)
+            and statement_kept(p.value, o_kind, _value(o), s_kind == o_kind and s == o)
         ):
             noise.append(q)
     for q in noise:
