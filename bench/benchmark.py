@@ -37,7 +37,7 @@ GENERATED_DEFAULTS = {
     # Search words: generated labels are "Project 12", "PRJ12", "Priority 0 of AB12", ...
     # "12" matches ~10% of the projects and the priorities of 30 regions at 10^6.
     "manufactur": "12",
-    "lombard": "aa11",  # Region AA11 and its three priorities
+    "lombard": "aa11",  # Region AA11, its S3 strategy and priorities
     3: 2,  # partner-search minShared: every generated cluster organisation has two EFFRA domains
 }
 DATA_GRAPH = "https://w3id.org/mfg-clusters/graph/data/bench"
