@@ -40,3 +40,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return root
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def seed():
+    """The seed KB for the validator equality tests: config, asserted + inferred union, shapes."""
+    from kb.build import build
+    from kb.config import load_config
+    from kb.validate import load_shapes
+
+    config = load_config(Path(__file__).resolve().parent.parent)
+    result = build(config, validate_data=False, run_integrity_checks=False)
+    return config, result.engine.graph(), load_shapes(config.shapes_dir)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import io
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from generated import generated_turtle
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
@@ -92,15 +91,6 @@ def _assert_same(asserted: Graph) -> set:
     return fast
 
 
-def _generate(triples: int, seed: int) -> str:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "bench" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    buffer = io.StringIO()
-    generate.generate(triples, buffer, seed=seed)
-    return buffer.getvalue()
-
-
 def _ontology_plus(turtle: str) -> Graph:
     store = RdflibStore()
     config = load_config(REPO)
@@ -125,7 +115,7 @@ def test_fast_path_equals_owlrl_on_the_seed_kb():
 
 
 def test_fast_path_equals_owlrl_on_a_generated_fixture():
-    _assert_same(_ontology_plus(_generate(3000, seed=7)))
+    _assert_same(_ontology_plus(generated_turtle(3000, seed=7)))
 
 
 def test_fast_path_equals_owlrl_on_every_rule():
@@ -158,7 +148,7 @@ def test_fast_path_equals_owlrl_on_every_rule():
 
 
 def test_keep_only_drop_noise_and_the_filter_agree():
-    asserted = _ontology_plus(_generate(2000, seed=11) + RULE_FIXTURE)
+    asserted = _ontology_plus(generated_turtle(2000, seed=11) + RULE_FIXTURE)
     kept, full = ox.Store(), ox.Store()
     load_asserted(kept, asserted)
     load_asserted(full, asserted)

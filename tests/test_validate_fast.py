@@ -4,40 +4,18 @@ severities, on the seed KB and on a generated fixture with injected violations."
 
 from __future__ import annotations
 
-import importlib.util
-import io
 from pathlib import Path
 
-import pytest
+from generated import generated_graph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
-from kb.build import build
-from kb.config import load_config
-from kb.validate import load_shapes, validate
+from kb.validate import validate
 from kb.validate_fast import targeted_shapes, validate_parallel, work_units
 
 REPO = Path(__file__).resolve().parent.parent
 MC = "https://w3id.org/mfg-clusters/ontology#"
 ID = "https://w3id.org/mfg-clusters/id/"
-
-
-@pytest.fixture(scope="module")
-def seed():
-    config = load_config(REPO)
-    result = build(config, validate_data=False, run_integrity_checks=False)
-    return config, result.store.graph(), load_shapes(config.shapes_dir)
-
-
-def _generated(size: int) -> Graph:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "bench" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    buffer = io.StringIO()
-    generate.generate(size, buffer, seed=11)
-    g = Graph()
-    g.parse(data=buffer.getvalue(), format="turtle")
-    return g
 
 
 def _assert_same(data: Graph, shapes: Graph, prefixes: dict[str, str]):
@@ -70,7 +48,7 @@ def test_parallel_validation_equals_reference_on_the_seed_kb(seed):
 
 def test_parallel_validation_equals_reference_with_injected_violations(seed):
     config, data, shapes = seed
-    union = data + _generated(3000)
+    union = data + generated_graph(3000)
     clusters = sorted(union.subjects(RDF.type, URIRef(MC + "Cluster")))
     # A missing label, a value outside its code list, a literal where a concept belongs, a
     # blank-node statement with a bad unit, a concept without a scheme.

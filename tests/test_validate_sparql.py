@@ -6,19 +6,16 @@ on small shapes graphs that exercise the corners of each constraint."""
 
 from __future__ import annotations
 
-import importlib.util
-import io
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from generated import generated_graph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS, XSD
 from rdflib.term import Node
 from test_shapes import FIXTURE_FILES, VALID_DIR, Fixture, _closure
 
-from kb.build import build
-from kb.config import load_config
 from kb.errors import KBError
 from kb.load import parse_file
 from kb.validate import ValidationOutcome, load_shapes, validate
@@ -53,24 +50,6 @@ def _assert_same(data: Graph, shapes: Graph, prefixes: dict[str, str] | None = N
     assert compiled.shapes_count == reference.shapes_count
     assert _canonical(compiled.report_graph) == _canonical(reference.report_graph)
     return reference
-
-
-@pytest.fixture(scope="module")
-def seed():
-    config = load_config(REPO)
-    result = build(config, validate_data=False, run_integrity_checks=False)
-    return config, result.store.graph(), load_shapes(config.shapes_dir)
-
-
-def _generated(size: int) -> Graph:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "bench" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    buffer = io.StringIO()
-    generate.generate(size, buffer, seed=11)
-    g = Graph()
-    g.parse(data=buffer.getvalue(), format="turtle")
-    return g
 
 
 def test_seed_kb_gives_the_reference_results(seed):
@@ -127,7 +106,7 @@ def test_valid_fixtures_give_no_result():
 
 def test_generated_fixture_with_injected_violations(seed):
     config, data, shapes = seed
-    union = data + _generated(10_000)
+    union = data + generated_graph(10_000)
     clusters = sorted(union.subjects(RDF.type, URIRef(MC + "Cluster")))
     # A missing label, a value outside its code list, a literal where a concept belongs, a
     # blank-node statement with a bad unit, a concept without a scheme, an ill-typed value,
