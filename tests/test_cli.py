@@ -58,6 +58,16 @@ def test_syntax_error_exit_2_writes_nothing(project, capsys: pytest.CaptureFixtu
     assert not (root / "build").exists()
 
 
+def test_both_validators_print_the_same_report(project, capsys: pytest.CaptureFixture[str]) -> None:
+    project({"f.ttl": DATA.format(value='"twelve"')}, {"s.ttl": SHAPES})
+    outputs = {}
+    for validator in ("sparql", "pyshacl"):
+        assert main(["validate", "-q", "--validation", validator]) == 1
+        outputs[validator] = capsys.readouterr().out
+    assert "Violation: id:figure/t path mc:value value 'twelve'" in outputs["sparql"]
+    assert outputs["sparql"] == outputs["pyshacl"]
+
+
 def test_validate_turtle_report_is_w3c_graph(project, capsys: pytest.CaptureFixture[str]) -> None:
     project({"f.ttl": DATA.format(value='"x"')}, {"s.ttl": SHAPES})
     assert main(["validate", "-q", "--format", "turtle"]) == 1
