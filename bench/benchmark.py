@@ -86,6 +86,7 @@ def worker(
     validate_limit: int,
     only: list[str] | None = None,
     queries_only: bool = False,
+    publish_limit: int = 300_000,
 ) -> dict:
     import pyoxigraph as ox
 
@@ -189,6 +190,22 @@ def worker(
         out["queries"] = _time_queries(
             result.engine, config, runs, f"oxigraph {data.parent.name}", only
         )
+        if out["triples"] <= publish_limit:
+            from kb.publish.site import publish
+
+            # `kb publish` on the built store: a page per resource in four formats, dumps,
+            # VoID, DCAT-AP (hours of file writing at 10^6: hence the limit).
+            print(f"  oxigraph {data.parent.name} publish", file=sys.stderr, flush=True)
+            start = time.perf_counter()
+            site = publish(
+                result.engine,
+                bench_config,
+                build_dir / "site",
+                inferred_graph_iri=result.inferred_graph_iri,
+                progress=False,
+            )
+            out["publish"] = time.perf_counter() - start
+            out["published_pages"] = site.pages
         # The target's "full build": the last build, writing its outputs, every query once.
         out["full"] = (
             stages["build"][-1]
@@ -337,13 +354,13 @@ def markdown(results: list[dict], runs: int) -> str:
         "set; inferred = triples in the inferred graph after kb.infer's filter.",
         "",
         "| scale | engine | triples | load | infer | inferred | validate | results | checks | "
-        "write | all queries | slowest query | full | peak MB | wall |",
-        "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|",
+        "write | all queries | slowest query | full | publish | peak MB | wall |",
+        "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     for r in results:
         if "error" in r:
             lines.append(
-                f"| {r['scale']} | {r['engine']} | | | | | | | | | | {r['error']} | | | "
+                f"| {r['scale']} | {r['engine']} | | | | | | | | | | {r['error']} | | | | "
                 f"{_f(r.get('wall'), 0)} |"
             )
             continue
@@ -356,11 +373,12 @@ def markdown(results: list[dict], runs: int) -> str:
         found = (
             f"{r['violations']} V / {r['warnings']} W" if r.get("violations") is not None else ""
         )
+        publish = f"{_f(r['publish'])} ({r['published_pages']} pages)" if "publish" in r else "-"
         lines.append(
             f"| {r['scale']} | {r['engine']} | {r['triples']} | {_f(r['load'])} | {infer_time} | "
             f"{r.get('inferred', '')} | {validate} | {found} | {_f(r.get('checks')) or '-'} | "
             f"{_f(r.get('write')) or '-'} | {_f(sum(v['median'] for v in q.values()))} | "
-            f"{slow[0]} {_f(slow[1]['median'])} | {_f(r.get('full')) or '-'} | "
+            f"{slow[0]} {_f(slow[1]['median'])} | {_f(r.get('full')) or '-'} | {publish} | "
             f"{_f(r['peak_mb'], 0)} | {_f(r.get('wall'), 0)} |"
         )
     lines += ["", "## Every stored query (median seconds; ratio = Oxigraph / Virtuoso)", ""]
@@ -407,6 +425,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--validate-limit", type=int, default=300_000, help="pyshacl up to this size")
     p.add_argument("--rdflib-limit", type=int, default=100_000, help="rdflib up to this size")
+    p.add_argument(
+        "--publish-limit",
+        type=int,
+        default=300_000,
+        help="Oxigraph: kb publish up to this many triples (asserted + inferred)",
+    )
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write results.md again from results.json (after changing the report's layout)",
+    )
     p.add_argument("--only", nargs="+", metavar="QUERY", help="time only these stored queries")
     p.add_argument(
         "--queries-only",
@@ -428,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
             args.validate_limit,
             args.only,
             args.queries_only,
+            args.publish_limit,
         )
         print(json.dumps(result))
         return 0
@@ -440,6 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     def write(results: list[dict]) -> None:
         atomic_write(args.output, markdown(results, args.runs))
         atomic_write(args.output.with_suffix(".json"), json.dumps(results, indent=1))
+
+    if args.report_only:
+        results = json.loads(args.output.with_suffix(".json").read_text(encoding="utf-8"))
+        atomic_write(args.output, markdown(results, args.runs))
+        print(f"wrote {args.output}", file=sys.stderr)
+        return 0
 
     run(
         args.scales,
