@@ -9,12 +9,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from rdflib import DCTERMS, RDF, SKOS, BNode, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, SKOS, BNode, Graph, Literal, Namespace, URIRef
 
 from kb.cli import main
 from kb.errors import KBError
+from kb.importers.codelists import type_of_action
 from kb.importers.common import ID, MC
 from kb.importers.cordis import Known, import_cordis
+
+EURIO = Namespace("http://data.europa.eu/s66#")
+SCHEMA = Namespace("https://schema.org/")
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cordis"
 PROJECTS, ORGS = FIXTURE / "project.csv", FIXTURE / "organization.csv"
@@ -69,14 +74,24 @@ def test_awkward_values_survive(tmp_path):
     )
     amount = g.value(ID["project/beincpps"], MC.ecContribution)
     assert g.value(amount, URIRef("https://schema.org/value")).toPython() == 7999493.75
-    # Funding schemes link to the concepts `kb import cordis-ref` mints, code kept as it is.
-    schemes = "https://w3id.org/mfg-clusters/code/cordis-funding-scheme/"
+    # EURIO's value and currency, which the shapes require, beside schema.org's.
+    assert g.value(amount, EURIO.value).toPython() == 7999493.75
+    assert g.value(amount, EURIO.currency) == Literal("EUR")
+    # The CORDIS code as it is, as `kb import cordis-ref` mints it, is the project's dct:type;
+    # mc:fundingScheme is the type of action of the project's own code list.
+    cordis_schemes = "https://w3id.org/mfg-clusters/code/cordis-funding-scheme/"
+    schemes = "https://w3id.org/mfg-clusters/code/funding-scheme/"
+    assert g.value(ID["project/beincpps"], DCTERMS.type) == URIRef(f"{cordis_schemes}IA")
     assert g.value(ID["project/beincpps"], MC.fundingScheme) == URIRef(f"{schemes}IA")
-    assert g.value(metal, MC.fundingScheme) == URIRef(f"{schemes}HORIZON-RIA")
-    pole = next(g.subjects(SKOS.prefLabel, Literal('Pôle "Plastique"; Oyonnax')))
+    assert g.value(metal, DCTERMS.type) == URIRef(f"{cordis_schemes}HORIZON-RIA")
+    assert g.value(metal, MC.fundingScheme) == URIRef(f"{schemes}RIA")
+    programmes = "https://w3id.org/mfg-clusters/code/funding-programme/"
+    assert g.value(metal, MC.fundingProgramme) == URIRef(f"{programmes}horizon-europe")
+    pole = next(g.subjects(SKOS.prefLabel, Literal('Pôle "Plastique"; Oyonnax', lang="en")))
     assert (pole, RDF.type, MC.SME) in g
     ntua = ID["organisation/ntua"]
-    assert g.value(ntua, SKOS.prefLabel) == Literal("Εθνικό Μετσόβιο Πολυτεχνείο")
+    # Tagged @en, as the seed tags names printed in English-language sources.
+    assert g.value(ntua, SKOS.prefLabel) == Literal("Εθνικό Μετσόβιο Πολυτεχνείο", lang="en")
     assert g.value(ntua, MC.country) == ID["country/GR"]  # CORDIS EL -> ISO GR
     assert g.value(ntua, MC.locatedIn) == ID["region/EL303"]
     # The same organisation in two projects is one resource with two participations.
@@ -95,8 +110,62 @@ def test_seed_project_and_organisation_are_matched_not_duplicated(tmp_path):
     assert g.value(ID["organisation/afil"], MC.locatedIn) == ID["region/ITC4"]
     # No second AFIL minted from the CORDIS name.
     assert not list(
-        g.subjects(SKOS.prefLabel, Literal("ASSOCIAZIONE FABBRICA INTELLIGENTE LOMBARDIA"))
+        g.subjects(
+            SKOS.prefLabel, Literal("ASSOCIAZIONE FABBRICA INTELLIGENTE LOMBARDIA", lang="en")
+        )
     )
+    # The matched project keeps the KB's label and acronym (one prefLabel per language, one
+    # acronym); CORDIS adds what the KB does not state, such as the title and dates.
+    beincpps = ID["project/beincpps"]
+    assert g.value(beincpps, SKOS.prefLabel) is None
+    assert g.value(beincpps, MC.acronym) is None
+    assert g.value(beincpps, SCHEMA.startDate) == Literal("2015-10-01", datatype=XSD_DATE)
+    title = Literal("Business Experiments in Cyber Physical Production Systems", lang="en")
+    assert g.value(beincpps, DCTERMS.title) == title
+    assert report.kept_from_kb == 2  # the acronym and the English label
+    # Every participation cites the rows of the organisation table it comes from.
+    rows = ID["source/cordis-orgs/organization-csv/rows"]
+    assert set(g.subjects(RDF.type, MC.Participation)) == set(g.subjects(MC.section, rows)) - set(
+        g.subjects(RDF.type, MC.MonetaryAmount)
+    )
+    assert g.value(rows, DCTERMS.isPartOf) == ID["source/cordis-orgs/organization-csv"]
+
+
+def test_countries_the_kb_does_not_describe_are_not_linked(tmp_path):
+    only_italy = Graph().parse(
+        data=SEED + "<https://w3id.org/mfg-clusters/id/country/IT> a mc:Country .",
+        format="turtle",
+    )
+    report, g = _run(tmp_path, Known.from_graph(only_italy))
+    assert report.unknown_countries == {"DE", "EL", "FR"}
+    assert set(g.objects(None, MC.country)) == {ID["country/IT"]}
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("IA", ("IA", SKOS.exactMatch)),
+        ("RIA", ("RIA", SKOS.exactMatch)),
+        ("HORIZON-CSA", ("CSA", SKOS.closeMatch)),
+        ("BBI-IA-DEMO", ("IA", SKOS.broadMatch)),
+        ("SGA-CSA", ("CSA", SKOS.broadMatch)),
+        ("HORIZON-JU-RIA", ("RIA", SKOS.broadMatch)),
+        # Look-alikes that are no type of action of the list.
+        ("MC-IA", None),
+        ("IA-I3", None),
+        ("CP-CSA", None),
+        ("CSA-CA", None),
+        ("ERC-STG", None),
+        ("HORIZON-ERC", None),
+    ],
+)
+def test_cordis_funding_schemes_map_to_types_of_action(code, expected):
+    match = type_of_action(code)
+    if expected is None:
+        assert match is None
+    else:
+        scheme = URIRef(f"https://w3id.org/mfg-clusters/code/funding-scheme/{expected[0]}")
+        assert match == (scheme, expected[1])
 
 
 def test_cli_exit_code_and_missing_file(tmp_path, capsys):

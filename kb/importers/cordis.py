@@ -16,7 +16,11 @@ Rows are streamed (openpyxl's read-only mode for XLSX); the output is written as
 triple per line, atomically. A bad row is reported with its line number (CSV) or sheet row number
 (XLSX) and reason, counted, and skipped; it never stops the import.
 Projects already in the knowledge base are matched by grant number or acronym, organisations by
-PIC or name, so their IRIs are reused instead of minting duplicates.
+PIC or name, so their IRIs are reused instead of minting duplicates; a matched resource keeps
+the KB's value of a single-valued property (SINGLE_VALUED). The output passes the shapes and
+integrity checks: mc:fundingScheme from the project's own code list (the CORDIS code as
+dct:type), amounts with EURIO's value and currency, participations citing the rows of their
+table with mc:section, English-tagged names, countries only where the KB has them.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from rdflib import DCTERMS, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
 from ..errors import KBError
 from ..fileio import atomic_writer
+from .codelists import CORDIS_LICENCE, type_of_action
 from .common import CODE, ID, MC, SELF
 from .countries import EU_TO_ISO, country_iri
 from .nuts import NUTS_CODE, region_iri
@@ -43,12 +48,14 @@ from .nuts import NUTS_CODE, region_iri
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+EURIO = Namespace("http://data.europa.eu/s66#")
+LICENCE_IRI = URIRef("http://data.europa.eu/eli/dec/2011/833/oj")
 
 csv.field_size_limit(16 * 1024 * 1024)  # objectives can be long
 
 PROJECT_COLUMNS = ("id", "acronym", "title")
 ORGANISATION_COLUMNS = ("projectID", "organisationID", "name", "role")
-PROGRAMMES = {"H2020": "h2020", "FP7": "fp7"}
+PROGRAMMES = {"H2020": "h2020", "FP7": "fp7", "HORIZON": "horizon-europe"}
 ROLES = {
     "coordinator": "coordinator",
     "participant": "partner",
@@ -63,6 +70,27 @@ ACTIVITY_CLASSES = {
     "PUB": MC.PublicAuthority,
 }
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Properties (with the language of their value, for labels) that take one value per resource
+# in the shapes, or that two sources would only repeat in other words: a project or
+# organisation the KB already describes keeps its own value and CORDIS's is not written.
+SINGLE_VALUED = {
+    (SKOS.prefLabel, "en"),
+    (DCTERMS.title, "en"),
+    MC.acronym,
+    MC.fundingProgramme,
+    MC.fundingScheme,
+    SCHEMA.startDate,
+    SCHEMA.endDate,
+    MC.ecContribution,
+    MC.country,
+    MC.participationRole,
+    MC.inProject,
+    MC.participant,
+}
+
+
+def _key(p: URIRef, o) -> object:
+    return (p, o.language) if isinstance(o, Literal) and o.language else p
 
 
 def slug(text: str) -> str:
@@ -97,6 +125,10 @@ class Report:
     matched_projects: int = 0
     matched_organisations: int = 0
     triples: int = 0
+    # CORDIS values not written because the KB already states that property (SINGLE_VALUED).
+    kept_from_kb: int = 0
+    # CORDIS country codes the KB has no country for: not linked (mc:country would dangle).
+    unknown_countries: set[str] = field(default_factory=set)
     bad_rows: list[tuple[str, int, str]] = field(default_factory=list)
 
 
@@ -109,6 +141,10 @@ class Known:
     orgs_by_pic: dict[str, URIRef] = field(default_factory=dict)
     orgs_by_name: dict[str, URIRef] = field(default_factory=dict)
     iris: set[str] = field(default_factory=set)
+    # Which SINGLE_VALUED properties each resource already has in the KB.
+    stated: dict[URIRef, set] = field(default_factory=dict)
+    # The countries the KB describes; empty: not known, every code is linked.
+    countries: set[URIRef] = field(default_factory=set)
 
     @classmethod
     def from_graph(cls, g: Graph) -> Known:
@@ -127,6 +163,12 @@ class Known:
         for s, o in g.subject_objects(DCTERMS.identifier):
             if str(s).startswith(prefix):
                 known.orgs_by_pic[str(o)] = s
+        for key in SINGLE_VALUED:
+            p = key[0] if isinstance(key, tuple) else key
+            for s, o in g.subject_objects(p):
+                if isinstance(s, URIRef) and _key(p, o) == key:
+                    known.stated.setdefault(s, set()).add(key)
+        known.countries = {c for c in g.subjects(RDF.type, MC.Country) if isinstance(c, URIRef)}
         return known
 
 
@@ -247,14 +289,50 @@ def xlsx_rows(path: Path, required: tuple[str, ...], report: Report) -> Iterator
 class TurtleOut:
     """Writes triples one per line (valid Turtle) and counts them."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream, known: Known | None = None, report: Report | None = None) -> None:
         self.stream = stream
         self.count = 0
+        self.known = known or Known()
+        self.report = report or Report()
 
     def add(self, s, p, o) -> None:
         subject = "<>" if s == SELF else s.n3()
         self.stream.write(f"{subject} {p.n3()} {o.n3()} .\n")
         self.count += 1
+
+    def state(self, s, p, o) -> bool:
+        """Write (s p o) unless the KB already gives `s` a value of this single-valued
+        property (the KB's value is kept); True if written."""
+        key = _key(p, o)
+        if key in SINGLE_VALUED and key in self.known.stated.get(s, ()):
+            self.report.kept_from_kb += 1
+            return False
+        self.add(s, p, o)
+        return True
+
+
+def _describe_table(out: TurtleOut, path: Path, kind: str, first: bool) -> URIRef:
+    """The input table as an mc:SourceDocument with one mc:DocumentSection (its rows), which
+    participations and amounts cite with mc:section; returns the section."""
+    doc = ID[f"source/cordis-{kind}/{slug(path.name)}"]
+    section = ID[f"source/cordis-{kind}/{slug(path.name)}/rows"]
+    what = {"projects": "project", "orgs": "organisation"}[kind]
+    title = f"CORDIS {what} table {path.name}"
+    if first:
+        out.add(SELF, RDF.type, MC.SourceGraph)
+    out.add(SELF, PROV.wasDerivedFrom, doc)
+    out.add(doc, RDF.type, MC.SourceDocument)
+    out.add(doc, DCTERMS.title, Literal(title, lang="en"))
+    out.add(doc, SKOS.prefLabel, Literal(title, lang="en"))
+    out.add(doc, DCTERMS.source, Literal(path.name))
+    out.add(doc, DCTERMS.publisher, Literal("European Commission, CORDIS"))
+    out.add(doc, DCTERMS.license, LICENCE_IRI)
+    out.add(doc, DCTERMS.rights, Literal(CORDIS_LICENCE))
+    out.add(section, RDF.type, MC.DocumentSection)
+    out.add(section, DCTERMS.isPartOf, doc)
+    out.add(section, MC.sectionLabel, Literal("rows"))
+    out.add(section, SKOS.prefLabel, Literal(f"rows of {path.name}", lang="en"))
+    return section
 
 
 def _progress(what: str, n: int, enabled: bool, done: bool = False) -> None:
@@ -284,26 +362,14 @@ def import_cordis(
         return iri
 
     with atomic_writer(output) as stream:
-        out = TurtleOut(stream)
+        out = TurtleOut(stream, known, report)
         stream.write("# Generated by `kb import cordis`; do not edit by hand.\n")
-        for i, (path, slug_) in enumerate(((projects, "projects"), (organisations, "orgs"))):
-            doc = ID[f"source/cordis-{slug_}/{slug(path.name)}"]
-            if i == 0:
-                out.add(SELF, RDF.type, MC.SourceGraph)
-            out.add(SELF, PROV.wasDerivedFrom, doc)
-            out.add(doc, RDF.type, MC.SourceDocument)
-            out.add(doc, DCTERMS.title, Literal(f"CORDIS {slug_} table {path.name}", lang="en"))
-            out.add(doc, DCTERMS.source, Literal(path.name))
-            out.add(doc, DCTERMS.publisher, Literal("European Commission, CORDIS"))
-            out.add(
-                doc,
-                DCTERMS.license,
-                Literal("CORDIS open data, reuse with attribution (Decision 2011/833/EU)"),
-            )
+        project_rows = _describe_table(out, projects, "projects", first=True)
+        org_rows = _describe_table(out, organisations, "orgs", first=False)
 
         for line, row in rows(projects, PROJECT_COLUMNS, report):
             try:
-                _project(row, out, known, project_iri, mint, report)
+                _project(row, out, known, project_iri, mint, report, project_rows)
             except ValueError as exc:
                 report.bad_rows.append((str(projects), line, str(exc)))
             _progress("projects", report.projects, progress)
@@ -311,7 +377,7 @@ def import_cordis(
 
         for line, row in rows(organisations, ORGANISATION_COLUMNS, report):
             try:
-                _participation(row, out, known, project_iri, org_iri, mint, report)
+                _participation(row, out, known, project_iri, org_iri, mint, report, org_rows)
             except ValueError as exc:
                 report.bad_rows.append((str(organisations), line, str(exc)))
             _progress("participations", report.participations, progress)
@@ -320,7 +386,7 @@ def import_cordis(
     return report
 
 
-def _project(row, out, known, project_iri, mint, report) -> None:
+def _project(row, out, known, project_iri, mint, report, section) -> None:
     """Check the whole row first, so that a bad row writes nothing."""
     grant, acronym, title = row["id"], row["acronym"], row["title"]
     if not grant.isdigit():
@@ -347,32 +413,43 @@ def _project(row, out, known, project_iri, mint, report) -> None:
     out.add(p, RDF.type, MC.Project)
     out.add(p, DCTERMS.identifier, Literal(grant))
     if acronym:
-        out.add(p, MC.acronym, Literal(acronym))
+        out.state(p, MC.acronym, Literal(acronym))
     if title:
-        out.add(p, DCTERMS.title, Literal(title, lang="en"))
-        out.add(p, SKOS.prefLabel, Literal(title, lang="en"))
+        out.state(p, DCTERMS.title, Literal(title, lang="en"))
+        out.state(p, SKOS.prefLabel, Literal(title, lang="en"))
     for column, prop in (("startDate", SCHEMA.startDate), ("endDate", SCHEMA.endDate)):
         if dates[column]:
-            out.add(p, prop, Literal(dates[column], datatype=XSD.date))
+            out.state(p, prop, Literal(dates[column], datatype=XSD.date))
     programme = PROGRAMMES.get(row.get("frameworkProgramme", ""))
     if programme:
-        out.add(p, MC.fundingProgramme, CODE[f"funding-programme/{programme}"])
+        out.state(p, MC.fundingProgramme, CODE[f"funding-programme/{programme}"])
     if row.get("fundingScheme"):
-        # The code as it stands, as `kb import cordis-ref` mints it (CSA, HORIZON-RIA, MC-IA).
-        scheme = quote(row["fundingScheme"], safe="-._~")
-        out.add(p, MC.fundingScheme, CODE[f"cordis-funding-scheme/{scheme}"])
+        # The CORDIS code as it stands, as `kb import cordis-ref` mints it (CSA, HORIZON-RIA,
+        # MC-IA), is the project's dct:type; mc:fundingScheme takes the type of action of the
+        # project's own code list that the code is or belongs to (IA, RIA, CSA), if any.
+        code = row["fundingScheme"]
+        out.add(p, DCTERMS.type, CODE[f"cordis-funding-scheme/{quote(code, safe='-._~')}"])
+        if match := type_of_action(code):
+            out.state(p, MC.fundingScheme, match[0])
     if value is not None:
-        _amount(out, ID[f"amount/{str(p).rsplit('/', 1)[-1]}/ec-max-contribution"], p, value)
+        node = ID[f"amount/{str(p).rsplit('/', 1)[-1]}/ec-max-contribution"]
+        _amount(out, node, p, value, section)
 
 
-def _amount(out, node: URIRef, subject: URIRef, value: Decimal) -> None:
-    out.add(subject, MC.ecContribution, node)
+def _amount(out, node: URIRef, subject: URIRef, value: Decimal, section: URIRef) -> None:
+    """An amount in EUR, as the seed writes one: EURIO's value and currency (which the shapes
+    require) and schema.org's, citing the table it comes from."""
+    if not out.state(subject, MC.ecContribution, node):
+        return
     out.add(node, RDF.type, MC.MonetaryAmount)
+    out.add(node, EURIO.value, Literal(value, datatype=XSD.decimal))
+    out.add(node, EURIO.currency, Literal("EUR"))
     out.add(node, SCHEMA.value, Literal(value, datatype=XSD.decimal))
     out.add(node, SCHEMA.currency, Literal("EUR"))
+    out.add(node, MC.section, section)
 
 
-def _participation(row, out, known, project_iri, org_iri, mint, report) -> None:
+def _participation(row, out, known, project_iri, org_iri, mint, report, section) -> None:
     grant, pic, name = row["projectID"], row["organisationID"], row["name"]
     if grant not in project_iri:
         raise ValueError(f"projectID {grant!r} is not in the projects file")
@@ -394,7 +471,9 @@ def _participation(row, out, known, project_iri, org_iri, mint, report) -> None:
             if cls == MC.Company and row.get("SME", "").lower() == "true":
                 cls = MC.SME
             out.add(o, RDF.type, cls)
-            out.add(o, SKOS.prefLabel, Literal(name))
+            # Tagged @en whatever the name's own language, as the seed tags names printed in
+            # an English-language source (CORDIS is one), so English-label queries find it.
+            out.add(o, SKOS.prefLabel, Literal(name, lang="en"))
             if row.get("shortName"):
                 out.add(o, MC.acronym, Literal(row["shortName"]))
         org_iri[key] = o
@@ -403,16 +482,21 @@ def _participation(row, out, known, project_iri, org_iri, mint, report) -> None:
             out.add(o, DCTERMS.identifier, Literal(pic))
         country = row.get("country", "")
         if len(country) == 2 and country.isalpha():
-            out.add(o, MC.country, country_iri(EU_TO_ISO.get(country, country)))
+            iri = country_iri(EU_TO_ISO.get(country, country))
+            if known.countries and iri not in known.countries:
+                report.unknown_countries.add(country)
+            else:
+                out.state(o, MC.country, iri)
         nuts = row.get("nutsCode", "")
         if len(nuts) > 2 and NUTS_CODE.match(nuts):
             out.add(o, MC.locatedIn, region_iri(nuts))
     p = project_iri[grant]
     part = ID[f"participation/{str(p).rsplit('/', 1)[-1]}/{str(o).rsplit('/', 1)[-1]}"]
     out.add(part, RDF.type, MC.Participation)
-    out.add(part, MC.inProject, p)
-    out.add(part, MC.participant, o)
-    out.add(part, MC.participationRole, CODE[f"participation-role/{role}"])
+    out.state(part, MC.inProject, p)
+    out.state(part, MC.participant, o)
+    out.state(part, MC.participationRole, CODE[f"participation-role/{role}"])
+    out.add(part, MC.section, section)
     if value is not None:
-        _amount(out, ID[f"amount/{str(part).split('/id/', 1)[1]}"], part, value)
+        _amount(out, ID[f"amount/{str(part).split('/id/', 1)[1]}"], part, value, section)
     report.participations += 1
