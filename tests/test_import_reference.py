@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
+from kb.build import build
 from kb.cli import main
 from kb.config import load_config
 from kb.importers.common import EU_COUNTRY, ID, MC, shared_data_dir
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.skipif(
     not (shared_data_dir() / "iso3166" / "all.csv").is_file(), reason="no shared reference data"
 )
 GRAPH = "https://w3id.org/mfg-clusters/graph/data/ttl/reference/x"
+CORDIS = Path(__file__).parent / "fixtures" / "cordis"
 
 
 def _load(path: Path) -> Graph:
@@ -100,12 +102,38 @@ def test_nace_and_cordis_code_lists(tmp_path):
     code = URIRef("https://w3id.org/mfg-clusters/code/nace-rev2/")
     assert g.value(URIRef(f"{code}C"), SKOS.prefLabel) == Literal("MANUFACTURING", lang="en")
     assert g.value(URIRef(f"{code}10.1"), SKOS.broader) == URIRef(f"{code}10")
+    # Every section (a top concept, which the code-list shapes require to be defined) has an
+    # English definition: NACE's explanatory note, or for T and U, which have none, one made
+    # from their divisions and marked as such.
+    sections = set(g.subjects(SKOS.topConceptOf, URIRef(str(code).rstrip("/"))))
+    assert len(sections) == 21
+    assert all(g.value(s, SKOS.definition).language == "en" for s in sections)
+    assert str(g.value(URIRef(f"{code}C"), SKOS.definition)).startswith("This section includes")
+    u = str(g.value(URIRef(f"{code}U"), SKOS.definition))
+    assert u.startswith("NACE Rev. 2 section U, made up of division 99 (activities of extra")
+    assert g.value(URIRef(f"{code}U"), SKOS.editorialNote) is not None
     r = _load(ref)
     country = URIRef("https://w3id.org/mfg-clusters/code/cordis-country/")
     assert r.value(URIRef(f"{country}EL"), SKOS.exactMatch) == ID["country/GR"]
     assert r.value(URIRef(f"{country}NA"), SKOS.exactMatch) == ID["country/NA"]
-    topic = URIRef("https://w3id.org/mfg-clusters/code/cordis-fp7-programme/FoF-ICT-2011.7.3")
-    assert (topic, RDF.type, SKOS.Concept) in r
+    # Clipperton (CP) is a CORDIS country but not an ISO 3166-1 one: no link would resolve.
+    assert r.value(URIRef(f"{country}CP"), SKOS.exactMatch) is None
+    fp7 = "https://w3id.org/mfg-clusters/code/cordis-fp7-programme/"
+    assert (URIRef(f"{fp7}FoF-ICT-2011.7.3"), RDF.type, SKOS.Concept) in r
+    # Listed twice with an HTML-escaped title: one English prefLabel, unescaped.
+    assert list(r.objects(URIRef(f"{fp7}SP1-JTI-IMI-E&T"), SKOS.prefLabel)) == [
+        Literal("Education&Training", lang="en")
+    ]
+    scheme = "https://w3id.org/mfg-clusters/code/cordis-funding-scheme/"
+    ours = "https://w3id.org/mfg-clusters/code/funding-scheme/"
+    # Untitled in CORDIS: the code is the label.
+    assert r.value(URIRef(f"{scheme}ERC-ADG"), SKOS.prefLabel) == Literal("ERC-ADG", lang="en")
+    # The CORDIS schemes that are types of action map to the project's funding-scheme list.
+    assert r.value(URIRef(f"{scheme}IA"), SKOS.exactMatch) == URIRef(f"{ours}IA")
+    assert r.value(URIRef(f"{scheme}BBI-IA-DEMO"), SKOS.broadMatch) == URIRef(f"{ours}IA")
+    # Marie Curie industry-academia (MC-IA) is described, but is no innovation action.
+    assert (URIRef(f"{scheme}MC-IA"), RDF.type, SKOS.Concept) in r
+    assert r.value(URIRef(f"{scheme}MC-IA"), SKOS.broadMatch) is None
 
 
 def test_code_list_links_to_nace_resolve_once_nace_is_imported(monkeypatch):
@@ -154,3 +182,43 @@ def _check_nace_links(root: Path, optional: Path, monkeypatch) -> None:
     official = {str(r["target"])[len(nace) :]: str(r["official"]) for r in links}
     assert official["28.4"] == "http://data.europa.eu/ux2/nace2/284"
     assert official["C"] == "http://data.europa.eu/ux2/nace2/C"
+
+
+def test_opt_in_imports_build_without_violations(monkeypatch):
+    """What docs/importing.md tells a user to do: every opt-in import (CORDIS projects from the
+    small fixture) into one folder, then a build with that folder among the data folders: no
+    violation, every integrity check passes, and no warning beyond the fixture's own gap."""
+    root = load_config().root
+    (root / "build").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root / "build", prefix="test-opt-in-") as folder:
+        optional = Path(folder)
+        base = _build_warnings(monkeypatch, root / "data/ttl")
+        monkeypatch.setenv("KB_DATA_DIRS", os.pathsep.join([str(root / "data/ttl"), folder]))
+        assert main(["import", "nace", "-o", str(optional / "nace.ttl")]) == 0
+        assert main(["import", "cordis-ref", "-o", str(optional / "cordis-ref.ttl")]) == 0
+        cordis = ["import", "cordis", "-q", "--projects", str(CORDIS / "project.csv")]
+        cordis += ["--organizations", str(CORDIS / "organization.csv")]
+        # The fixture has bad rows on purpose: exit 1, the good rows written.
+        assert main([*cordis, "-o", str(optional / "cordis.ttl")]) == 1
+        assert main(["import", "nuts", "--missing", "-o", str(optional / "nuts.ttl")]) == 0
+
+        result = build(load_config())
+        loaded = {f.path.name for f, _ in result.files if f.path.parent == optional}
+        assert loaded == {"nace.ttl", "cordis-ref.ttl", "cordis.ttl", "nuts.ttl"}
+        violations = [r.line() for r in result.validation.results if r.severity == "Violation"]
+        assert violations == []
+        assert {c.name: c.rows for c in result.checks if not c.passed} == {}
+        warnings = {r.line() for r in result.validation.results if r.severity == "Warning"}
+        assert {w.split(" path ")[0] for w in warnings - base} == {
+            "Warning: id:project/a-project-without-acronym-and-without-amounts"
+        }
+        # The regions of the CORDIS organisations, not those the KB already describes.
+        regions = _load(optional / "nuts.ttl")
+        assert (ID["region/DE212"], RDF.type, MC.Region) in regions
+        assert (ID["region/ITC4"], RDF.type, MC.Region) not in regions
+
+
+def _build_warnings(monkeypatch, *data_dirs: Path) -> set[str]:
+    monkeypatch.setenv("KB_DATA_DIRS", os.pathsep.join(str(d) for d in data_dirs))
+    result = build(load_config())
+    return {r.line() for r in result.validation.results if r.severity == "Warning"}

@@ -6,10 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from rdflib import RDF
+
 from ..config import load_config
 from ..errors import ParameterError
 from ..importers import codelists, cordis, countries, nuts
-from ..importers.common import shared_data_dir, write_turtle
+from ..importers.common import ID, MC, scan, shared_data_dir, write_turtle
 
 REFERENCE_DIR = Path("data/ttl/reference")
 # Big code lists are not loaded by default; add the folder to data_dirs to opt in, e.g.
@@ -41,6 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "NUTS 2021 region. Labels are NUTS 2021, or NUTS 2016 for codes only there.",
     )
     n.add_argument("--all", action="store_true", help="every NUTS 2021 region")
+    n.add_argument(
+        "--missing",
+        action="store_true",
+        help="only regions no other file under the data folders describes yet (for an "
+        "opt-in companion file, e.g. the regions of CORDIS organisations)",
+    )
     n.add_argument("--nuts2021", type=Path, help="RAMON-LD NUTS 2021 RDF/XML")
     n.add_argument("--nuts2016", type=Path, help="RAMON-LD NUTS 2016 RDF/XML")
     _output_option(n, "nuts.ttl")
@@ -111,14 +119,17 @@ def run_nuts(args: argparse.Namespace) -> int:
     n2016 = _existing(args.nuts2016 or data / "nuts-2016.rdf", "--nuts2016")
     table = nuts.merged_table(n2021, n2016)
     out = output_path(args)
+    config = load_config()
     if args.all:
         wanted = {code for code, entry in table.items() if entry.version == "2021"}
     else:
-        config = load_config()
         wanted = nuts.referenced_codes(config.data_dirs, exclude=[out])
         wanted |= set(nuts.SEED_REGIONS)
     unknown = sorted(c for c in wanted if c not in table and len(c) > 2)
     codes = nuts.select(wanted, table)
+    if args.missing:
+        described = {code for _, code in scan(config.data_dirs, MC.nutsCode, exclude=[out])}
+        codes -= described
     g = nuts.nuts_graph(table, codes)
     n = write_turtle(g, out, GENERATED.format(what="nuts" + (" --all" if args.all else "")))
     print(f"wrote {len(codes)} regions, {n} triples to {out}", file=sys.stderr)
@@ -140,7 +151,21 @@ def run_cordis_ref(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         raise ParameterError("--source", f"no such folder: {folder}")
     out = output_path(args)
-    n = write_turtle(codelists.cordis_ref_graph(folder), out, GENERATED.format(what="cordis-ref"))
+    # Link CORDIS countries only to the countries the KB describes, so that no link dangles.
+    prefix = str(ID["country/"])
+    countries = {
+        s[len(prefix) :]
+        for s, o in scan(load_config().data_dirs, RDF.type, exclude=[out])
+        if o == str(MC.Country) and s.startswith(prefix)
+    }
+    if not countries:
+        print(
+            "no countries under the data folders (kb import countries): CORDIS countries "
+            "are not linked to id/country/...",
+            file=sys.stderr,
+        )
+    g = codelists.cordis_ref_graph(folder, countries)
+    n = write_turtle(g, out, GENERATED.format(what="cordis-ref"))
     print(f"wrote {n} triples to {out}", file=sys.stderr)
     return 0
 
@@ -167,4 +192,14 @@ def run_cordis(args: argparse.Namespace) -> int:
         f"{len(report.bad_rows)} bad rows",
         file=sys.stderr,
     )
+    if report.kept_from_kb:
+        print(
+            f"{report.kept_from_kb} CORDIS values not written: the KB already states them "
+            "for the matched resource (title, label, acronym, dates, programme, scheme, "
+            "contribution, country, role)",
+            file=sys.stderr,
+        )
+    if report.unknown_countries:
+        codes = " ".join(sorted(report.unknown_countries))
+        print(f"country codes with no country in the KB (not linked): {codes}", file=sys.stderr)
     return 1 if report.bad_rows else 0
