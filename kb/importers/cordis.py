@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import quote
 
-from rdflib import DCTERMS, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, RDF, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from ..errors import KBError
 from ..fileio import atomic_writer
@@ -172,11 +172,60 @@ class Known:
         return known
 
 
+# What Known.from_graph reads: the rest of a file is skipped while parsing.
+KNOWN_PREDICATES = {
+    str(p)
+    for p in (
+        DCTERMS.identifier,
+        MC.acronym,
+        SKOS.prefLabel,
+        SKOS.altLabel,
+        *(key[0] if isinstance(key, tuple) else key for key in SINGLE_VALUED),
+    )
+}
+KNOWN_TYPES = {str(MC.Project), str(MC.Country)}
+
+
 def read_known(paths: Iterable[Path]) -> Known:
+    """Known from Turtle files. Oxigraph's parser reads them and only the triples Known uses
+    become rdflib terms, so a big file under the data folders (an earlier CORDIS import) takes
+    a fraction of what rdflib's parser would (10^5 triples: 2.6 s -> 0.5 s)."""
+    import pyoxigraph
+
     g = Graph()
+    rdf_type = str(RDF.type)
     for path in paths:
-        g.parse(path, format="turtle")
+        try:
+            for quad in pyoxigraph.parse(
+                path=path, format=pyoxigraph.RdfFormat.TURTLE, base_iri=SELF + "/"
+            ):
+                p = quad.predicate.value
+                if p in KNOWN_PREDICATES or (p == rdf_type and quad.object.value in KNOWN_TYPES):
+                    s, o = _term(quad.subject), _term(quad.object)
+                    if s is not None and o is not None:
+                        g.add((s, URIRef(p), o))
+        except SyntaxError as exc:
+            raise KBError(f"{path}: cannot parse Turtle: {exc}") from exc
     return Known.from_graph(g)
+
+
+XSD_STRING = str(XSD.string)
+
+
+def _term(term):
+    """An Oxigraph term as rdflib's parser would give it; None for an RDF 1.2 triple term."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    return None
 
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
