@@ -310,3 +310,30 @@ def test_xlsx_missing_column_is_an_error(tmp_path):
     with pytest.raises(KBError, match=r"organization\.xlsx:1: missing column\(s\) organisationID"):
         import_cordis(PROJECTS, broken, out)
     assert not out.exists()
+
+
+def test_rows_that_would_break_the_shapes(tmp_path):
+    """A project without a title is labelled with its acronym; a second row of the same
+    organisation in the same project is a bad row (one participation cannot have two roles)."""
+    header = PROJECTS.read_text(encoding="utf-8-sig").splitlines()[0]
+    projects = tmp_path / "project.csv"
+    projects.write_text(
+        header + "\n" + "900010;NOTITLE;SIGNED;;2016-05-01;;;;;;;H2020;;;RIA;;;;1;\n",
+        encoding="utf-8",
+    )
+    org_header = ORGS.read_text(encoding="utf-8").splitlines()[0]
+    tum = "900010;NOTITLE;999999002;;Technische Universität München;TUM;false;HES;;;;DE;DE212"
+    orgs = tmp_path / "organization.csv"
+    orgs.write_text(
+        f"{org_header}\n{tum};;;;;3;1;coordinator;;;;false;\n{tum};;;;;3;2;participant;;;;false;\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "c.ttl"
+    report = import_cordis(projects, orgs, out)
+    g = Graph().parse(out, format="turtle", publicID="https://w3id.org/mfg-clusters/graph/c")
+    assert g.value(ID["project/notitle"], SKOS.prefLabel) == Literal("NOTITLE", lang="en")
+    assert [(Path(p).name, line) for p, line, _ in report.bad_rows] == [("organization.csv", 3)]
+    assert "already a participant of project 900010" in report.bad_rows[0][2]
+    part = ID["participation/notitle/tum"]
+    role = URIRef("https://w3id.org/mfg-clusters/code/participation-role/coordinator")
+    assert list(g.objects(part, MC.participationRole)) == [role]
