@@ -337,3 +337,11 @@ def test_rows_that_would_break_the_shapes(tmp_path):
     part = ID["participation/notitle/tum"]
     role = URIRef("https://w3id.org/mfg-clusters/code/participation-role/coordinator")
     assert list(g.objects(part, MC.participationRole)) == [role]
+
+
+def test_nuts_codes_outside_the_given_versions_are_not_linked(tmp_path):
+    out = tmp_path / "c.ttl"
+    report = import_cordis(PROJECTS, ORGS, out, nuts_codes={"ITC4", "DE212"})
+    g = Graph().parse(out, format="turtle", publicID="https://w3id.org/mfg-clusters/graph/c")
+    assert report.unknown_nuts == {"EL303", "FRK28", "ITI43"}
+    assert set(g.objects(None, MC.locatedIn)) == {ID["region/ITC4"], ID["region/DE212"]}

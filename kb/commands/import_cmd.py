@@ -78,6 +78,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--organizations", type=Path, required=True, help="CORDIS organization.csv or .xlsx"
     )
     k.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    k.add_argument(
+        "--nuts2021",
+        type=Path,
+        help="RAMON-LD NUTS 2021 RDF/XML: organisations are linked only to NUTS 2021/2016 "
+        "regions (default ../shared/data/ramon-ld/nuts-2021.rdf; if absent, to every code)",
+    )
+    k.add_argument("--nuts2016", type=Path, help="RAMON-LD NUTS 2016 RDF/XML (likewise)")
     _output_option(k, "cordis.ttl", OPTIONAL_DIR)
     k.set_defaults(func=run_cordis)
 
@@ -170,6 +177,19 @@ def run_cordis_ref(args: argparse.Namespace) -> int:
     return 0
 
 
+def _nuts_codes(args: argparse.Namespace) -> set[str] | None:
+    """The NUTS 2021 and 2016 codes, which `kb import nuts` can describe; None (link every
+    code) when the default files are not there."""
+    data = shared_data_dir() / "ramon-ld"
+    n2021, n2016 = args.nuts2021 or data / "nuts-2021.rdf", args.nuts2016 or data / "nuts-2016.rdf"
+    if not (args.nuts2021 or args.nuts2016) and not (n2021.is_file() and n2016.is_file()):
+        print(f"no NUTS files in {data}: every NUTS code is linked", file=sys.stderr)
+        return None
+    _existing(n2021, "--nuts2021")
+    _existing(n2016, "--nuts2016")
+    return set(nuts.merged_table(n2021, n2016))
+
+
 def run_cordis(args: argparse.Namespace) -> int:
     projects = _existing(args.projects, "--projects")
     organisations = _existing(args.organizations, "--organizations")
@@ -182,7 +202,9 @@ def run_cordis(args: argparse.Namespace) -> int:
         if p.resolve() != out.resolve()
     ]
     known = cordis.read_known(kb_files)
-    report = cordis.import_cordis(projects, organisations, out, known, progress=not args.quiet)
+    report = cordis.import_cordis(
+        projects, organisations, out, known, progress=not args.quiet, nuts_codes=_nuts_codes(args)
+    )
     for path, line, reason in report.bad_rows:
         print(f"{path}:{line}: skipped: {reason}", file=sys.stderr)
     print(
@@ -199,6 +221,9 @@ def run_cordis(args: argparse.Namespace) -> int:
             "contribution, country, role)",
             file=sys.stderr,
         )
+    if report.unknown_nuts:
+        codes = " ".join(sorted(report.unknown_nuts))
+        print(f"not NUTS 2021/2016 codes (not linked): {codes}", file=sys.stderr)
     if report.unknown_countries:
         codes = " ".join(sorted(report.unknown_countries))
         print(f"country codes with no country in the KB (not linked): {codes}", file=sys.stderr)

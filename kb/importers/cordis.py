@@ -30,7 +30,7 @@ import datetime as dt
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -129,6 +129,8 @@ class Report:
     kept_from_kb: int = 0
     # CORDIS country codes the KB has no country for: not linked (mc:country would dangle).
     unknown_countries: set[str] = field(default_factory=set)
+    # NUTS codes outside NUTS 2021 / 2016 (older versions): not linked (no region to describe).
+    unknown_nuts: set[str] = field(default_factory=set)
     bad_rows: list[tuple[str, int, str]] = field(default_factory=list)
 
 
@@ -395,7 +397,11 @@ def import_cordis(
     output: Path,
     known: Known | None = None,
     progress: bool = False,
+    nuts_codes: Collection[str] | None = None,
 ) -> Report:
+    """Import the two tables into `output`. `nuts_codes`: the NUTS codes `kb import nuts` can
+    describe (NUTS 2021 and 2016); an organisation's code outside them is not linked, but
+    counted in the report, since its region would stay undescribed (None: link every code)."""
     known = known or Known()
     report = Report()
     used = set(known.iris)
@@ -428,7 +434,16 @@ def import_cordis(
         for line, row in rows(organisations, ORGANISATION_COLUMNS, report):
             try:
                 _participation(
-                    row, out, known, project_iri, org_iri, participations, mint, report, org_rows
+                    row,
+                    out,
+                    known,
+                    project_iri,
+                    org_iri,
+                    participations,
+                    mint,
+                    report,
+                    org_rows,
+                    nuts_codes,
                 )
             except ValueError as exc:
                 report.bad_rows.append((str(organisations), line, str(exc)))
@@ -509,7 +524,7 @@ def _participation_iri(project: URIRef, organisation: URIRef) -> URIRef:
 
 
 def _participation(
-    row, out, known, project_iri, org_iri, participations, mint, report, section
+    row, out, known, project_iri, org_iri, participations, mint, report, section, nuts_codes
 ) -> None:
     grant, pic, name = row["projectID"], row["organisationID"], row["name"]
     if grant not in project_iri:
@@ -556,7 +571,10 @@ def _participation(
                 out.state(o, MC.country, iri)
         nuts = row.get("nutsCode", "")
         if len(nuts) > 2 and NUTS_CODE.match(nuts):
-            out.add(o, MC.locatedIn, region_iri(nuts))
+            if nuts_codes is not None and nuts not in nuts_codes:
+                report.unknown_nuts.add(nuts)
+            else:
+                out.add(o, MC.locatedIn, region_iri(nuts))
     part = _participation_iri(p, o)
     participations.add(part)
     out.add(part, RDF.type, MC.Participation)
