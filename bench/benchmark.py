@@ -190,6 +190,7 @@ def worker(
         out["queries"] = _time_queries(
             result.engine, config, runs, f"oxigraph {data.parent.name}", only
         )
+        out["build_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if out["triples"] <= publish_limit:
             from kb.publish.site import publish
 
@@ -351,7 +352,8 @@ def markdown(results: list[dict], runs: int) -> str:
         "Queries run with their parameters bound (bench/benchmark.py GENERATED_DEFAULTS). Times "
         "in seconds, medians (the Oxigraph build: of --runs builds up to 2x10^5 triples, one "
         "build above); peak memory is the worker's (Virtuoso: the server's) maximum resident "
-        "set; inferred = triples in the inferred graph after kb.infer's filter.",
+        "set, for Oxigraph before publishing; inferred = triples in the inferred graph after "
+        "kb.infer's filter.",
         "",
         "| scale | engine | triples | load | infer | inferred | validate | results | checks | "
         "write | all queries | slowest query | full | publish | peak MB | wall |",
@@ -373,13 +375,17 @@ def markdown(results: list[dict], runs: int) -> str:
         found = (
             f"{r['violations']} V / {r['warnings']} W" if r.get("violations") is not None else ""
         )
-        publish = f"{_f(r['publish'])} ({r['published_pages']} pages)" if "publish" in r else "-"
+        publish = (
+            f"{_f(r['publish'])} ({r['published_pages']} pages, peak {_f(r['peak_mb'], 0)} MB)"
+            if "publish" in r
+            else "-"
+        )
         lines.append(
             f"| {r['scale']} | {r['engine']} | {r['triples']} | {_f(r['load'])} | {infer_time} | "
             f"{r.get('inferred', '')} | {validate} | {found} | {_f(r.get('checks')) or '-'} | "
             f"{_f(r.get('write')) or '-'} | {_f(sum(v['median'] for v in q.values()))} | "
             f"{slow[0]} {_f(slow[1]['median'])} | {_f(r.get('full')) or '-'} | {publish} | "
-            f"{_f(r['peak_mb'], 0)} | {_f(r.get('wall'), 0)} |"
+            f"{_f(r.get('build_peak_mb', r['peak_mb']), 0)} | {_f(r.get('wall'), 0)} |"
         )
     lines += ["", "## Every stored query (median seconds; ratio = Oxigraph / Virtuoso)", ""]
     names = sorted({n for r in results for n in r.get("queries", {})})
