@@ -510,3 +510,95 @@ def test_quiet_publish_prints_nothing_but_errors(tmp_path):
     )
     assert run.returncode == 2 and "must name a folder" in run.stderr, run.stderr
     assert run.stdout == ""
+
+
+def textbook_layout(nodes, edges, size):
+    """The network view's force layout as first written (every pair's force computed on
+    nested lists): the reference the faster loop in kb.publish.views must match exactly."""
+    import math
+
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    pos = [
+        [
+            size / 2 + size * 0.4 * math.cos(2 * math.pi * i / max(n, 1)),
+            size / 2 + size * 0.4 * math.sin(2 * math.pi * i / max(n, 1)),
+        ]
+        for i in range(n)
+    ]
+    k = size / math.sqrt(max(n, 1)) * 0.8
+    pairs = [(index[a], index[b]) for a, b, _ in edges if a in index and b in index]
+    temperature = size / 10
+    for _ in range(150 if n < 400 else 40):
+        disp = [[0.0, 0.0] for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
+                dist = math.hypot(dx, dy) or 0.01
+                f = k * k / dist
+                disp[i][0] += dx / dist * f
+                disp[i][1] += dy / dist * f
+                disp[j][0] -= dx / dist * f
+                disp[j][1] -= dy / dist * f
+        for i, j in pairs:
+            dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
+            dist = math.hypot(dx, dy) or 0.01
+            f = dist * dist / k
+            disp[i][0] -= dx / dist * f
+            disp[i][1] -= dy / dist * f
+            disp[j][0] += dx / dist * f
+            disp[j][1] += dy / dist * f
+        for i in range(n):
+            dx, dy = disp[i]
+            dist = math.hypot(dx, dy) or 0.01
+            step = min(dist, temperature)
+            pos[i][0] = min(size - 20, max(20, pos[i][0] + dx / dist * step))
+            pos[i][1] = min(size - 20, max(20, pos[i][1] + dy / dist * step))
+        temperature *= 0.97
+    return {node: pos[index[node]] for node in nodes}
+
+
+@pytest.mark.parametrize("n", [1, 2, 90, 410])
+def test_network_layout_matches_the_textbook_loop_to_the_bit(n):
+    """The published network picture must not change when the layout gets faster: same
+    floats, so the same SVG coordinates. 410 nodes takes the 40-iteration branch."""
+    import random
+
+    from kb.publish.views import layout
+
+    rng = random.Random(n)
+    nodes = [URIRef(f"https://example.org/node/{i}") for i in range(n)]
+    edges = [(rng.choice(nodes), rng.choice(nodes), "participation") for _ in range(n * 2)]
+    edges.append((nodes[0], URIRef("https://example.org/not-drawn"), "membership"))
+    assert layout(nodes, edges, 900) == textbook_layout(nodes, edges, 900)
+
+
+def test_relative_href_matches_posixpath_relpath():
+    """Links are computed without posixpath.relpath's per-call getcwd, to the same text,
+    also for the live server's suffix-less paths (a page inside the folder it links to)."""
+    import itertools
+    import posixpath
+
+    from kb.publish.data import relative_href
+
+    paths = [
+        "index.html",
+        "ontology",
+        "id/organisation/afil.html",
+        "id/organisation/afil",
+        "id/organisation",
+        "id/organisation/afil/x",
+        "code/effra-domain",
+        "code/effra-domain/D3",
+        "code/effra-domain/D3.html",
+        "views/network.html",
+        "dumps/kb.ttl",
+        ".well-known/void",
+        "a/./b",
+        "a//b",
+        "../up",
+        "id/",
+    ]
+    for target, current in itertools.product(paths, paths):
+        expected = posixpath.relpath(target, posixpath.dirname(current) or ".")
+        assert relative_href(target, current) == expected, (target, current)
