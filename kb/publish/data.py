@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
@@ -244,4 +244,23 @@ def page_path(iri: str, base: str) -> str:
 
 def relative_href(target: str, current: str) -> str:
     """A link from the page at site path `current` (a file path) to `target` (a file path)."""
-    return posixpath.relpath(target, posixpath.dirname(current) or ".")
+    start = posixpath.dirname(current) or "."
+    # a target the start folder lies in (the live server's '' suffix) is linked as '.', '..'
+    inside = (start + "/").startswith(target + "/")
+    if inside or not _plain(target) or not (start == "." or _plain(start)):
+        return posixpath.relpath(target, start)
+    # posixpath.relpath asks the OS for the working directory on every call; pages link to
+    # a few folders only, so the folder-to-folder step is computed once per pair
+    folder, name = posixpath.split(target)
+    step = _relative_folder(folder or ".", start)
+    return name if step == "." else step + "/" + name
+
+
+def _plain(path: str) -> bool:
+    """A relative path without empty, '.' or '..' parts (the only kind the site links)."""
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+@lru_cache(maxsize=4096)
+def _relative_folder(target: str, start: str) -> str:
+    return posixpath.relpath(target, start)
