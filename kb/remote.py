@@ -26,6 +26,23 @@ from .store import QueryResult, QuerySyntaxError, Store, Triple
 
 USER_AGENT = f"mfg-clusters-kb/{__version__} (+https://w3id.org/mfg-clusters/)"
 GET_LIMIT = 1500  # characters of query text above which POST is used (URL length limits)
+
+# SPARQLWrapper guesses the query form by searching the text for the first keyword after
+# removing comments, but its comment pattern misses every second line of a comment block, so a
+# stored query's header ("... with a clear mark") made it CLEAR, sent as an update. The form is
+# the first word after the prologue (comments, PREFIX and BASE declarations).
+_PROLOGUE = re.compile(
+    r"(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE
+)
+_QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE (or an update's first word), None if there is none."""
+    word = re.match(r"[A-Za-z]+", text[_PROLOGUE.match(text).end() :])
+    return word.group(0).upper() if word else None
+
+
 RETRY_STATUS = (429, 503)
 
 
@@ -62,6 +79,9 @@ class RemoteStore(Store):
     def _wrapper(self, text: str, fmt: str) -> SPARQLWrapper:
         w = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         w.setQuery(text)
+        form = query_form(text)
+        if form in _QUERY_FORMS:
+            w.queryType = form
         w.setReturnFormat(fmt)
         w.setTimeout(int(self.timeout))
         if len(text) > GET_LIMIT:

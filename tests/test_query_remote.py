@@ -12,7 +12,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kb.errors import KBError
-from kb.remote import GET_LIMIT, USER_AGENT, RemoteStore, with_bindings
+from kb.remote import GET_LIMIT, USER_AGENT, RemoteStore, query_form, with_bindings
 from kb.store import QuerySyntaxError
 
 A = "http://example.org/a"
@@ -86,6 +86,23 @@ def test_select_with_bindings_and_user_agent(endpoint):
     method, agent, sent = handler.seen[-1]
     assert method == "GET" and agent == USER_AGENT
     assert 'VALUES (?term) { ("lph") }' in sent
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_keyword_in_a_comment_does_not_make_a_query_an_update(endpoint, method: str):
+    url, handler = endpoint
+    header = '#+ title = "x"\n#+ question = "with a clear mark?"\n#+ user = "drop insert"\n'
+    padding = "#" + "." * GET_LIMIT + "\n" if method == "POST" else ""
+    text = header + padding + "PREFIX ex: <http://example.org/#>\nSELECT ?o WHERE { ?s ?p ?o }"
+    assert query_form(text) == "SELECT"
+    assert RemoteStore(url).query(text).rows == [(Literal("alpha"),)]
+    assert handler.seen[-1][0] == method
+
+
+def test_query_form_skips_the_prologue():
+    assert query_form("BASE <http://x/#a> PREFIX : <http://x/#> # ask\nASK {}") == "ASK"
+    assert query_form("  construct { } where { }") == "CONSTRUCT"
+    assert query_form("# only a comment") is None
 
 
 def test_long_queries_are_posted(endpoint):
