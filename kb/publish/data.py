@@ -245,22 +245,24 @@ def page_path(iri: str, base: str) -> str:
 def relative_href(target: str, current: str) -> str:
     """A link from the page at site path `current` (a file path) to `target` (a file path)."""
     start = posixpath.dirname(current) or "."
-    # a target the start folder lies in (the live server's '' suffix) is linked as '.', '..'
-    inside = (start + "/").startswith(target + "/")
-    if inside or not _plain(target) or not (start == "." or _plain(start)):
-        return posixpath.relpath(target, start)
+    folder, name = posixpath.split(target)
     # posixpath.relpath asks the OS for the working directory on every call; pages link to
     # a few folders only, so the folder-to-folder step is computed once per pair
-    folder, name = posixpath.split(target)
-    step = _relative_folder(folder or ".", start)
+    step, inner = _folder_step(folder, start)
+    if step is None or name in ("", ".", "..") or name == inner:
+        return posixpath.relpath(target, start)
     return name if step == "." else step + "/" + name
 
 
-def _plain(path: str) -> bool:
-    """A relative path without empty, '.' or '..' parts (the only kind the site links)."""
-    return all(part not in ("", ".", "..") for part in path.split("/"))
-
-
 @lru_cache(maxsize=4096)
-def _relative_folder(target: str, start: str) -> str:
-    return posixpath.relpath(target, start)
+def _folder_step(folder: str, start: str) -> tuple[str | None, str | None]:
+    """The relative path from folder `start` to `folder`, and the part of `start` just
+    inside `folder` (a target named so contains the start: relpath answers '.' or '..').
+    (None, None) for paths with empty, '.' or '..' parts, left to posixpath.relpath."""
+    folder_parts = folder.split("/") if folder else []
+    start_parts = start.split("/") if start != "." else []
+    if any(part in ("", ".", "..") for part in folder_parts + start_parts):
+        return None, None
+    depth = len(folder_parts)
+    inside = len(start_parts) > depth and start_parts[:depth] == folder_parts
+    return posixpath.relpath(folder or ".", start), start_parts[depth] if inside else None
