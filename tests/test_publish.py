@@ -602,3 +602,25 @@ def test_relative_href_matches_posixpath_relpath():
     for target, current in itertools.product(paths, paths):
         expected = posixpath.relpath(target, posixpath.dirname(current) or ".")
         assert relative_href(target, current) == expected, (target, current)
+
+
+def test_a_large_network_shows_its_best_connected_nodes(site, monkeypatch):
+    from kb.publish import views
+    from kb.publish.data import SiteData
+    from kb.publish.pages import Linker
+
+    result, _out, _report = site
+    data = SiteData(result.store, result.config.base_iri, result.inferred_graph_iri)
+    edges = views.network_edges(data)
+    degree: dict = {}
+    for a, b, _ in edges:
+        degree[a] = degree.get(a, 0) + 1
+        degree[b] = degree.get(b, 0) + 1
+    whole = views.network_svg(data, Linker(data, "views/network"))
+    assert whole.count("</circle>") == len(degree) and "best-connected" not in whole
+    monkeypatch.setattr(views, "MAX_NETWORK_NODES", 12)
+    capped = views.network_svg(data, Linker(data, "views/network"))
+    assert capped.count("</circle>") == 12
+    assert f"Showing the 12 best-connected of {len(degree)} nodes" in capped
+    top = sorted(degree, key=lambda n: (-degree[n], str(n)))[:12]
+    assert all(f"<title>{html.escape(data.label(n))} (" in capped for n in top)

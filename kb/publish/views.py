@@ -164,6 +164,11 @@ def layout(nodes: list[Node], edges: list[tuple[Node, Node, str]], size: float) 
     return {node: [xs[i], ys[i]] for node, i in index.items()}
 
 
+# A 900-pixel picture of thousands of nodes is unreadable, and the layout is quadratic in the
+# nodes (hours at 10^6 triples): larger networks show their best-connected nodes only.
+MAX_NETWORK_NODES = 400
+
+
 def network_svg(d: SiteData, link: Linker, size: int = 900) -> str:
     edges = network_edges(d)
     if not edges:
@@ -172,6 +177,17 @@ def network_svg(d: SiteData, link: Linker, size: int = 900) -> str:
     for a, b, _ in edges:
         degree[a] += 1
         degree[b] += 1
+    note = ""
+    if len(degree) > MAX_NETWORK_NODES:
+        ranked = sorted(degree, key=lambda n: (-degree[n], str(n)))[:MAX_NETWORK_NODES]
+        kept = set(ranked)
+        edges = [e for e in edges if e[0] in kept and e[1] in kept]
+        note = (
+            f"<p class='note'>Showing the {MAX_NETWORK_NODES} best-connected of {len(degree)} "
+            "nodes and the ties between them; every organisation, project and partnership has "
+            "its own page.</p>"
+        )
+        degree = Counter({n: degree[n] for n in kept})
     nodes = sorted(degree, key=str)
     pos = layout(nodes, edges, size)
     parts = [
@@ -212,7 +228,7 @@ def network_svg(d: SiteData, link: Linker, size: int = 900) -> str:
         f"{k}</span>"
         for k, c in KIND_COLOURS.items()
     )
-    return "".join(parts) + f"<p class='legend'>{legend}</p>"
+    return note + "".join(parts) + f"<p class='legend'>{legend}</p>"
 
 
 def region_counts(d: SiteData) -> dict[Node, set[Node]]:
