@@ -1,7 +1,8 @@
 """The one-way pipeline: load -> infer -> validate -> checks -> report.
 
-`build()` returns the loaded store (asserted graphs plus the inferred graph) with what each
-stage found; `write_outputs()` writes the artefacts atomically. Nothing is written for a build
+`build()` runs every stage on one Oxigraph store (the source files' named graphs, the inferred
+graph, their union as the default graph) and returns it with what each stage found;
+`write_outputs()` writes the artefacts atomically. Nothing is written for a build
 that stops on an error; a build that does not conform writes only its reports.
 """
 
@@ -13,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal
 
 from .checks import CheckOutcome, run_checks
 from .config import Config
@@ -160,28 +161,6 @@ def class_counts(engine: Store, base_iri: str) -> Counter:
     """Instances per class of the knowledge base's own vocabulary (asserted or inferred)."""
     rows = engine.query(_CLASS_COUNTS, {"base": Literal(base_iri)}).rows
     return Counter({cls: int(n) for cls, n in rows})
-
-
-def query_engine(store: Store) -> OxigraphStore:
-    """The store itself if it is Oxigraph, else an Oxigraph copy of its named graphs: the
-    integrity checks take seconds on rdflib's engine even on the seed KB (GROUP BY over every
-    object, OPTIONAL on every typed node) and milliseconds on Oxigraph, with the same rows."""
-    if isinstance(store, OxigraphStore):
-        return store
-    mirror = OxigraphStore()
-    for name in store.graph_names():
-        mirror.add_graph(name, store.triples(name))
-    return mirror
-
-
-def dataset_of(store: Store) -> Dataset:
-    """The store's named graphs as an rdflib Dataset (for serialising N-Quads / TriG)."""
-    ds = Dataset()
-    for name in store.graph_names():
-        g = ds.graph(URIRef(name))
-        for triple in store.triples(name):
-            g.add(triple)
-    return ds
 
 
 def write_outputs(result: BuildResult) -> list[str]:
