@@ -345,3 +345,14 @@ def test_nuts_codes_outside_the_given_versions_are_not_linked(tmp_path):
     g = Graph().parse(out, format="turtle", publicID="https://w3id.org/mfg-clusters/graph/c")
     assert report.unknown_nuts == {"EL303", "FRK28", "ITI43"}
     assert set(g.objects(None, MC.locatedIn)) == {ID["region/ITC4"], ID["region/DE212"]}
+
+
+def test_a_broken_data_file_is_named_with_its_line(tmp_path):
+    from kb.errors import RDFSyntaxError
+    from kb.importers.cordis import read_known
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "open .\n', encoding="utf-8")
+    with pytest.raises(RDFSyntaxError) as info:
+        read_known([broken])
+    assert str(info.value).startswith(f"{broken}:2:")

@@ -36,10 +36,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import quote
 
-from rdflib import DCTERMS, RDF, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
-from ..errors import KBError
+from ..errors import KBError, RDFSyntaxError
 from ..fileio import atomic_writer
+from ..store import from_ox
 from .codelists import CORDIS_LICENCE, type_of_action
 from .common import CODE, ID, MC, SELF
 from .countries import EU_TO_ISO, country_iri
@@ -207,27 +208,17 @@ def read_known(paths: Iterable[Path]) -> Known:
                     if s is not None and o is not None:
                         g.add((s, URIRef(p), o))
         except SyntaxError as exc:
-            raise KBError(f"{path}: cannot parse Turtle: {exc}") from exc
+            raise RDFSyntaxError(path, exc.lineno, exc.offset, str(exc)) from exc
     return Known.from_graph(g)
 
 
-XSD_STRING = str(XSD.string)
-
-
 def _term(term):
-    """An Oxigraph term as rdflib's parser would give it; None for an RDF 1.2 triple term."""
-    import pyoxigraph
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
-    return None
+    """An Oxigraph term as an rdflib term; None for an RDF 1.2 triple term (Known has no use
+    for one)."""
+    try:
+        return from_ox(term)
+    except TypeError:
+        return None
 
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
