@@ -88,7 +88,6 @@ def worker(
     queries_only: bool = False,
     publish_limit: int = 300_000,
 ) -> dict:
-    import pyoxigraph as ox
 
     from kb.config import load_config
     from kb.load import source_files
@@ -133,16 +132,13 @@ def worker(
         return out
 
     if engine == "oxigraph" and queries_only:
-        from kb.store import OxigraphStore
+        from kb.store import load_nquads
 
         # The store a full run wrote: the same quads, without building again.
         if not named.is_file() or named.stat().st_mtime < data.stat().st_mtime:
             raise SystemExit(f"--queries-only: {named} is missing or older than {data}")
         start = time.perf_counter()
-        kb_store = OxigraphStore()
-        kb_store.store.bulk_load(path=str(named), format=ox.RdfFormat.N_QUADS)
-        graphs = kb_store.graph_names()
-        kb_store.store.update(" ; ".join(f"ADD <{g}> TO DEFAULT" for g in graphs))
+        kb_store = load_nquads(named, "oxigraph")
         out["load"] = time.perf_counter() - start
         out["triples"] = kb_store.count()
         out["queries"] = _time_queries(kb_store, config, runs, f"oxigraph {data.parent.name}", only)

@@ -253,9 +253,7 @@ def rows(result: QueryResult) -> list[Row]:
 def built_store(config: Config, engine: str | None = None) -> Store | None:
     """The store of the last conforming `kb build` (build/kb.nq: asserted + inferred graphs),
     or None when it is missing or older than any source file or the configuration."""
-    import pyoxigraph as ox
-
-    from .store import from_ox, open_store
+    from .store import load_nquads
 
     built = config.build_dir / "kb.nq"
     if not built.is_file():
@@ -265,17 +263,7 @@ def built_store(config: Config, engine: str | None = None) -> Store | None:
         sources += [folder] if folder.is_file() else [p for p in folder.rglob("*") if p.is_file()]
     if any(p.stat().st_mtime > built.stat().st_mtime for p in sources):
         return None
-    graphs: dict[str, list] = {}
-    with built.open("rb") as stream:
-        for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
-            if isinstance(quad.graph_name, ox.NamedNode):
-                graphs.setdefault(quad.graph_name.value, []).append(
-                    (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
-                )
-    store = open_store(engine or config.store)
-    for name, triples in graphs.items():
-        store.add_graph(name, triples)
-    return store
+    return load_nquads(built, engine or config.store)
 
 
 @dataclass

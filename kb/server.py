@@ -159,18 +159,11 @@ class _Worker:
         import rdflib.plugins.sparql
 
         from .publish.pages import resource_renderer
-        from .store import open_store
+        from .store import load_nquads
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         sys.addaudithook(_deny_network)
-        from rdflib import Dataset
-
-        dataset = Dataset()
-        dataset.parse(nquads, format="nquads")
-        self.store = open_store(engine)
-        for g in dataset.graphs():
-            if isinstance(g.identifier, URIRef) and len(g):
-                self.store.add_graph(str(g.identifier), g.triples((None, None, None)))
+        self.store = load_nquads(nquads, engine)
         self.prefixes = dict(prefixes)
         self.base_iri = base_iri
         # Index the KB for the HTML pages now, not inside the first request's time limit.

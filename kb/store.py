@@ -267,6 +267,29 @@ class OxigraphStore(Store):
                     raise KBError(f"unterminated N-Triples line dumping {name}")
 
 
+def load_nquads(path: Path | str, kind: str) -> Store:
+    """A store of engine `kind` holding the named graphs of an N-Quads file (build/kb.nq, as
+    `kb build` writes it; quads in the default graph are ignored: it is their union)."""
+    store = open_store(kind)
+    if isinstance(store, OxigraphStore):
+        # Oxigraph's loader straight into the store, then the default graph as their union.
+        store.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        store.store.update("DROP SILENT DEFAULT")
+        names = store.graph_names()
+        if names:
+            store.store.update(" ; ".join(f"ADD <{name}> TO DEFAULT" for name in names))
+        return store
+    graphs: dict[str, list[Triple]] = {}
+    for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name.value, []).append(
+                (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))  # type: ignore[arg-type]
+            )
+    for name, triples in graphs.items():
+        store.add_graph(name, triples)
+    return store
+
+
 def open_store(kind: str) -> Store:
     """The store named in the configuration (`rdflib` or `oxigraph`)."""
     if kind == "rdflib":

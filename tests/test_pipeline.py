@@ -212,3 +212,20 @@ def test_validation_setting_is_checked_and_named_in_the_summary(project, monkeyp
     monkeypatch.setenv("KB_VALIDATION", "pyshacl")
     result = build(load_config(root), run_integrity_checks=False)
     assert "(validated by pyshacl)" in summary(result)
+
+
+@pytest.mark.parametrize("kind", ["rdflib", "oxigraph"])
+def test_kb_nq_loads_back_into_either_engine(project, kind: str) -> None:
+    from kb.store import load_nquads
+
+    root = project({"sample.ttl": SAMPLE})
+    result = build(load_config(root))
+    write_outputs(result)
+    loaded = load_nquads(root / "build" / "kb.nq", kind)
+    assert loaded.name == kind
+    assert loaded.graph_names() == result.engine.graph_names()
+    for name in loaded.graph_names():
+        assert isomorphic(loaded.graph(name), result.engine.graph(name)), name
+    # the default graph is the union, once per triple
+    count = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    assert int(loaded.query(count).rows[0][0]) == result.engine.count()
