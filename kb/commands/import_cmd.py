@@ -10,8 +10,9 @@ from rdflib import RDF
 
 from ..config import load_config
 from ..errors import ParameterError
-from ..importers import codelists, cordis, countries, nuts
+from ..importers import codelists, cordis, countries, eccp_profile, nuts, org_profile
 from ..importers.common import ID, MC, scan, shared_data_dir, write_turtle
+from ..importers.profiles import ProfileError, write_folder
 
 REFERENCE_DIR = Path("data/ttl/reference")
 # Big code lists are not loaded by default; add the folder to data_dirs to opt in, e.g.
@@ -87,6 +88,132 @@ def register(sub: argparse._SubParsersAction) -> None:
     k.add_argument("--nuts2016", type=Path, help="RAMON-LD NUTS 2016 RDF/XML (likewise)")
     _output_option(k, "cordis.ttl", OPTIONAL_DIR)
     k.set_defaults(func=run_cordis)
+
+    e = what.add_parser(
+        "eccp-profile",
+        help="ECCP cluster profiles (printer-friendly text or saved HTML) -> data/ttl/eccp/",
+        description="Read ECCP cluster profiles, as the printer-friendly text or the saved "
+        "HTML page, and write one folder per profile (one Turtle file per block of the page, "
+        "as data/ttl/seed-000/). Values outside the code lists are kept as text and "
+        "reported. A profile with faults (missing or repeated blocks, unknown fields, bad "
+        "dates or numbers, a truncated file) is not written unless --partial is given. "
+        "Resources the KB may already have are proposed as merge candidates: --link merges "
+        "them, --no-link keeps them apart (owl:differentFrom).",
+    )
+    _profile_options(e, PROFILE_DIRS["eccp-profile"])
+    e.add_argument("--name", help="the cluster organisation's name (the printed text lacks it)")
+    e.add_argument("--acronym", help="its acronym or short name (used for the IRI)")
+    e.add_argument("--page", help="the profile's web address (foaf:page)")
+    e.add_argument("--country", help="ISO 3166 alpha-2 code of its country, e.g. IT")
+    e.add_argument("--region", help="NUTS code of its region, e.g. ITC4")
+    e.set_defaults(func=run_profiles, importer=eccp_profile)
+
+    o = what.add_parser(
+        "org-profile",
+        help="SciTransfer organisation profiles (text) -> data/ttl/org-profiles/",
+        description="Read SciTransfer organisation profiles (the text of the page, as seed "
+        "001) and write one folder per profile. The stated H2020 metrics become figures with "
+        "their source; the KB's own participations give the same metrics computed (query "
+        "stated-vs-computed-metrics, the organisation's page). Faults, --partial, --link and "
+        "--no-link as for eccp-profile.",
+    )
+    _profile_options(o, PROFILE_DIRS["org-profile"])
+    o.set_defaults(func=run_profiles, importer=org_profile)
+
+
+PROFILE_DIRS = {"eccp-profile": Path("data/ttl/eccp"), "org-profile": Path("data/ttl/org-profiles")}
+
+
+def _profile_options(p: argparse.ArgumentParser, folder: Path) -> None:
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="profile files")
+    p.add_argument("--out", type=Path, help=f"output folder (default {folder}/)")
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="write what could be read from a profile with faults (exit 1)",
+    )
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--link",
+        dest="link",
+        action="store_const",
+        const=True,
+        help="merge each imported resource into the KB resource proposed for it",
+    )
+    group.add_argument(
+        "--no-link",
+        dest="link",
+        action="store_const",
+        const=False,
+        help="keep imported resources apart from the proposed ones (owl:differentFrom)",
+    )
+    p.set_defaults(link=None, default_out=folder)
+
+
+def run_profiles(args: argparse.Namespace) -> int:
+    config = load_config()
+    for path in args.files:
+        _existing(path, "FILE")
+    out_dir = args.out or config.root / args.default_out
+    subject = None
+    if getattr(args, "name", None) or getattr(args, "acronym", None):
+        if len(args.files) > 1:
+            raise ParameterError("--name", "names one profile: give one FILE with it")
+    if args.importer is eccp_profile:
+        subject = eccp_profile.Subject(
+            args.name or "",
+            args.acronym,
+            args.page,
+            args.country.upper() if args.country else None,
+            args.region.upper() if args.region else None,
+        )
+    report, outputs = args.importer.map_profiles(
+        args.files,
+        out_dir,
+        data_dirs=config.data_dirs,
+        ontology_dirs=config.ontology_dirs,
+        shapes_dir=config.shapes_dir,
+        subject=subject,
+        link=args.link,
+    )
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for line in report.kept_as_text:
+        print(line, file=sys.stderr)
+    if report.proposals:
+        print(
+            f"{len(report.proposals)} merge candidate(s): resources the knowledge base may "
+            "already have:",
+            file=sys.stderr,
+        )
+        for line in report.proposals:
+            print(line, file=sys.stderr)
+        if args.link is None:
+            raise ParameterError(
+                "--link",
+                "nothing was written: re-run with --link to merge them into the KB's "
+                "resources, or --no-link to keep them apart (recorded as owl:differentFrom)",
+            )
+        print(
+            "merged into the KB's resources (--link)"
+            if args.link
+            else "kept apart, recorded as owl:differentFrom (--no-link)",
+            file=sys.stderr,
+        )
+    if report.faults and not args.partial:
+        raise ProfileError(report.faults)
+    for fault in report.faults:
+        print(f"{fault} (skipped: --partial)", file=sys.stderr)
+    for folder, files in outputs.items():
+        write_folder(folder, files)
+        print(f"wrote {len(files)} files to {folder}", file=sys.stderr)
+    if report.kept_from_kb:
+        print(
+            f"{report.kept_from_kb} values not written: the KB already states another value "
+            "of a property the shapes allow once (the KB's value is kept)",
+            file=sys.stderr,
+        )
+    return 1 if report.faults else 0
 
 
 def _source_option(p: argparse.ArgumentParser, default_rel: str) -> None:
