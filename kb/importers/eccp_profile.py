@@ -228,7 +228,7 @@ class _PageParser(HTMLParser):
 
     def flush(self) -> None:
         text = "".join(self.buffer).strip()
-        if text:
+        if text and not self.skip:
             self.lines.append(Line(self.start, text, self.href))
         self.buffer = []
         self.href = None
@@ -244,7 +244,7 @@ class _PageParser(HTMLParser):
             self.start = self.getpos()[0]
         if tag == "p" and self.lines and self.lines[-1].text:
             self.lines.append(Line(self.getpos()[0], ""))
-        if tag == "li":
+        if tag == "li" and not self.skip:
             self.buffer.append("• ")
         if tag == "h1":
             self.in_h1 = True
@@ -289,7 +289,7 @@ def read_html(path: Path) -> Page:
     parser.flush()
     page = Page(path, parser.lines, title=parser.title, url=parser.url)
     if "</html>" not in text.lower():
-        last = text.count("\n") + 1
+        last = len(text.splitlines()) or 1
         page.faults.append(Fault(path, last, "the HTML page ends without </html>: truncated?"))
     return page
 
@@ -364,6 +364,8 @@ def read_fields(page: Page) -> Reading:
     current: FieldRead | None = None
     seen_headings: dict[str, int] = {}
     last_line = 0
+    skipping = False  # the values of a field reported as a fault are not reported again
+    repeated: str | None = None  # a block printed twice: its second copy is skipped whole
     for line in page.lines:
         text = clean(line.text)
         if text:
@@ -376,6 +378,7 @@ def read_fields(page: Page) -> Reading:
             continue
         if key(text) in _HEADINGS:
             heading = _HEADINGS[key(text)]
+            repeated = None
             if heading in seen_headings:
                 r.faults.append(
                     Fault(
@@ -384,13 +387,16 @@ def read_fields(page: Page) -> Reading:
                         f"block {heading!r} a second time (first at line {seen_headings[heading]})",
                     )
                 )
-                current = None
+                current, skipping, repeated = None, True, heading
                 continue
             seen_headings[heading] = line.number
+            skipping = False
             spec = _HEADING_FIELD.get(heading)
             current = FieldRead(spec, line.number) if spec else None
             if spec:
                 r.fields[spec.name] = current
+            continue
+        if repeated is not None:
             continue
         start = _field_start(text)
         if start is not None:
@@ -402,15 +408,16 @@ def read_fields(page: Page) -> Reading:
                 r.faults.append(
                     Fault(path, line.number, f"field {text!r} belongs to block {where}, {found}")
                 )
-                current = None
+                current, skipping = None, True
                 continue
             if spec.name in r.fields:
                 first = r.fields[spec.name].line
                 r.faults.append(
                     Fault(path, line.number, f"field {spec.label!r} again (first at line {first})")
                 )
-                current = None
+                current, skipping = None, True
                 continue
+            skipping = False
             current = FieldRead(spec, line.number)
             r.fields[spec.name] = current
             if rest.strip():
@@ -427,7 +434,9 @@ def read_fields(page: Page) -> Reading:
                     + ": not a field of the ECCP profile form",
                 )
             )
-            current = None
+            current, skipping = None, True
+            continue
+        if current is None and skipping:
             continue
         if current is None:
             if heading is None:
@@ -439,7 +448,8 @@ def read_fields(page: Page) -> Reading:
             r.faults.append(Fault(path, line.number, f"text {text[:60]!r} {where}"))
             continue
         current.values.append(line)
-    _check_complete(r, seen_headings, last_line)
+    if page.lines or not page.faults:
+        _check_complete(r, seen_headings, last_line)
     return r
 
 
@@ -458,43 +468,44 @@ def _check_complete(r: Reading, seen: dict[str, int], last_line: int) -> None:
             f"{path}: blocks are not in the ECCP order ({', '.join(found)}); each is read by "
             "its heading"
         )
-    missing = [h for h in order if h not in seen]
-    # fields expected in the blocks present
-    positions = [(h, n) for h, n in seen.items()]
-    last_heading = max(positions, key=lambda hn: hn[1])[0] if positions else None
-    tail = order[order.index(last_heading) + 1 :] if last_heading in order else []
-    truncated = bool(missing) and all(h in tail for h in missing) and ranks == sorted(ranks)
-    if truncated:
+    # The page in ECCP order: each block heading, then its fields.
+    items: list[tuple[str, str | None]] = []
+    for h in order:
+        items.append((h, None))
+        items += [(h, s.name) for s in FIELDS if s.heading == h and s.label is not None]
+
+    def present(item):
+        h, name = item
+        return h in seen and (name is None or name in r.fields)
+
+    missing = [it for it in items if not present(it)]
+    last_present = max((i for i, it in enumerate(items) if present(it)), default=-1)
+    if missing and ranks == sorted(ranks) and all(items.index(m) > last_present for m in missing):
+        h, name = items[last_present]
+        where = f"field {r.fields[name].spec.label!r}" if name else f"block {h!r}"
+        names = [f"{m[0]!r}" if m[1] is None else f"{_label(m[1])!r}" for m in missing]
         r.faults.append(
             Fault(
                 path,
                 last_line,
-                f"the profile ends in block {last_heading!r}: block(s) "
-                f"{', '.join(repr(h) for h in missing)} missing after it (truncated file?)",
+                f"the profile ends in {where}; missing after it: {', '.join(names)} "
+                "(truncated file?)",
             )
         )
-    else:
-        for h in missing:
+        return
+    for h, name in missing:
+        if name is None:
             nxt = [seen[o] for o in order[order.index(h) + 1 :] if o in seen]
             line = min(nxt) if nxt else last_line
             r.faults.append(Fault(path, line, f"block {h!r} missing (expected before this line)"))
-    for spec in FIELDS:
-        if spec.heading in seen and spec.name not in r.fields and spec.label is not None:
-            if truncated and spec.heading == last_heading:
-                later = [s for s in FIELDS if s.heading == spec.heading]
-                read = [s for s in later if s.name in r.fields]
-                if read and later.index(spec) > later.index(read[-1]):
-                    r.faults.append(
-                        Fault(path, last_line, f"field {spec.label!r} missing (truncated file?)")
-                    )
-                    continue
+        elif h in seen:
             r.faults.append(
-                Fault(
-                    path,
-                    seen[spec.heading],
-                    f"field {spec.label!r} missing from block {spec.heading!r}",
-                )
+                Fault(path, seen[h], f"field {_label(name)!r} missing from block {h!r}")
             )
+
+
+def _label(name: str) -> str:
+    return next(s.label or s.heading for s in FIELDS if s.name == name)
 
 
 # --- values -------------------------------------------------------------------------------------
@@ -516,7 +527,10 @@ def parse_date(text: str) -> dt.date:
         if day.lower() in MONTHS:  # March 13 2013
             day, month = month, day
         if month.lower() in MONTHS and day.isdigit() and year.isdigit():
-            return dt.date(int(year), MONTHS[month.lower()], int(day))
+            try:
+                return dt.date(int(year), MONTHS[month.lower()], int(day))
+            except ValueError as exc:
+                raise ValueError(f"not a date: {text.strip()!r} ({exc})") from None
     raise ValueError(f"not a date: {text.strip()!r}")
 
 
@@ -564,7 +578,7 @@ def subject_from(page: Page, name: str | None, acronym: str | None, url: str | N
             name, acr = m[1], acr or m[2]
         else:
             name = title
-    return Subject(name or "", acr, url or page.url)
+    return Subject(name or acr or "", acr, url or page.url)
 
 
 # --- the mapping --------------------------------------------------------------------------------
@@ -938,7 +952,11 @@ class Mapper:
                 self.add(sec, event, SCHEMA.startDate, Literal(day.isoformat(), datatype=XSD.date))
                 self.add(sec, event, MC.statedAs, Literal(first))
                 self.add(sec, event, MC.section, self.section(sec))
-        text = "\n\n".join("\n".join(line.text for line in p) for p in paras)
+        # bullets written one way whatever the page's spacing ("•  x" in the text, <li> in HTML)
+        text = "\n\n".join(
+            "\n".join(BULLET.sub("• ", x.text) if BULLET.match(x.text) else x.text for x in p)
+            for p in paras
+        )
         self.add(sec, self.org, spec.prop, literal_en(text))
 
     # support programmes

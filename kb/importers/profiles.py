@@ -71,12 +71,13 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", html.unescape(text).replace("\u00a0", " ")).strip()
 
 
-# Greek and Cyrillic, the EU's non-Latin scripts, transliterated for readable IRIs.
+# Greek and Cyrillic, the EU's non-Latin scripts, transliterated for readable IRIs (Cyrillic
+# as Bulgaria, the EU's Cyrillic member, romanises it: ъ -> a, щ -> sht).
 _GREEK = "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς"
 _GREEK_LATIN = "a b g d e z i th i k l m n x o p r s t y f ch ps o a e i i o y o i y i y s"
 _CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюяёєіїґў"
 _CYRILLIC_LATIN = (
-    "a b v g d e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya e ye i yi g u"
+    "a b v g d e zh z i y k l m n o p r s t u f kh ts ch sh sht a y y e yu ya e ye i yi g u"
 )
 _TRANSLIT = dict(
     zip(_GREEK + _CYRILLIC, (_GREEK_LATIN + " " + _CYRILLIC_LATIN).split(), strict=True)
@@ -258,6 +259,8 @@ class Known:
     # values of single-valued properties: (s, p, lang) and (s, p) -> the values as N-Triples
     stated: dict[tuple, set[str]] = field(default_factory=dict)
     different: set[frozenset[str]] = field(default_factory=set)
+    # resources an earlier import of the folders being replaced kept apart (--no-link)
+    kept_apart: dict[str, set[str]] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)  # key(name) / code -> iri
     regions: dict[str, str] = field(default_factory=dict)  # NUTS code -> iri
     single: set[tuple[str, bool]] = field(default_factory=set)
@@ -286,6 +289,10 @@ class Known:
                 for q in quads:
                     s, p, o = q.subject, q.predicate.value, q.object
                     if not isinstance(s, ox.NamedNode) or (replaced and p != different):
+                        continue
+                    if replaced:
+                        known.kept_apart.setdefault(s.value, set()).add(o.value)
+                        known.different.add(frozenset((s.value, o.value)))
                         continue
                     iri = s.value
                     lang = getattr(o, "language", None)
@@ -452,6 +459,15 @@ class IdentityLinker:
         memo = (e.kind, minted)
         if memo in self._decided:  # the same name twice in one import: one resource
             return self._decided[memo]
+        # kept apart by an earlier import (--no-link): the IRI it was given then, and no
+        # question about the resources it was told it is not
+        earlier = sorted(
+            a
+            for a in self.known.kept_apart
+            if a == minted or re.fullmatch(re.escape(minted) + r"-\d+", a)
+        )
+        if earlier:
+            minted = earlier[0]
         found = candidates(self.known, e.kind, minted, e.names, e.pages)
         iri = URIRef(minted)
         if found:
