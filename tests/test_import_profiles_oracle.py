@@ -105,7 +105,6 @@ E001 = [
     ("core-work", "-", "partnership/i4ms", "", None, "I4MS, a curator's reading of the text"),
     ("core-expertise", "-", "dih-s3-alignment", "", "expertise-unheaded", "the block printed without its heading: a curator derived an area from its text; the importer keeps it as text and reports it"),  # noqa: E501
     ("core-expertise", "-", "organisation/afil", "expertiseArea", "expertise-unheaded", "the area a curator derived for that block"),  # noqa: E501
-    ("core-expertise", "-", "organisation/afil", "expertiseArea", "expertise-unheaded", "the area a curator derived for that block"),  # noqa: E501
     ("core-expertise", "+", "organisation/afil", "core#note", "expertise-unheaded", "that block kept as text"),  # noqa: E501
     ("core-expertise", "-", "expertise-claim/afil/manufacturing-sme-digital-transformation", "relation", "expertise-primary", "ADMA TranS4MErs under the curator's IRI; BEinCPPS is not among the notable projects, so the importer does not know it as a project name"),  # noqa: E501
     ("core-expertise", "+", "expertise-claim/afil/manufacturing-sme-digital-transformation", "relation", "expertise-primary", "ADMA TranS4MErs under the importer's IRI"),  # noqa: E501
