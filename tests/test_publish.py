@@ -321,7 +321,7 @@ def test_pages_read_like_profiles(site):
     # AFIL, the organisation of two seeds, when it is there; else any participant
     org, project = sorted(rows, key=lambda r: (not str(r[0]).endswith("/afil"), str(r)))[0]
     html = (out / (page_path(str(org), base) + ".html")).read_text(encoding="utf-8")
-    assert "Figures computed from this knowledge base" in html
+    assert "H2020 metrics: computed here and stated by the sources" in html
     assert page_path(str(project), base).rsplit("/", 1)[-1] + ".html" in html
     # Every fact row carries a link to its source section.
     assert 'class="src" href="' in html and "source/" in html

@@ -20,6 +20,7 @@ from ..errors import ParameterError
 from ..namespaces import BASE, EURIO, MC, SCHEMA
 from ..store import Store
 from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path, relative_href
+from .metrics import organisation_metrics
 
 # Facts are shown in these groups, in this order; anything else goes under "More facts".
 GROUPS: list[tuple[str, list[URIRef]]] = [
@@ -112,14 +113,6 @@ GROUPS: list[tuple[str, list[URIRef]]] = [
 ]
 # Shown in their own tables instead (figures, participations, awards, mappings).
 TABLED = {MC.hasFigure, MC.hasParticipation, MC.participatesAs, MC.holdsLabel, RDF.type}
-
-ROLE_COORDINATOR = URIRef(BASE + "code/participation-role/coordinator")
-COMPUTED_MEASURES = {
-    "projects": "projects",
-    "coordinator-roles": "coordinator roles",
-    "unique-partners": "distinct partners",
-    "countries": "partner countries",
-}
 
 
 @dataclass
@@ -288,54 +281,39 @@ class PageBuilder:
         )
 
     def computed_figures(self, iri: URIRef, link: Linker) -> Table | None:
-        """For an organisation in projects: figures computed from the participations shown
-        on this page, next to what the sources state."""
+        """For an organisation: its H2020 metrics computed from the participations the KB
+        holds, beside the ones its profiles state in the same scope (kb.publish.metrics)."""
         d = self.data
-        parts = self.participations_of(iri)
-        if not parts:
+        metrics = organisation_metrics(d.union, iri)
+        if not metrics:
             return None
-        projects = {p for p, _part in parts}
-        coordinator = sum(
-            1 for _p, part in parts if (part, MC.participationRole, ROLE_COORDINATOR) in d.union
-        )
-        partners: set[Node] = set()
-        for project in projects:
-            for part in self.project_participations(project):
-                for org in d.union.objects(part, MC.participant):
-                    if org != iri:
-                        partners.add(org)
-        countries = {c for org in partners for c in d.union.objects(org, MC.country)}
-        computed = {
-            "projects": len(projects),
-            "coordinator-roles": coordinator,
-            "unique-partners": len(partners),
-            "countries": len(countries),
-        }
-        stated: dict[str, list[Value]] = defaultdict(list)
-        for f in set(d.union.objects(iri, MC.hasFigure)) | set(d.union.subjects(MC.figureOf, iri)):
-            measure = d.union.value(f, MC.measure)
-            key = str(measure).rsplit("/", 1)[-1] if measure is not None else ""
-            if key in computed:
-                value = d.union.value(f, MC.value)
-                stated[key].append(
-                    Value(
-                        str(value),
-                        link.href(f),
-                        sources=self.source_links((f, MC.value, value), link),
-                    )
-                )
         rows = []
-        for key, text in COMPUTED_MEASURES.items():
-            rows.append(
-                [Value(text), Value(str(computed[key])), *(stated.get(key) or [Value("—")])[:1]]
+        for m in metrics:
+            amount = m.measure == "ec-funding"
+            computed = f"{m.computed:,.0f} EUR" if amount else f"{m.computed:,.0f}"
+            counts = m.counts + (
+                f" ({m.basis} of them hold an amount)" if amount else f" ({m.basis} found)"
             )
+            stated = Value("—")
+            if m.stated:
+                texts, sources = [], []
+                for s in m.stated:
+                    qualifier = d.label(s.qualifier) + " " if s.qualifier else ""
+                    qualifier = "" if str(s.qualifier).endswith("/exact") else qualifier
+                    texts.append(f"{qualifier}{s.value:,.0f}" + (" EUR" if amount else ""))
+                    value = d.union.value(s.figure, MC.value)
+                    sources += self.source_links((s.figure, MC.value, value), link)
+                stated = Value(" / ".join(dict.fromkeys(texts)), link.href(m.stated[0].figure))
+                stated.sources = sources
+            flag = {"agrees": "agrees", "differs": "differs", "not stated": ""}[m.agreement]
+            rows.append([Value(m.label), Value(computed), Value(counts), stated, Value(flag)])
         return Table(
-            "Figures computed from this knowledge base",
-            ["measure", "computed here", "stated by a source"],
+            "H2020 metrics: computed here and stated by the sources",
+            ["measure", "computed here", "what the computed figure counts", "stated", "agreement"],
             rows,
-            note="Computed from the participations listed below; the knowledge base may hold "
-            "only part of an organisation's projects, so computed figures can be lower than "
-            "stated ones.",
+            note="Like with like: both count Horizon 2020 only. The knowledge base may hold "
+            "only part of an organisation's projects and amounts, so a computed figure can be "
+            "lower than the stated one; 'differs' flags where they disagree.",
             css="computed",
         )
 
