@@ -42,9 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(v)
     v.add_argument(
         "--format",
-        choices=("text", "turtle"),
+        choices=("text", "turtle", "github"),
         default="text",
-        help="text (default) or the W3C validation report graph in Turtle",
+        help="text (default: each result with its file and line), the W3C validation report "
+        "graph in Turtle, or github: GitHub Actions annotations on the file and line, and a "
+        "Markdown job summary when $GITHUB_STEP_SUMMARY is set",
     )
     v.set_defaults(func=run_validate)
 
@@ -101,6 +103,16 @@ def run_validate(args: argparse.Namespace) -> int:
     assert result.validation is not None
     if args.format == "turtle":
         sys.stdout.write(result.validation.report_graph.serialize(format="turtle"))
+        return 0 if result.validation.conforms else 1
+    from ..validate import load_shapes
+    from ..validation_formats import Report, write_step_summary
+
+    report = Report(result.validation, config, load_shapes(config.shapes_dir))
+    if args.format == "github":
+        if result.validation.results:
+            print(report.github())
+        write_step_summary(report.markdown())
+        print(result.validation.text().split("\n", 1)[0], file=sys.stderr)
     else:
-        print(result.validation.text())
+        print(report.text())
     return 0 if result.validation.conforms else 1
