@@ -45,6 +45,14 @@ class Description:
         return RDF_TYPE in self.predicates
 
 
+def _join(base: str, ref: str) -> str:
+    """A relative IRI resolved; an absolute one kept as written (urljoin drops an empty '#')."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", ref):
+        return ref
+    joined = urljoin(base, ref)
+    return joined + "#" if ref.endswith("#") and not joined.endswith("#") else joined
+
+
 def describe_file(path: Path, base: str) -> dict[str, list[Description]]:
     """subject IRI -> its descriptions in `path` (parsed with `base` for relative IRIs)."""
     text = path.read_text(encoding="utf-8")
@@ -60,7 +68,7 @@ def describe_file(path: Path, base: str) -> dict[str, list[Description]]:
 
     def resolve(kind: str, value: str) -> str | None:
         if kind == "iri":
-            return urljoin(base, value[1:-1])
+            return _join(base, value[1:-1])
         if kind == "word" and value == "a":
             return RDF_TYPE
         if kind == "word" and ":" in value and not value.startswith(("_:", "@")):
@@ -80,12 +88,12 @@ def describe_file(path: Path, base: str) -> dict[str, list[Description]]:
             if i + 2 < n:
                 name = tokens[i + 1][1].rstrip(":")
                 iri = tokens[i + 2][1]
-                prefixes[name] = urljoin(base, iri[1:-1])
+                prefixes[name] = _join(base, iri[1:-1])
             i += 4 if lowered == "@prefix" else 3
             continue
         if depth == 0 and state == "subject" and lowered in ("@base", "base"):
             if i + 1 < n:
-                base = urljoin(base, tokens[i + 1][1][1:-1])
+                base = _join(base, tokens[i + 1][1][1:-1])
             i += 3 if lowered == "@base" else 2
             continue
         if kind == "punct" and value in "[(":

@@ -1,0 +1,69 @@
+"""kb validate's file-and-line report: the Turtle locator and the GitHub Actions format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.cli import main
+from kb.locate import Locator, describe_file
+
+TTL = '''@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
+@prefix o: <https://w3id.org/mfg-clusters/id/organisation/> .
+# a comment with o:fake a mc:Cluster .
+<> a mc:SourceGraph .
+o:one a mc:Cluster ;
+    mc:summary """A long text
+o:two a mc:Cluster . (not a statement: inside the string)""" ;
+    mc:country [ mc:note "x" ] ;
+    mc:value 12.5 .
+
+<https://w3id.org/mfg-clusters/id/organisation/two>
+    mc:value "x"@en , "y"^^<http://www.w3.org/2001/XMLSchema#string> .
+o:two a mc:Cluster .
+'''
+
+
+def test_locator_follows_subjects_and_predicates(tmp_path: Path):
+    path = tmp_path / "f.ttl"
+    path.write_text(TTL, encoding="utf-8")
+    found = describe_file(path, "https://w3id.org/mfg-clusters/graph/f")
+    one = "https://w3id.org/mfg-clusters/id/organisation/one"
+    two = "https://w3id.org/mfg-clusters/id/organisation/two"
+    assert [d.line for d in found[one]] == [5]
+    assert found[one][0].predicates["https://w3id.org/mfg-clusters/ontology#value"] == 9
+    assert [d.line for d in found[two]] == [11, 13]
+    assert "https://w3id.org/mfg-clusters/graph/f" in found
+    locator = Locator([(path, "https://w3id.org/mfg-clusters/graph/f")])
+    # a missing property: the line where the node is typed
+    assert locator.find(two, "https://w3id.org/mfg-clusters/ontology#country")[1] == 13
+    assert locator.find(two, "https://w3id.org/mfg-clusters/ontology#value")[1] == 12
+
+
+SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
+@prefix mcsh: <https://w3id.org/mfg-clusters/shapes#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+mcsh:F a sh:NodeShape ; sh:targetClass mc:Figure ; sh:property mcsh:F-value .
+mcsh:F-value a sh:PropertyShape ; sh:path mc:value ; sh:datatype xsd:decimal ;
+    sh:name "value" ; sh:description "The number, digits only, as stated." ;
+    sh:message "A figure's value is a number, 50%, not words." .
+"""
+DATA = """@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
+<https://w3id.org/mfg-clusters/id/figure/t> a mc:Figure ;
+    mc:value "twelve" .
+"""
+
+
+def test_github_format_annotates_file_and_line(project, capsys, tmp_path, monkeypatch):
+    project({"f.ttl": DATA}, {"s.ttl": SHAPES})
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main(["validate", "-q", "--format", "github"]) == 1
+    out = capsys.readouterr().out.strip().split("\n")
+    assert out == [
+        "::error file=data/f.ttl,line=3,title=id%3Afigure/t%3A value::A figure's value is a "
+        "number, 50%25, not words. The number, digits only, as stated. [mcsh:F-value]"
+    ]
+    text = summary.read_text(encoding="utf-8")
+    assert "kb validate: does not conform (1 violations, 0 warnings)" in text
+    assert "| ❌ | `data/f.ttl:3` | `id:figure/t` | value |" in text
