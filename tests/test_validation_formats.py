@@ -67,3 +67,22 @@ def test_github_format_annotates_file_and_line(project, capsys, tmp_path, monkey
     text = summary.read_text(encoding="utf-8")
     assert "kb validate: does not conform (1 violations, 0 warnings)" in text
     assert "| ❌ | `data/f.ttl:3` | `id:figure/t` | value |" in text
+
+
+def test_workflow_runs_kb_commands_that_exist():
+    """The pull-request workflow's kb steps are commands this kb accepts (GitHub cannot be
+    reached from here, so its YAML is checked for the commands only)."""
+    import shlex
+
+    from kb.cli import parser
+
+    workflow = (Path(__file__).resolve().parent.parent / ".github/workflows/ci.yml").read_text()
+    runs = [
+        line.split("run:", 1)[1].strip()
+        for line in workflow.splitlines()
+        if line.strip().startswith("run:") and ".venv/bin/kb " in line
+    ]
+    assert ".venv/bin/kb validate -q --format github" in runs
+    for run in runs:
+        argv = shlex.split(run.split(".venv/bin/kb ", 1)[1])
+        parser().parse_args(argv)  # exits on an unknown option
