@@ -309,3 +309,11 @@ def test_org_profile_fault_names_file_and_line(tmp_path, name):
     )
     messages = [str(f) for f in report.faults]
     assert any(m.startswith(f"{path}:{line}: ") and words in m for m in messages), messages
+
+
+def test_printed_text_without_a_name_reads_the_acronym_from_its_texts():
+    report, outputs = _map([SEED_000], subject=None)
+    assert not report.faults
+    assert any("read 'AFIL' from the texts" in n for n in report.notes)
+    ((folder, _),) = outputs.items()
+    assert folder.name == "afil"

@@ -581,6 +581,23 @@ def subject_from(page: Page, name: str | None, acronym: str | None, url: str | N
     return Subject(name or acr or "", acr, url or page.url)
 
 
+_SUBJECT = re.compile(
+    r"\b([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)\s+(?:aims|is|has|was|promotes|represents)\b"
+)
+
+
+def guess_acronym(reading: Reading) -> str | None:
+    """The profile's own acronym as its texts use it ('AFIL aims to ...', 'AFIL is ...'):
+    the printer-friendly text does not print the name."""
+    counts: dict[str, int] = {}
+    for name in ("strategy", "success-story", "why-partner"):
+        fr = reading.fields.get(name)
+        for line in fr.values if fr else []:
+            for m in _SUBJECT.finditer(line.text):
+                counts[m[1]] = counts.get(m[1], 0) + 1
+    return max(counts, key=lambda k: (counts[k], k)) if counts else None
+
+
 # --- the mapping --------------------------------------------------------------------------------
 
 
@@ -1145,6 +1162,14 @@ def map_profiles(
         given = subject or Subject("")
         who = subject_from(page, given.name or None, given.acronym, given.page)
         who.country, who.region = given.country, given.region
+        if not who.name:
+            acronym = guess_acronym(reading)
+            if acronym:
+                who.name = who.acronym = acronym
+                report.notes.append(
+                    f"{path}: the text prints no name; read {acronym!r} from the texts (the "
+                    f"subject of '{acronym} aims/is ...'): give --name and --acronym to set them"
+                )
         if not who.name:
             reading.faults.insert(
                 0,
