@@ -49,7 +49,7 @@ def test_stored_query_gives_the_page_figures(seed_kb):  # noqa: F811
 def test_afil_page_says_what_each_computed_figure_counts(seed_kb):  # noqa: F811
     html = render_resource(seed_kb.store, str(AFIL))
     assert "H2020 metrics: computed here and stated by the sources" in html
-    assert "projects of Horizon 2020 (or one of its parts)" in html
+    assert "projects of Horizon 2020 (or a programme directly under it)" in html
     assert "156,125 EUR" in html and "approximately 494,000 EUR" in html
     assert "differs" in html and "agrees" in html
     table = html.split("H2020 metrics")[1].split("</table>")[0]

@@ -3,7 +3,7 @@ them from the participations it holds, like with like.
 
 SciTransfer states an organisation's Horizon 2020 metrics (projects, coordinator roles, total EC
 funding, unique partners, partner countries). The same five are computed here in the same
-scope: projects of Horizon 2020 (or one of its parts, skos:broader code:funding-programme/h2020)
+scope: projects of Horizon 2020 (or a programme directly under it, skos:broader h2020)
 in which the organisation has a participation. A stated figure is compared only when its scope
 note says it counts Horizon 2020 (so a cluster's "projects" of every programme is not set
 against SciTransfer's five). The stored query `stated-vs-computed-metrics` computes the same.
@@ -32,8 +32,8 @@ TOLERANCE = Decimal("0.01")
 MEASURES: dict[str, tuple[str, str]] = {
     "projects": (
         "H2020 projects",
-        "projects of Horizon 2020 (or one of its parts) in which the organisation has a "
-        "participation in this knowledge base",
+        "projects of Horizon 2020 (or a programme directly under it) in which the "
+        "organisation has a participation in this knowledge base",
     ),
     "coordinator-roles": (
         "coordinator roles",
@@ -82,7 +82,8 @@ class Metric:
 
 
 def h2020_programmes(g: Graph) -> set[Node]:
-    return {H2020} | set(g.transitive_subjects(SKOS.broader, H2020))
+    """Horizon 2020 and the programmes directly under it (as the stored query counts)."""
+    return {H2020} | set(g.subjects(SKOS.broader, H2020))
 
 
 def _number(node: Node | None) -> Decimal | None:
