@@ -30,6 +30,7 @@ def test_checks_pass_on_clean_data(project):
         "graphs-without-source",
         "missing-labels",
         "statements-without-section",
+        "untyped-ties",
     }
     assert all(rows == [] for rows in outcomes.values()), outcomes
 
@@ -44,3 +45,5 @@ def test_each_check_finds_its_fault(project):
     assert base + "id/figure/beta/members/x" in found["statements-without-section"]
     assert base + "code/effra-domain/D9" in found["codes-outside-scheme"]
     assert found["graphs-without-source"] == {base + "graph/data/ttl/faulty"}
+    # The old way to state a tie: mc:collaboratesWith itself, which hides the relation.
+    assert base + "id/organisation/beta" in found["untyped-ties"]

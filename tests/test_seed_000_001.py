@@ -658,7 +658,7 @@ def test_afil_participation_role(kb, project, role):
 def test_collaborating_clusters(kb):
     rows = select(
         kb,
-        "SELECT ?other WHERE { GRAPH ?g { ?afil mc:collaboratesWith ?other } }",
+        "SELECT ?other WHERE { GRAPH ?g { ?afil mc:declaresCollaborationWith ?other } }",
         afil=iri("organisation/afil"),
         g=URIRef(BASE + "graph/data/ttl/seed-000/collaborating-clusters"),
     )

@@ -87,6 +87,9 @@ GROUPS: list[tuple[str, list[URIRef]]] = [
     (
         "Cooperation",
         [
+            MC.declaresCollaborationWith,
+            MC.sharesBackgroundWith,
+            MC.businessNetworkLink,
             MC.collaboratesWith,
             MC.coordinator,
             MC.internationalTargetCountry,
