@@ -30,6 +30,7 @@ def test_checks_pass_on_clean_data(project):
         "graphs-without-source",
         "missing-labels",
         "statements-without-section",
+        "retired-predicates",
         "untyped-ties",
     }
     assert all(rows == [] for rows in outcomes.values()), outcomes
@@ -47,3 +48,5 @@ def test_each_check_finds_its_fault(project):
     assert found["graphs-without-source"] == {base + "graph/data/ttl/faulty"}
     # The old way to state a tie: mc:collaboratesWith itself, which hides the relation.
     assert base + "id/organisation/beta" in found["untyped-ties"]
+    # The old way to date a founding: dct:created (bwcon, CEP, Cluj IT, Minalogic...).
+    assert "http://purl.org/dc/terms/created" in found["retired-predicates"]

@@ -322,3 +322,33 @@ def test_project_has_a_language_tagged_title(store, slug):
         {"p": URIRef(ID + "project/" + slug)},
     )
     assert res.boolean, slug
+
+
+def test_founding_dates_have_one_predicate_and_the_sources_precision(store):
+    """Every founding the seeds date is schema:foundingDate, as precise as printed: a year
+    ('founded in 1997'), a month ('In March 2015') or a day (the ECCP profile's date)."""
+    res = store.query(
+        PREFIXES
+        + """PREFIX schema: <https://schema.org/>
+        SELECT DISTINCT ?s ?d WHERE { ?s schema:foundingDate ?d }"""
+    )
+    got = {(str(s).split("/id/", 1)[1], str(d), d.datatype.rsplit("#", 1)[1]) for s, d in res.rows}
+    assert got == {
+        ("organisation/afil", "2013-03-13", "date"),
+        ("organisation/bwcon", "1997", "gYear"),
+        ("organisation/cep", "1953", "gYear"),
+        ("organisation/cluj-it-cluster", "2012", "gYear"),
+        ("organisation/minalogic", "2005", "gYear"),
+        ("organisation/cluster-digital-catalunya", "2008", "gYear"),
+        ("partnership/four-motors-for-europe", "1988", "gYear"),
+        # Section 3.3.3 says 2015, Annex 3 March 2015: both kept, each in its section's graph.
+        ("partnership/allianz-industrie-4-0-bw", "2015", "gYear"),
+        ("partnership/allianz-industrie-4-0-bw", "2015-03", "gYearMonth"),
+        ("partnership/4m4iof-working-group", "2016-06", "gYearMonth"),
+        ("partnership/ambition-industrie-du-futur", "2016", "gYear"),
+    }
+    created = store.query(
+        PREFIXES + "ASK { ?s <http://purl.org/dc/terms/created> ?d "
+        'FILTER(STRSTARTS(STR(?s), "https://w3id.org/mfg-clusters/id/")) }'
+    )
+    assert not created.boolean
