@@ -44,6 +44,7 @@ def test_each_check_finds_its_fault(project):
     assert base + "id/organisation/beta" in found["missing-labels"]
     assert base + "id/organisation/alpha" not in found["missing-labels"]
     assert base + "id/figure/beta/members/x" in found["statements-without-section"]
+    assert base + "id/post/beta/manager" in found["statements-without-section"]
     assert base + "code/effra-domain/D9" in found["codes-outside-scheme"]
     assert found["graphs-without-source"] == {base + "graph/data/ttl/faulty"}
     # The old way to state a tie: mc:collaboratesWith itself, which hides the relation.

@@ -262,7 +262,10 @@ def test_six_countries_claim_is_flagged(store):
 
 
 # Partners named only in B.3 while the partner lists printed in the annexes leave them out.
-B3_ONLY_PARTNERS = [("beincpps/plastipolis", "annex-2"), ("bifocalps/afil", "annex-1")]
+B3_ONLY_PARTNERS = [
+    ("beincpps/plastipolis/b3-toolbox", "annex-2"),
+    ("bifocalps/afil/b3-toolbox", "annex-1"),
+]
 
 
 @pytest.mark.parametrize(("participation", "other"), B3_ONLY_PARTNERS)
