@@ -29,6 +29,7 @@ def test_checks_pass_on_clean_data(project):
         "dangling-references",
         "graphs-without-source",
         "missing-labels",
+        "one-count-per-measure",
         "statements-without-section",
         "retired-predicates",
         "untyped-ties",
@@ -49,5 +50,6 @@ def test_each_check_finds_its_fault(project):
     assert found["graphs-without-source"] == {base + "graph/data/ttl/faulty"}
     # The old way to state a tie: mc:collaboratesWith itself, which hides the relation.
     assert base + "id/organisation/beta" in found["untyped-ties"]
+    assert base + "id/organisation/alpha" in found["one-count-per-measure"]
     # The old way to date a founding: dct:created (bwcon, CEP, Cluj IT, Minalogic...).
     assert "http://purl.org/dc/terms/created" in found["retired-predicates"]

@@ -355,3 +355,26 @@ def test_founding_dates_have_one_predicate_and_the_sources_precision(store):
         'FILTER(STRSTARTS(STR(?s), "https://w3id.org/mfg-clusters/id/")) }'
     )
     assert not created.boolean
+
+
+def test_how_many_members_has_one_answer_per_source(store):
+    """4M4IoF: §3.2's "12 clusters or other organizations" is the members count; its "2 of them
+    ... in regions classified as less developed" is a narrower measure."""
+    res = store.query(
+        PREFIXES
+        + """SELECT ?value ?section WHERE { ?f mc:figureOf ?p ; mc:measure ?m ; mc:value ?value ;
+            mc:section ?section }""",
+        {
+            "p": URIRef(ID + "partnership/4m4iof"),
+            "m": URIRef(CODE + "measure/members"),
+        },
+    )
+    assert [(int(v), str(s).rsplit("/", 1)[-1]) for v, s in res.rows] == [(12, "3.2")]
+    part = store.query(
+        PREFIXES + "SELECT ?v WHERE { ?f mc:figureOf ?p ; mc:measure ?m ; mc:value ?v }",
+        {
+            "p": URIRef(ID + "partnership/4m4iof"),
+            "m": URIRef(CODE + "measure/members-in-less-developed-regions"),
+        },
+    )
+    assert [int(v) for (v,) in part.rows] == [2]
