@@ -26,6 +26,7 @@ def test_checks_pass_on_clean_data(project):
     outcomes = _checks(project, "clean.ttl")
     assert set(outcomes) == {
         "codes-outside-scheme",
+        "country-region-duplicates",
         "dangling-references",
         "graphs-without-source",
         "missing-labels",
@@ -51,5 +52,6 @@ def test_each_check_finds_its_fault(project):
     # The old way to state a tie: mc:collaboratesWith itself, which hides the relation.
     assert base + "id/organisation/beta" in found["untyped-ties"]
     assert base + "id/organisation/alpha" in found["one-count-per-measure"]
+    assert base + "id/region/ZZ" in found["country-region-duplicates"]
     # The old way to date a founding: dct:created (bwcon, CEP, Cluj IT, Minalogic...).
     assert "http://purl.org/dc/terms/created" in found["retired-predicates"]

@@ -378,3 +378,65 @@ def test_how_many_members_has_one_answer_per_source(store):
         },
     )
     assert [int(v) for (v,) in part.rows] == [2]
+
+
+def test_clusters_by_effra_domain_shows_the_strategy_region_at_every_level(store):
+    """D3: all eleven organisations get their strategy region, at NUTS 1 (Auvergne-Rhône-Alpes,
+    Baden-Württemberg, Flanders) and NUTS 2 (Catalonia, Lombardy, Centro, North-West); the old
+    query showed only level 2, so Minalogic, ViaMéca, bwcon, microTEC Südwest and Flanders Make
+    had none."""
+    from kb.catalogue import bind, load_catalogue
+    from kb.config import load_config
+
+    config = load_config()
+    query = load_catalogue(config.queries_dir)["clusters-by-effra-domain"]
+    bindings = bind(query, {"domain": "code:effra-domain/D3"}, config.prefixes)
+    res = store.query(query.text, bindings)
+    got = {str(o).rsplit("/", 1)[-1]: str(r).rsplit("/", 1)[-1] for o, _l, r, _rl in res.rows}
+    assert got == {
+        "minalogic": "FRK",
+        "viameca": "FRK",
+        "afil": "ITC4",
+        "eurecat": "ES51",
+        "cep": "ES51",
+        "cluster-digital-catalunya": "ES51",
+        "flanders-make": "BE2",
+        "microtec-sudwest": "DE1",
+        "bwcon": "DE1",
+        "cluj-it-cluster": "RO11",
+        "pool-net": "PT16",
+    }
+    levels = store.query(
+        "PREFIX mc: <https://w3id.org/mfg-clusters/ontology#> SELECT DISTINCT ?level WHERE {"
+        " VALUES ?r { " + " ".join(f"<{ID}region/{c}>" for c in set(got.values())) + " }"
+        " ?r mc:nutsLevel ?level }"
+    )
+    assert sorted(int(v) for (v,) in levels.rows) == [1, 2]
+
+
+def test_every_four_motors_associate_gets_the_same_treatment(store):
+    """The summary's associates 'Flanders (Belgium), Wales (UK), Malopolska (Poland) and ...
+    Quebec (Canada)': each membership points to a region that the summary names in English and
+    places in its country (Malopolska had only the NUTS name Małopolskie)."""
+    res = store.query(
+        """PREFIX mc: <https://w3id.org/mfg-clusters/ontology#>
+        PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?region ?name ?country WHERE {
+          ?m org:organization ?group ; org:role ?role ; org:member ?region ; mc:section ?s .
+          ?region a mc:Region ; mc:country ?country .
+          GRAPH ?g { ?region skos:prefLabel ?name FILTER(LANG(?name) = "en") }
+          ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?s .
+        }""",
+        {
+            "group": URIRef(ID + "partnership/four-motors-for-europe"),
+            "role": URIRef(CODE + "membership-role/associate"),
+        },
+    )
+    got = {(str(r).rsplit("/", 1)[-1], str(n), str(c).rsplit("/", 1)[-1]) for r, n, c in res.rows}
+    assert got == {
+        ("BE2", "Flanders", "BE"),
+        ("UKL", "Wales", "GB"),
+        ("PL21", "Malopolska", "PL"),
+        ("quebec", "Quebec", "CA"),
+    }
