@@ -57,8 +57,8 @@ E000 = [
     ("support-services", "+", "organisation/afil", "core#note", "service-details", "that 'Other' line kept as text"),  # noqa: E501
     ("support-services", "-", SELF, "rdf-schema#comment", None, "a curator's comment"),
     ("transnational-cooperation", "-", SELF, "rdf-schema#comment", None, "a curator's comment on the empty field"),  # noqa: E501
-    ("collaborating-clusters", "-", "organisation/afil", "collaboratesWith", "collaborating-clusters", "CFI and Business Upper Austria: a curator chose the IRIs cfi and business-upper-austria, which the other seeds do not name this way"),  # noqa: E501
-    ("collaborating-clusters", "+", "organisation/afil", "collaboratesWith", "collaborating-clusters", "the same two under the importer's IRIs"),  # noqa: E501
+    ("collaborating-clusters", "-", "organisation/afil", "declaresCollaborationWith", "collaborating-clusters", "CFI and Business Upper Austria: a curator chose the IRIs cfi and business-upper-austria, which the other seeds do not name this way"),  # noqa: E501
+    ("collaborating-clusters", "+", "organisation/afil", "declaresCollaborationWith", "collaborating-clusters", "the same two under the importer's IRIs"),  # noqa: E501
     ("collaborating-clusters", "+", "cfi-intelligent-factory-italian-cluster", "", "collaborating-clusters", "CFI under the importer's IRI"),  # noqa: E501
     ("collaborating-clusters", "+", "business-upper-austria-oo-wirtschaftsagentur", "", "collaborating-clusters", "Business Upper Austria under the importer's IRI"),  # noqa: E501
     ("collaborating-clusters", "-", "organisation/cfi", "", None, "the curator's CFI, with labels from other seeds"),  # noqa: E501
@@ -83,6 +83,8 @@ E000 = [
     ("support-programmes", "-", "project/", "fundingScheme", None, "BEinCPPS's IA from 'this Innovation Action' in its summary"),  # noqa: E501
     ("support-programmes", "-", "project/", "locatedIn", None, "regions a curator read in the summaries"),  # noqa: E501
     ("support-programmes", "-", "project/", "rdf-schema#comment", None, "a curator's comments"),
+    ("support-programmes", "-", "project/", "terms/title", None, "BEinCPPS's and ERICA's titles: another seed states them in other words and a project has one English title, so the importer keeps the KB's (counted as not written)"),  # noqa: E501
+    ("support-programmes", "-", "region/", "", None, "the regions as the summaries name them, a curator's reading"),  # noqa: E501
     ("support-programmes", "-", SELF, "rdf-schema#comment", None, "a curator's comment"),
     ("support-programmes", "+", SELF, "rdf-schema#comment", None, "the records of the --link decisions"),  # noqa: E501
     ("success-story", "-", "event/vanguard-matchmaking-2016", "", "success-story", "the event's place (Brussels) and organiser: printed, but the importer has no gazetteer and does not read who organised it; it keeps the words in mc:statedAs"),  # noqa: E501
@@ -101,7 +103,7 @@ E001 = [
     ("header", "+", "organisation/afil", "altLabel", "name", "the name tagged @en (the KB's other seeds give AFIL its English label)"),  # noqa: E501
     ("header", "-", "organisation/afil", "locatedIn", None, "Lombardy: a curator's reading of the summary"),  # noqa: E501
     ("header", "+", SELF, "rdf-schema#comment", None, "the record of the --link decision"),
-    ("core-work", "-", "organisation/afil", "org#linkedTo", None, "Vanguard Initiative and I4MS: a curator's reading of the text"),  # noqa: E501
+    ("core-work", "-", "organisation/afil", "businessNetworkLink", None, "Vanguard Initiative and I4MS: a curator's reading of the text"),  # noqa: E501
     ("core-work", "-", "partnership/i4ms", "", None, "I4MS, a curator's reading of the text"),
     ("core-expertise", "-", "dih-s3-alignment", "", "expertise-unheaded", "the block printed without its heading: a curator derived an area from its text; the importer keeps it as text and reports it"),  # noqa: E501
     ("core-expertise", "-", "organisation/afil", "expertiseArea", "expertise-unheaded", "the area a curator derived for that block"),  # noqa: E501
@@ -115,12 +117,11 @@ E001 = [
     ("trajectory", "-", "focus-period/", "rdf-schema#comment", None, "a curator's comment"),
     ("trajectory", "-", "screen", "", None, "SCREEN and AFIL's third-party role, a curator's reading of the text"),  # noqa: E501
     ("collaboration-profile", "-", "participation/", "", None, "AFIL's partner role in four projects: a curator's reading of 'participates as a partner'"),  # noqa: E501
-    ("why-partner", "-", "organisation/afil", "org#linkedTo", None, "a curator's reading of the text"),  # noqa: E501
+    ("why-partner", "-", "organisation/afil", "businessNetworkLink", None, "a curator's reading of the text"),  # noqa: E501
     ("notable-projects", "-", "figure/participation-ai-regio-afil/ec-funding", "scopeNote", None, "the curated scope note adds 'the largest of its five H2020 participations'"),  # noqa: E501
     ("notable-projects", "+", "figure/participation-ai-regio-afil/ec-funding", "scopeNote", None, "the importer's shorter scope note"),  # noqa: E501
     ("notable-projects", "-", "project/adma-transformers", "", "notable-adma", "a curator's IRI for ADMA TranS4MErs"),  # noqa: E501
     ("notable-projects", "+", "project/adma-trans4mers", "", "notable-adma", "ADMA TranS4MErs under the importer's IRI"),  # noqa: E501
-    ("notable-projects", "+", "participation/ai-regio/afil", "participationRole", None, "the page states no role here; the shapes ask for one, so the importer writes 'participant (role not stated)'"),  # noqa: E501
     ("notable-projects", "+", "project/", "", None, "the notable projects are typed and named in this section; the curated files name them in core-expertise"),  # noqa: E501
     ("analysis-note", "-", SELF, "rdf-schema#comment", None, "a curator's comment"),
 ]

@@ -130,7 +130,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     F("international-activities", IC, "Our cluster organisation undertook the following international activities to support our members", "international-cooperation", "coded", MC.internationalActivity, "cooperation-activity"),  # noqa: E501
     F("transnational-countries", TC, COUNTRIES_LABEL, "transnational-cooperation", "countries", MC.transnationalTargetCountry),  # noqa: E501
     F("transnational-activities", TC, "Our cluster organisation undertook the following trans-national activities to support our members", "transnational-cooperation", "coded", MC.transnationalActivity, "cooperation-activity"),  # noqa: E501
-    F("collaborating-clusters", TC, "Which clusters do you collaborate with?", "collaborating-clusters", "clusters", MC.collaboratesWith),  # noqa: E501
+    F("collaborating-clusters", TC, "Which clusters do you collaborate with?", "collaborating-clusters", "clusters", MC.declaresCollaborationWith),  # noqa: E501
     F("programmes", SP, "Participation in Funded Support Programmes", "support-programmes", "programmes", MC.participant),  # noqa: E501
     F("success-story", SP, "Success Story / Achievements", "success-story", "story", DCTERMS.description),  # noqa: E501
     F("why-partner", SP, "Why should partners choose you for cooperation?", "why-partner", "reasons", MC.reasonToPartner),  # noqa: E501
@@ -828,7 +828,8 @@ class Mapper:
             net = self.entity(Entity("partnership", item.text, [item.text], item.number), sec)
             self.add(sec, net, RDF.type, MC.Partnership)
             self.add(sec, net, SKOS.prefLabel, literal_en(item.text))
-            node = ID[f"membership/{str(net).rsplit('/', 1)[-1]}/{self.slug}"]
+            # one membership node per source claim, as the seeds write them
+            node = ID[f"membership/{str(net).rsplit('/', 1)[-1]}/{self.slug}/eccp-{sec}"]
             self.add(sec, node, RDF.type, ORG.Membership)
             self.add(sec, node, ORG.member, self.org)
             self.add(sec, node, ORG.organization, net)
@@ -1008,7 +1009,6 @@ class Mapper:
         self.add(sec, project, SKOS.prefLabel, literal_en(name))
         if title:
             self.add(sec, project, MC.acronym, Literal(name))
-            self.add(sec, project, EURIO.title, Literal(title))
             self.add(sec, project, DCTERMS.title, literal_en(title))
         if stated:
             programme = self.coded("funding-programme", stated)
@@ -1025,7 +1025,7 @@ class Mapper:
             self.add(sec, project, MC.statedAs, Literal(f"({stated})"))
         if summary:
             self.add(sec, project, MC.summary, literal_en(summary))
-        node = participation_iri(project, self.org)
+        node = participation_iri(project, self.org, f"eccp-{sec}")
         self.add(sec, node, RDF.type, MC.Participation)
         self.add(sec, node, MC.participationRole, CODE["participation-role/participant"])
         self.add(sec, node, MC.inProject, project)
@@ -1033,10 +1033,11 @@ class Mapper:
         self.add(sec, node, MC.section, self.section(sec))
 
 
-def participation_iri(project: URIRef, organisation: URIRef) -> URIRef:
-    """One participation per project and organisation (the seed's pattern)."""
+def participation_iri(project: URIRef, organisation: URIRef, claim: str) -> URIRef:
+    """One participation node per source claim: project, organisation, the claim's section
+    (`eccp-support-programmes`), as the seeds write them."""
     p, o = str(project).rsplit("/", 1)[-1], str(organisation).rsplit("/", 1)[-1]
-    return ID[f"participation/{p}/{o}"]
+    return ID[f"participation/{p}/{o}/{claim}"]
 
 
 _ACRONYM = r"[A-Za-z0-9][A-Za-z0-9&.+\-]*"

@@ -567,8 +567,8 @@ class OrgMapper:
 
     def contribution(self, sec: str, project: URIRef, line: Line, money) -> None:
         value = Decimal(money[2].replace(",", ""))
-        part = participation_iri(project, self.org)
-        p_slug = str(part).split("/participation/", 1)[1].replace("/", "-")
+        part = participation_iri(project, self.org, f"scitransfer-{sec}")
+        p_slug = f"{str(project).rsplit('/', 1)[-1]}-{self.slug}"
         amount = ID[f"amount/participation-{p_slug}/ec-contribution"]
         self.add(sec, part, RDF.type, MC.Participation)
         self.add(sec, part, MC.inProject, project)

@@ -37,11 +37,12 @@ MEASURES: dict[str, tuple[str, str]] = {
     ),
     "coordinator-roles": (
         "coordinator roles",
-        "of those participations, the ones with the role coordinator",
+        "of those projects, the ones where a source gives the organisation the role coordinator",
     ),
     "ec-funding": (
         "total EC funding",
-        "sum of the EC contributions this knowledge base holds for those participations",
+        "sum of the EC contributions this knowledge base holds for the organisation in those "
+        "projects (an amount two sources state alike counted once)",
     ),
     "unique-partners": (
         "unique partners",
@@ -64,7 +65,7 @@ class Metric:
     label: str
     counts: str
     computed: Decimal
-    basis: int  # participations behind the figure (with an amount, for EC funding)
+    basis: int  # projects behind the figure (those with an amount, for EC funding)
     stated: list[Stated] = field(default_factory=list)
 
     @property
@@ -108,15 +109,16 @@ def organisation_metrics(g: Graph, org: URIRef) -> list[Metric]:
             if any(p in programmes for p in g.objects(project, MC.fundingProgramme))
         }
 
+    # One participation node per source claim: projects are counted, not claims.
     own = participations_of(org)
     projects = {project for _, project in own}
-    coordinator = {part for part, _ in own if (part, MC.participationRole, COORDINATOR) in g}
-    amounts = {}
-    for part, _ in own:
+    coordinator = {p for part, p in own if (part, MC.participationRole, COORDINATOR) in g}
+    amounts: set[tuple[Node, Decimal]] = set()  # (project, amount): a repeated claim once
+    for part, project in own:
         for amount in g.objects(part, MC.ecContribution):
             value = _number(g.value(amount, EURIO.value) or g.value(amount, SCHEMA.value))
             if value is not None:
-                amounts[part] = value
+                amounts.add((project, value))
     partners = set()
     for project in projects:
         parts = set(g.objects(project, MC.hasParticipation)) | set(
@@ -126,11 +128,11 @@ def organisation_metrics(g: Graph, org: URIRef) -> list[Metric]:
             partners |= {o for o in g.objects(part, MC.participant) if o != org}
     countries = {c for p in partners for c in g.objects(p, MC.country)}
     computed = {
-        "projects": (Decimal(len(projects)), len(own)),
-        "coordinator-roles": (Decimal(len(coordinator)), len(own)),
-        "ec-funding": (sum(amounts.values(), Decimal(0)), len(amounts)),
-        "unique-partners": (Decimal(len(partners)), len(own)),
-        "countries": (Decimal(len(countries)), len(own)),
+        "projects": (Decimal(len(projects)), len(projects)),
+        "coordinator-roles": (Decimal(len(coordinator)), len(projects)),
+        "ec-funding": (sum((v for _, v in amounts), Decimal(0)), len({p for p, _ in amounts})),
+        "unique-partners": (Decimal(len(partners)), len(projects)),
+        "countries": (Decimal(len(countries)), len(projects)),
     }
     metrics = {m: Metric(m, label, counts, *computed[m]) for m, (label, counts) in MEASURES.items()}
     for fig in set(g.subjects(MC.figureOf, org)) | set(g.objects(org, MC.hasFigure)):

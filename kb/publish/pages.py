@@ -88,6 +88,9 @@ GROUPS: list[tuple[str, list[URIRef]]] = [
     (
         "Cooperation",
         [
+            MC.declaresCollaborationWith,
+            MC.sharesBackgroundWith,
+            MC.businessNetworkLink,
             MC.collaboratesWith,
             MC.coordinator,
             MC.internationalTargetCountry,
