@@ -13,7 +13,7 @@ from pathlib import Path
 import pyshacl
 import pyshacl.entrypoints
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .load import parse_file
@@ -100,7 +100,16 @@ def _results(report: Graph, prefixes: dict[str, str]) -> list[ValidationResult]:
         return _name(node, report, prefixes)
 
     out = []
+    # The report's own results: pySHACL also describes why a nested shape failed (sh:detail,
+    # results of the nested shape's constraints), which are not results of the validation.
+    top = {
+        r
+        for report_node in report.subjects(RDF.type, SH.ValidationReport)
+        for r in report.objects(report_node, SH.result)
+    }
     for r in report.subjects(SH.resultSeverity, None):
+        if top and r not in top:
+            continue
         severity = report.value(r, SH.resultSeverity)
         out.append(
             ValidationResult(
