@@ -52,7 +52,7 @@ from rdflib.term import Node
 
 from .errors import KBError, ShapeError
 from .namespaces import DEFAULT_PREFIXES
-from .store import from_ox, to_ox
+from .store import from_ox, stored_literals, to_ox
 from .validate import ValidationOutcome, _results, count_shapes
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -1303,36 +1303,6 @@ def load_graph(data: Graph, store: ox.Store | None = None) -> ox.Store:
     default = ox.DefaultGraph()
     store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in data)
     return store
-
-
-def stored_literals(data: Graph) -> dict[Literal, Literal]:
-    """Each literal of `data` as Oxigraph stores it -> the literal itself, for the literals
-    Oxigraph rewrites. Literals it stores as one term ("10" and "10.0"^^xsd:decimal,
-    "1"^^xsd:integer and "1"^^xsd:nonNegativeInteger) are one value to every query, so they
-    are left as stored (the known difference in the module's docstring)."""
-    literals = sorted({o for o in data.objects() if isinstance(o, Literal)}, key=lambda x: x.n3())
-    scratch = ox.Store()
-    p = ox.NamedNode("urn:x-kb:literal")
-    scratch.extend(
-        ox.Quad(ox.NamedNode(f"urn:x-kb:literal:{i}"), p, to_ox(lit))
-        for i, lit in enumerate(literals)
-    )
-    spellings: dict[Literal, set[Literal]] = {}
-    for quad in scratch.quads_for_pattern(None, p, None):
-        original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
-        spellings.setdefault(from_ox(quad.object), set()).add(original)
-    return {
-        stored: original
-        for stored, (original, *others) in spellings.items()
-        if not others
-        and (
-            stored != original
-            or stored.language != original.language
-            # rdflib remembers a literal it could not read (a normalised "none"^^xsd:boolean
-            # reads "false"); Oxigraph's copy of the text would pass for a valid one
-            or getattr(original, "ill_typed", False)
-        )
-    }
 
 
 def validate_graph(
