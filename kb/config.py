@@ -35,6 +35,27 @@ class Config:
         """Every folder whose Turtle files make up the knowledge base, in load order."""
         return self.ontology_dirs + self.data_dirs
 
+    def check_inputs(self, *, shapes: bool = True, checks: bool = True) -> None:
+        """KBError naming the key and the path of a configured input that is not there: a
+        missing folder (or a data file named on its own), or a source folder with no Turtle
+        file. `shapes`/`checks`: whether this run needs the shapes and the checks folders."""
+        wanted = [("ontology_dirs", p) for p in self.ontology_dirs]
+        wanted += [("data_dirs", p) for p in self.data_dirs]
+        wanted.append(("queries_dir", self.queries_dir))
+        if shapes:
+            wanted.append(("shapes_dir", self.shapes_dir))
+        if checks:
+            wanted.append(("checks_dir", self.checks_dir))
+        for key, path in wanted:
+            where = f"[tool.kb] {key} in {self.root / 'pyproject.toml'} or KB_{key.upper()}"
+            hint = "; build with --no-shapes to skip validation on purpose" if shapes else ""
+            if not path.exists():
+                raise KBError(
+                    f"{key}: {path} does not exist (set by {where}){hint * (key == 'shapes_dir')}"
+                )
+            if key.endswith("_dirs") and path.is_dir() and not any(path.rglob("*.ttl")):
+                raise KBError(f"{key}: {path} holds no Turtle (*.ttl) file (set by {where})")
+
     def graph_iri(self, path: Path) -> str:
         """The named-graph IRI of a source file: base + 'graph/' + its path without suffix."""
         rel = path.resolve().relative_to(self.root.resolve()).with_suffix("")
