@@ -176,3 +176,16 @@ def test_a_syntax_error_is_placed_as_written_not_after_the_bound_values(project,
         assert where.startswith(f"{path}:7:"), str(at_run.value)
         column = int(where.rsplit(":", 1)[1])
         assert text.splitlines()[6][column - 1 :].startswith("FILTER"), column
+
+
+def test_input_files_the_build_would_skip_are_named(project, capsys):
+    """A data file in another RDF syntax (or spelled .TTL) or a query not named .rq was read
+    by nobody, silently; the build names it."""
+    root = project({"c.ttl": DATA})
+    for folder, name in [("data", "more.nt"), ("data", "Upper.TTL"), ("queries", "q.sparql")]:
+        stray = root / folder / name
+        stray.write_text("# not read\n", encoding="utf-8")
+        code, err = _build(capsys)
+        assert code == 2 and f"{stray} would not be read" in err, err
+        stray.unlink()
+    assert _build(capsys)[0] == 0
