@@ -96,9 +96,7 @@ class ShapesGraph(Graph):
             if start is None:
                 start = _first_line(lines, forms) or 0
             if isinstance(node, BNode) and isinstance(path, URIRef):
-                inner = _first_line(
-                    lines[start:], [f"sh:path {f}" for f in _written_forms(path, graph)]
-                )
+                inner = _first_line(lines[start:], _written_forms(path, graph), after=r"sh:path\s+")
                 if inner is not None:
                     return f"{file}:{start + inner + 1}"
             return f"{file}:{start + 1}"
@@ -114,13 +112,17 @@ def _written_forms(node: Node, graph: Graph) -> list[str]:
     return forms
 
 
-def _first_line(lines: list[str], forms: list[str], as_subject: bool = False) -> int | None:
+def _first_line(
+    lines: list[str], forms: list[str], as_subject: bool = False, after: str = ""
+) -> int | None:
+    """The index of the first line writing one of `forms` (at its start: `as_subject`;
+    preceded by the regular expression `after`), or None."""
     for i, line in enumerate(lines):
         text = line.strip()
         for form in forms:
             if as_subject and (text == form or text.startswith(form + " ")):
                 return i
-            if not as_subject and re.search(re.escape(form) + r"(?![\w:/#-])", text):
+            if not as_subject and re.search(after + re.escape(form) + r"(?![\w:/#-])", text):
                 return i
     return None
 
