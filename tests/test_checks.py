@@ -25,10 +25,14 @@ def test_checks_pass_on_clean_data(project):
     outcomes = _checks(project, "clean.ttl")
     assert set(outcomes) == {
         "codes-outside-scheme",
+        "country-region-duplicates",
         "dangling-references",
         "graphs-without-source",
         "missing-labels",
+        "one-count-per-measure",
         "statements-without-section",
+        "retired-predicates",
+        "untyped-ties",
     }
     assert all(rows == [] for rows in outcomes.values()), outcomes
 
@@ -41,5 +45,12 @@ def test_each_check_finds_its_fault(project):
     assert base + "id/organisation/beta" in found["missing-labels"]
     assert base + "id/organisation/alpha" not in found["missing-labels"]
     assert base + "id/figure/beta/members/x" in found["statements-without-section"]
+    assert base + "id/post/beta/manager" in found["statements-without-section"]
     assert base + "code/effra-domain/D9" in found["codes-outside-scheme"]
     assert found["graphs-without-source"] == {base + "graph/data/ttl/faulty"}
+    # The old way to state a tie: mc:collaboratesWith itself, which hides the relation.
+    assert base + "id/organisation/beta" in found["untyped-ties"]
+    assert base + "id/organisation/alpha" in found["one-count-per-measure"]
+    assert base + "id/region/ZZ" in found["country-region-duplicates"]
+    # The old way to date a founding: dct:created (bwcon, CEP, Cluj IT, Minalogic...).
+    assert "http://purl.org/dc/terms/created" in found["retired-predicates"]

@@ -104,7 +104,7 @@ def test_seed_project_and_organisation_are_matched_not_duplicated(tmp_path):
     seed = Graph().parse(data=SEED, format="turtle")
     report, g = _run(tmp_path, Known.from_graph(seed))
     assert (report.matched_projects, report.matched_organisations) == (1, 1)
-    part = ID["participation/beincpps/afil"]
+    part = ID["participation/beincpps/afil/cordis"]
     assert g.value(part, MC.inProject) == ID["project/beincpps"]
     assert g.value(part, MC.participant) == ID["organisation/afil"]
     assert g.value(ID["organisation/afil"], MC.locatedIn) == ID["region/ITC4"]
@@ -334,7 +334,7 @@ def test_rows_that_would_break_the_shapes(tmp_path):
     assert g.value(ID["project/notitle"], SKOS.prefLabel) == Literal("NOTITLE", lang="en")
     assert [(Path(p).name, line) for p, line, _ in report.bad_rows] == [("organization.csv", 3)]
     assert "already a participant of project 900010" in report.bad_rows[0][2]
-    part = ID["participation/notitle/tum"]
+    part = ID["participation/notitle/tum/cordis"]
     role = URIRef("https://w3id.org/mfg-clusters/code/participation-role/coordinator")
     assert list(g.objects(part, MC.participationRole)) == [role]
 

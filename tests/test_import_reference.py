@@ -56,15 +56,105 @@ def test_nuts_default_imports_seed_regions_and_ancestors(tmp_path):
     g = _load(out)
     frk2 = ID["region/FRK2"]
     assert g.value(frk2, MC.withinRegion) == ID["region/FRK"]
-    assert g.value(ID["region/FRK"], MC.withinRegion) == ID["region/FR"]
-    assert g.value(ID["region/FR"], MC.country) == ID["country/FR"]
-    assert g.value(ID["region/ITC4"], SKOS.prefLabel) == Literal("Lombardia", lang="en")
+    # NUTS level 0 is the country: one node, id/country/FR, with the NUTS 0 code and names.
+    assert g.value(ID["region/FRK"], MC.withinRegion) == ID["country/FR"]
+    assert (ID["country/FR"], RDF.type, MC.Country) in g
+    assert g.value(ID["country/FR"], MC.nutsLevel).toPython() == 0
+    assert not list(g.triples((ID["region/FR"], None, None)))
+    assert g.value(ID["region/ITC4"], MC.nutsName) == Literal("Lombardia", lang="it")
     assert g.value(ID["region/ITC4"], MC.nutsLevel).toPython() == 2
     assert (ID["region/ITC4"], SKOS.exactMatch, URIRef("http://data.europa.eu/nuts/code/ITC4")) in g
     # NUTS writes UK where ISO 3166 writes GB.
-    assert g.value(ID["region/UK"], MC.country) == ID["country/GB"]
-    assert g.value(ID["region/UKL"], MC.withinRegion) == ID["region/UK"]
+    assert g.value(ID["region/UKL"], MC.withinRegion) == ID["country/GB"]
+    assert g.value(ID["country/GB"], MC.nutsCode) == Literal("UK")
     assert g.value(ID["region/PL21"], MC.nutsCode) == Literal("PL21")
+
+
+# (IRI path, the NUTS names with their languages), read from the Eurostat workbook.
+NUTS_NAMES = [
+    ("region/ES51", {("Cataluña", "es")}),
+    ("region/BE2", {("Vlaams Gewest", "nl")}),
+    ("region/PL21", {("Małopolskie", "pl")}),
+    ("region/ITC4", {("Lombardia", "it")}),
+    ("region/FRK", {("Auvergne-Rhône-Alpes", "fr")}),
+    ("region/DE1", {("Baden-Württemberg", "de")}),
+    ("region/RO11", {("Nord-Vest", "ro")}),
+    (
+        "region/BE1",
+        {("Région de Bruxelles-Capitale", "fr"), ("Brussels Hoofdstedelijk Gewest", "nl")},
+    ),
+    ("region/UKL", {("Wales", "en")}),
+    ("country/IT", {("Italia", "it")}),
+    ("country/BE", {("Belgique", "fr"), ("België", "nl")}),
+    # The UK's NUTS 0 name is English: the country's English name is ISO 3166's.
+    ("country/GB", set()),
+]
+
+
+@pytest.fixture(scope="module")
+def default_nuts(tmp_path_factory) -> Graph:
+    out = tmp_path_factory.mktemp("nuts") / "nuts.ttl"
+    assert main(["import", "nuts", "-o", str(out)]) == 0
+    return _load(out)
+
+
+@pytest.mark.parametrize(("path", "names"), NUTS_NAMES, ids=[n[0] for n in NUTS_NAMES])
+def test_nuts_names_carry_their_language(default_nuts, path, names):
+    got = {(str(n), n.language) for n in default_nuts.objects(ID[path], MC.nutsName)}
+    assert got == names
+    assert not list(default_nuts.objects(ID[path], SKOS.prefLabel))  # entailed from the names
+
+
+def test_nuts_all_names_are_national_except_english_speaking_countries(tmp_path):
+    out = tmp_path / "nuts-all.ttl"
+    assert main(["import", "nuts", "--all", "-o", str(out)]) == 0
+    g = _load(out)
+    english = [
+        (str(r), str(n))
+        for r, n in g.subject_objects(MC.nutsName)
+        if n.language == "en" and not str(g.value(r, MC.nutsCode)).startswith(("UK", "IE", "MT"))
+    ]
+    assert english == []
+    athens = ID["region/EL30"]
+    assert {(str(n), n.language) for n in g.objects(athens, MC.nutsName)} == {
+        ("Aττική", "el"),
+        ("Attiki", "el-Latn"),
+    }
+    swiss = {(str(n), n.language) for n in g.objects(ID["country/CH"], MC.nutsName)}
+    assert swiss == {("Schweiz", "de"), ("Suisse", "fr"), ("Svizzera", "it")}
+    assert (ID["region/NL226"], MC.nutsName, Literal("Arnhem/Nijmegen", lang="nl")) in g
+    assert not list(g.subjects(MC.nutsLevel, Literal(0)))[0].startswith(ID["region/"])
+
+
+def test_built_kb_names_regions_as_the_seeds_do():
+    """No NUTS name in the reference graph is English outside the UK, Ireland and Malta (the
+    old import tagged 'Cataluña' @en), and a search for the seeds' English names finds them."""
+    kb = build(load_config(), validate_data=False, run_integrity_checks=False)
+    reference = "https://w3id.org/mfg-clusters/graph/data/ttl/reference/nuts"
+    mislabelled = kb.store.query(
+        "PREFIX mc: <https://w3id.org/mfg-clusters/ontology#> SELECT ?r ?l WHERE { GRAPH <"
+        + reference
+        + "> { ?r ?p ?l FILTER(isLiteral(?l) && LANGMATCHES(LANG(?l), 'en')) ?r mc:nutsCode ?c }"
+        " FILTER(!STRSTARTS(?c, 'UK') && !STRSTARTS(?c, 'IE') && !STRSTARTS(?c, 'MT')) }"
+    )
+    assert mislabelled.rows == []
+    found = kb.store.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?name ?r ?g WHERE {"
+        " GRAPH ?g { ?r skos:prefLabel ?label } FILTER(STR(?label) = ?name && LANG(?label) = 'en')"
+        " VALUES ?name { 'Catalonia' 'Flanders' 'Malopolska' 'Lombardy' 'Auvergne-Rhône-Alpes'"
+        " 'Baden-Württemberg' } }"
+    )
+    by_name = {str(name): (str(r).rsplit("/", 1)[-1], str(g)) for name, r, g in found.rows}
+    assert {name: r for name, (r, _g) in by_name.items()} == {
+        "Catalonia": "ES51",
+        "Flanders": "BE2",
+        "Malopolska": "PL21",
+        "Lombardy": "ITC4",
+        "Auvergne-Rhône-Alpes": "FRK",
+        "Baden-Württemberg": "DE1",
+    }
+    # Each English name is a sourced statement, in a seed section's graph.
+    assert all("/graph/data/ttl/seed-" in g for _r, g in by_name.values())
 
 
 def test_nuts_2016_only_codes_keep_their_version():
@@ -209,7 +299,11 @@ def test_opt_in_imports_build_without_violations(monkeypatch):
         assert violations == []
         assert {c.name: c.rows for c in result.checks if not c.passed} == {}
         warnings = {r.line() for r in result.validation.results if r.severity == "Warning"}
-        assert {w.split(" path ")[0] for w in warnings - base} == {
+        # The NUTS regions of CORDIS organisations have national names only: no source gives
+        # them an English one (docs/modelling.md, Names and languages).
+        unnamed = {w for w in warnings - base if "mcsh:Named-prefLabel-en" in w}
+        assert unnamed and all(w.startswith("Warning: id:region/") for w in unnamed)
+        assert {w.split(" path ")[0] for w in warnings - base - unnamed} == {
             "Warning: id:project/a-project-without-acronym-and-without-amounts"
         }
         # The regions of the CORDIS organisations, not those the KB already describes.

@@ -460,7 +460,7 @@ FIGURES = [
     ),
     (
         "figure/participation-ai-regio-afil/ec-funding/scitransfer-notable-projects",
-        "participation/ai-regio/afil",
+        "participation/ai-regio/afil/scitransfer-notable-projects",
         156125,
         "EUR",
         "exact",
@@ -584,7 +584,9 @@ def test_ai_regio_contribution_is_a_monetary_amount(kb):
     assert len(rows) == 1
     assert rows[0]["value"].toPython() == 156125
     assert str(rows[0]["currency"]) == "EUR"
-    assert rows[0]["role"] == code("participation-role/partner")
+    # "Notable projects" states the amount, not the role (the collaboration profile's own claim
+    # reads AFIL as partner): one node per source claim, so the amount's claim has no role.
+    assert rows[0]["role"] == code("participation-role/participant")
     assert str(rows[0]["stated"]) == "EUR 156,125"
 
 
@@ -623,42 +625,74 @@ def test_vanguard_technical_referent_membership(kb):
     }
 
 
+# One participation node per source claim: (project, role) by the section file that states it.
 EXPECTED_ROLES = {
-    # seed 001: 0 coordinator roles, "participates as a partner"; SCREEN as third party
-    "ai-regio": "partner",
-    "eur3ka": "partner",
-    "adma-transformers": "partner",
-    "beincpps": "partner",
-    "screen": "third-party",
+    # seed 001: 0 coordinator roles, "participates as a partner"; SCREEN as third party; the
+    # notable-projects section states AI REGIO's amount but no role
+    "seed-001/collaboration-profile": {
+        "ai-regio": "partner",
+        "eur3ka": "partner",
+        "adma-transformers": "partner",
+        "beincpps": "partner",
+    },
+    "seed-001/trajectory": {"screen": "third-party"},
+    "seed-001/notable-projects": {"ai-regio": "participant"},
     # seed 000: role not stated, except the MIUR projects' managing team
-    "erica": "participant",
-    "s34growth": "participant",
-    "3dcentral": "participant",
-    "care4tech": "participant",
-    "smart-space": "participant",
-    "miur-intelligent-factory": "managing-team",
+    "seed-000/support-programmes": {
+        "erica": "participant",
+        "beincpps": "participant",
+        "s34growth": "participant",
+        "3dcentral": "participant",
+        "care4tech": "participant",
+        "smart-space": "participant",
+        "miur-intelligent-factory": "managing-team",
+    },
 }
 
 
-@pytest.mark.parametrize(("project", "role"), EXPECTED_ROLES.items())
-def test_afil_participation_role(kb, project, role):
+@pytest.mark.parametrize("section", EXPECTED_ROLES)
+def test_afil_participation_role(kb, section):
     rows = select(
         kb,
-        "SELECT ?role ?g WHERE { ?p mc:inProject ?project ; mc:participant ?afil ."
-        " GRAPH ?g { ?p mc:participationRole ?role } }",
-        project=iri("project/" + project),
+        "SELECT ?project ?role WHERE { GRAPH ?g { ?p mc:inProject ?project ;"
+        " mc:participant ?afil ; mc:participationRole ?role } }",
+        g=URIRef(BASE + "graph/data/ttl/" + section),
         afil=iri("organisation/afil"),
     )
-    mine = (BASE + "graph/data/ttl/seed-000/", BASE + "graph/data/ttl/seed-001/")
-    assert [r["role"] for r in rows if str(r["g"]).startswith(mine)] == [
-        code("participation-role/" + role)
-    ]
+    got = {str(r["project"]).rsplit("/", 1)[-1]: str(r["role"]).rsplit("/", 1)[-1] for r in rows}
+    assert got == EXPECTED_ROLES[section]
+
+
+def test_each_source_claim_of_a_participation_is_its_own_node(kb):
+    """AFIL in BEinCPPS: four sections say so, four nodes, each with one section and the role
+    that section gives (N-Triples keep who said what)."""
+    rows = select(
+        kb,
+        "SELECT ?p ?section ?role WHERE { ?p mc:inProject ?project ; mc:participant ?afil ;"
+        " mc:section ?section ; mc:participationRole ?role }",
+        project=iri("project/beincpps"),
+        afil=iri("organisation/afil"),
+    )
+    got = {
+        (str(r["p"]).rsplit("/", 1)[-1], str(r["section"]).split("/source/", 1)[1]): str(
+            r["role"]
+        ).rsplit("/", 1)[-1]
+        for r in rows
+    }
+    assert got == {
+        ("eccp-support-programmes", "eccp-afil-profile/support-programmes"): "participant",
+        ("scitransfer-collaboration-profile", "scitransfer-afil-profile/collaboration-profile"): (
+            "partner"
+        ),
+        ("annex-2", "4m4iof-concept-note/annex-2"): "partner",
+        ("b3-toolbox", "4m4iof-concept-note/b3-toolbox"): "partner",
+    }
 
 
 def test_collaborating_clusters(kb):
     rows = select(
         kb,
-        "SELECT ?other WHERE { GRAPH ?g { ?afil mc:collaboratesWith ?other } }",
+        "SELECT ?other WHERE { GRAPH ?g { ?afil mc:declaresCollaborationWith ?other } }",
         afil=iri("organisation/afil"),
         g=URIRef(BASE + "graph/data/ttl/seed-000/collaborating-clusters"),
     )
@@ -713,7 +747,7 @@ def test_beincpps_described_by_both_documents(kb):
     # the ECCP profile states no role for AFIL in BEinCPPS; the partner role comes from 001
     role_graphs = _claim_graphs(
         kb,
-        iri("participation/beincpps/afil"),
+        iri("participation/beincpps/afil/scitransfer-collaboration-profile"),
         URIRef(BASE + "ontology#participationRole"),
         code("participation-role/partner"),
     )

@@ -531,7 +531,7 @@ def test_event_and_working_group(store):
     found = rows(
         store,
         """PREFIX schema: <https://schema.org/>
-        SELECT ?d ?loc WHERE { ?e schema:startDate ?d ; schema:location ?loc }""",
+        SELECT ?d ?loc WHERE { ?e schema:startDate ?d ; mc:locatedIn ?loc }""",
         e=ev,
     )
     assert [(str(d), str(loc)) for d, loc in found] == [("2016-06-15", B + "id/region/lyon")]

@@ -262,7 +262,10 @@ def test_six_countries_claim_is_flagged(store):
 
 
 # Partners named only in B.3 while the partner lists printed in the annexes leave them out.
-B3_ONLY_PARTNERS = [("beincpps/plastipolis", "annex-2"), ("bifocalps/afil", "annex-1")]
+B3_ONLY_PARTNERS = [
+    ("beincpps/plastipolis/b3-toolbox", "annex-2"),
+    ("bifocalps/afil/b3-toolbox", "annex-1"),
+]
 
 
 @pytest.mark.parametrize(("participation", "other"), B3_ONLY_PARTNERS)
@@ -322,3 +325,118 @@ def test_project_has_a_language_tagged_title(store, slug):
         {"p": URIRef(ID + "project/" + slug)},
     )
     assert res.boolean, slug
+
+
+def test_founding_dates_have_one_predicate_and_the_sources_precision(store):
+    """Every founding the seeds date is schema:foundingDate, as precise as printed: a year
+    ('founded in 1997'), a month ('In March 2015') or a day (the ECCP profile's date)."""
+    res = store.query(
+        PREFIXES
+        + """PREFIX schema: <https://schema.org/>
+        SELECT DISTINCT ?s ?d WHERE { ?s schema:foundingDate ?d }"""
+    )
+    got = {(str(s).split("/id/", 1)[1], str(d), d.datatype.rsplit("#", 1)[1]) for s, d in res.rows}
+    assert got == {
+        ("organisation/afil", "2013-03-13", "date"),
+        ("organisation/bwcon", "1997", "gYear"),
+        ("organisation/cep", "1953", "gYear"),
+        ("organisation/cluj-it-cluster", "2012", "gYear"),
+        ("organisation/minalogic", "2005", "gYear"),
+        ("organisation/cluster-digital-catalunya", "2008", "gYear"),
+        ("partnership/four-motors-for-europe", "1988", "gYear"),
+        # Section 3.3.3 says 2015, Annex 3 March 2015: both kept, each in its section's graph.
+        ("partnership/allianz-industrie-4-0-bw", "2015", "gYear"),
+        ("partnership/allianz-industrie-4-0-bw", "2015-03", "gYearMonth"),
+        ("partnership/4m4iof-working-group", "2016-06", "gYearMonth"),
+        ("partnership/ambition-industrie-du-futur", "2016", "gYear"),
+    }
+    created = store.query(
+        PREFIXES + "ASK { ?s <http://purl.org/dc/terms/created> ?d "
+        'FILTER(STRSTARTS(STR(?s), "https://w3id.org/mfg-clusters/id/")) }'
+    )
+    assert not created.boolean
+
+
+def test_how_many_members_has_one_answer_per_source(store):
+    """4M4IoF: §3.2's "12 clusters or other organizations" is the members count; its "2 of them
+    ... in regions classified as less developed" is a narrower measure."""
+    res = store.query(
+        PREFIXES
+        + """SELECT ?value ?section WHERE { ?f mc:figureOf ?p ; mc:measure ?m ; mc:value ?value ;
+            mc:section ?section }""",
+        {
+            "p": URIRef(ID + "partnership/4m4iof"),
+            "m": URIRef(CODE + "measure/members"),
+        },
+    )
+    assert [(int(v), str(s).rsplit("/", 1)[-1]) for v, s in res.rows] == [(12, "3.2")]
+    part = store.query(
+        PREFIXES + "SELECT ?v WHERE { ?f mc:figureOf ?p ; mc:measure ?m ; mc:value ?v }",
+        {
+            "p": URIRef(ID + "partnership/4m4iof"),
+            "m": URIRef(CODE + "measure/members-in-less-developed-regions"),
+        },
+    )
+    assert [int(v) for (v,) in part.rows] == [2]
+
+
+def test_clusters_by_effra_domain_shows_the_strategy_region_at_every_level(store):
+    """D3: all eleven organisations get their strategy region, at NUTS 1 (Auvergne-Rhône-Alpes,
+    Baden-Württemberg, Flanders) and NUTS 2 (Catalonia, Lombardy, Centro, North-West); the old
+    query showed only level 2, so Minalogic, ViaMéca, bwcon, microTEC Südwest and Flanders Make
+    had none."""
+    from kb.catalogue import bind, load_catalogue
+    from kb.config import load_config
+
+    config = load_config()
+    query = load_catalogue(config.queries_dir)["clusters-by-effra-domain"]
+    bindings = bind(query, {"domain": "code:effra-domain/D3"}, config.prefixes)
+    res = store.query(query.text, bindings)
+    got = {str(o).rsplit("/", 1)[-1]: str(r).rsplit("/", 1)[-1] for o, _l, r, _rl in res.rows}
+    assert got == {
+        "minalogic": "FRK",
+        "viameca": "FRK",
+        "afil": "ITC4",
+        "eurecat": "ES51",
+        "cep": "ES51",
+        "cluster-digital-catalunya": "ES51",
+        "flanders-make": "BE2",
+        "microtec-sudwest": "DE1",
+        "bwcon": "DE1",
+        "cluj-it-cluster": "RO11",
+        "pool-net": "PT16",
+    }
+    levels = store.query(
+        "PREFIX mc: <https://w3id.org/mfg-clusters/ontology#> SELECT DISTINCT ?level WHERE {"
+        " VALUES ?r { " + " ".join(f"<{ID}region/{c}>" for c in set(got.values())) + " }"
+        " ?r mc:nutsLevel ?level }"
+    )
+    assert sorted(int(v) for (v,) in levels.rows) == [1, 2]
+
+
+def test_every_four_motors_associate_gets_the_same_treatment(store):
+    """The summary's associates 'Flanders (Belgium), Wales (UK), Malopolska (Poland) and ...
+    Quebec (Canada)': each membership points to a region that the summary names in English and
+    places in its country (Malopolska had only the NUTS name Małopolskie)."""
+    res = store.query(
+        """PREFIX mc: <https://w3id.org/mfg-clusters/ontology#>
+        PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?region ?name ?country WHERE {
+          ?m org:organization ?group ; org:role ?role ; org:member ?region ; mc:section ?s .
+          ?region a mc:Region ; mc:country ?country .
+          GRAPH ?g { ?region skos:prefLabel ?name FILTER(LANG(?name) = "en") }
+          ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?s .
+        }""",
+        {
+            "group": URIRef(ID + "partnership/four-motors-for-europe"),
+            "role": URIRef(CODE + "membership-role/associate"),
+        },
+    )
+    got = {(str(r).rsplit("/", 1)[-1], str(n), str(c).rsplit("/", 1)[-1]) for r, n, c in res.rows}
+    assert got == {
+        ("BE2", "Flanders", "BE"),
+        ("UKL", "Wales", "GB"),
+        ("PL21", "Malopolska", "PL"),
+        ("quebec", "Quebec", "CA"),
+    }

@@ -18,6 +18,7 @@ PREFIX mc: <https://w3id.org/mfg-clusters/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX eurio: <http://data.europa.eu/s66#>
+PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX s: <https://w3id.org/mfg-clusters/id/source/4m4iof-concept-note/>
 """
 
@@ -124,7 +125,7 @@ def test_annex_2_rows(store):
     res = store.query(
         PREFIXES
         + """SELECT ?acr ?topic ?title ?scheme ?stated ?country WHERE {
-            GRAPH ?g { ?p mc:acronym ?acr ; eurio:title ?title ; mc:callTopic ?t . }
+            GRAPH ?g { ?p mc:acronym ?acr ; dct:title ?title ; mc:callTopic ?t . }
             ?g prov:wasDerivedFrom s:annex-2 .
             ?t skos:notation ?n . OPTIONAL { ?t skos:hiddenLabel ?h }
             BIND(COALESCE(?h, ?n) AS ?topic)

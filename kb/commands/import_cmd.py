@@ -40,7 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="NUTS regions used by the KB (or --all) -> data/ttl/reference/",
         description="Import the NUTS regions referenced under the data folders (as "
         "id/region/<CODE>), the seed regions and all their ancestors; --all imports every "
-        "NUTS 2021 region. Labels are NUTS 2021, or NUTS 2016 for codes only there.",
+        "NUTS 2021 region. Names are NUTS 2021's (the workbook's national and Latin-script "
+        "names, each tagged with its language), or NUTS 2016's for codes only there; NUTS level 0 "
+        "goes on the country (id/country/<ISO>).",
     )
     n.add_argument("--all", action="store_true", help="every NUTS 2021 region")
     n.add_argument(
@@ -51,6 +53,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     n.add_argument("--nuts2021", type=Path, help="RAMON-LD NUTS 2021 RDF/XML")
     n.add_argument("--nuts2016", type=Path, help="RAMON-LD NUTS 2016 RDF/XML")
+    n.add_argument(
+        "--workbook",
+        type=Path,
+        help="Eurostat NUTS 2021 workbook, the names (default ../shared/data/nuts/NUTS2021.xlsx)",
+    )
     _output_option(n, "nuts.ttl")
     n.set_defaults(func=run_nuts)
 
@@ -124,7 +131,10 @@ def run_nuts(args: argparse.Namespace) -> int:
     data = shared_data_dir() / "ramon-ld"
     n2021 = _existing(args.nuts2021 or data / "nuts-2021.rdf", "--nuts2021")
     n2016 = _existing(args.nuts2016 or data / "nuts-2016.rdf", "--nuts2016")
-    table = nuts.merged_table(n2021, n2016)
+    workbook = _existing(
+        args.workbook or shared_data_dir() / "nuts" / "NUTS2021.xlsx", "--workbook"
+    )
+    table = nuts.merged_table(n2021, n2016, workbook)
     out = output_path(args)
     config = load_config()
     if args.all:
@@ -137,7 +147,7 @@ def run_nuts(args: argparse.Namespace) -> int:
     if args.missing:
         described = {code for _, code in scan(config.data_dirs, MC.nutsCode, exclude=[out])}
         codes -= described
-    g = nuts.nuts_graph(table, codes)
+    g = nuts.nuts_graph(table, codes, workbook=True)
     n = write_turtle(g, out, GENERATED.format(what="nuts" + (" --all" if args.all else "")))
     print(f"wrote {len(codes)} regions, {n} triples to {out}", file=sys.stderr)
     if unknown:

@@ -509,9 +509,10 @@ def _amount(out, node: URIRef, subject: URIRef, value: Decimal, section: URIRef)
 
 
 def _participation_iri(project: URIRef, organisation: URIRef) -> URIRef:
-    return ID[
-        f"participation/{str(project).rsplit('/', 1)[-1]}/{str(organisation).rsplit('/', 1)[-1]}"
-    ]
+    """One node per source claim (docs/modelling.md): the CORDIS table's own, beside any the
+    seed sections state for the same project and organisation."""
+    project_slug, org_slug = str(project).rsplit("/", 1)[-1], str(organisation).rsplit("/", 1)[-1]
+    return ID[f"participation/{project_slug}/{org_slug}/cordis"]
 
 
 def _participation(

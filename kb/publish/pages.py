@@ -87,6 +87,9 @@ GROUPS: list[tuple[str, list[URIRef]]] = [
     (
         "Cooperation",
         [
+            MC.declaresCollaborationWith,
+            MC.sharesBackgroundWith,
+            MC.businessNetworkLink,
             MC.collaboratesWith,
             MC.coordinator,
             MC.internationalTargetCountry,
@@ -295,8 +298,9 @@ class PageBuilder:
         if not parts:
             return None
         projects = {p for p, _part in parts}
-        coordinator = sum(
-            1 for _p, part in parts if (part, MC.participationRole, ROLE_COORDINATOR) in d.union
+        # Projects, not claims: each source's claim is its own participation node.
+        coordinator = len(
+            {p for p, part in parts if (part, MC.participationRole, ROLE_COORDINATOR) in d.union}
         )
         partners: set[Node] = set()
         for project in projects:
