@@ -146,6 +146,9 @@ def test_a_stored_query_that_is_not_utf8_is_named_by_query_list_and_publish(proj
         err = capsys.readouterr().err
         assert f"{root / 'queries' / '01_latin.rq'}:4: not UTF-8" in err
         assert "Traceback" not in err
+    (root / "queries" / "01_latin.rq").rename(root / "ad-hoc.rq")
+    assert main(["query", "run", "--file", str(root / "ad-hoc.rq")]) == 2
+    assert f"{root / 'ad-hoc.rq'}:4: not UTF-8" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
