@@ -17,22 +17,26 @@ no sh:value; a nested shape with severity sh:Warning or sh:Info counts as confor
 runs with allow_warnings/allow_infos); sh:qualifiedValueShape on a node shape is ignored;
 messages are the shape's sh:message values (language tags kept) or pySHACL's default text.
 
-Compiled: targets (class, implicit class, node, subjectsOf, objectsOf), every sh:path form,
-sh:class, datatype, nodeKind, pattern (+ flags), languageIn, in, min/max In/Exclusive, or,
-minCount, maxCount, uniqueLang true, qualifiedValueShape with qualifiedMin/MaxCount (and
+Compiled: all of SHACL Core (the W3C Core test suite passes whole: tests/test_w3c_shacl.py):
+targets (class, implicit class, node, subjectsOf, objectsOf), every sh:path form, sh:class,
+datatype, nodeKind, pattern (+ flags), languageIn, in, min/max In/Exclusive, min/maxLength,
+hasValue, closed (+ ignoredProperties), equals, disjoint, lessThan(OrEquals), or, and, xone,
+not, node, minCount, maxCount, uniqueLang, qualifiedValueShape with qualifiedMin/MaxCount (and
 qualifiedValueShapesDisjoint), nested sh:property, sh:deactivated, sh:severity, sh:message.
-A shape using anything else (sh:closed, sh:hasValue, sh:node, sh:and, sh:not, sh:xone,
-sh:minLength, property pairs, SHACL-SPARQL, sh:datatype rdfs:Datatype, a count above 3 inside
-a nested shape, ...) raises KBError naming the shape and the feature, and no outcome is
-returned: the caller can then use the pySHACL reference. (A per-shape fallback to pySHACL
-would need the whole data graph copied into rdflib, the very cost this module avoids.)
-Nothing is skipped silently.
+A shape using anything else (SHACL-SPARQL, SHACL-AF, sh:datatype rdfs:Datatype, a blank-node
+sh:targetNode, sh:closed on a property shape, property pairs inside a nested shape, a
+recursive shape, on a store an integer-derived sh:datatype) raises ShapeError naming the shape
+and the feature, and no outcome is returned: the caller can then use the pySHACL reference.
+(A per-shape fallback to pySHACL would need the whole data graph copied into rdflib, the very
+cost this module avoids.) Nothing is skipped silently. pySHACL's sh:detail (why a nested
+shape failed) is not written.
 
-Known differences, both from Oxigraph's term model: it does not tell a plain literal "a" from
-"a"^^xsd:string (RDF 1.1 says they are one term; rdflib keeps them apart), so data holding both
-spellings of one string may count differently; and it lowercases language tags, so in the report
-graph of validate_store sh:value reads "x"@en-gb for "x"@en-GB (validate_graph restores the
-data's spelling; ValidationResult, which prints only the text, is the same either way).
+Known differences, from Oxigraph's term model (docs/conformance.md): it does not tell a plain
+literal "a" from "a"^^xsd:string (RDF 1.1 says they are one term; rdflib keeps them apart); it
+stores numbers in canonical form, every integer-derived datatype as xsd:integer and language
+tags in lower case, so two spellings of one value count as one, and in the report graph of
+validate_store sh:value reads "4" for "4.0" or "x"@en-gb for "x"@en-GB (validate_graph maps
+results back to the data's own literals).
 """
 
 from __future__ import annotations
