@@ -29,8 +29,14 @@ class _HalfThenSignal:
 
 
 def _interrupt_writes(sig: int) -> None:
+    import signal
+
     import kb.fileio as fileio
     from kb.publish import site
+
+    # as in a terminal, where Ctrl-C reaches kb: a process started in the background of a
+    # non-interactive shell (a CI job run with &) inherits SIGINT ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     real_open = fileio._open_temporary
 
