@@ -491,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
         [
             *(["--only", *args.only] if args.only else []),
             *(["--queries-only"] if args.queries_only else []),
+            "--publish-limit",  # the workers' own default published at any scale up to 3x10^5
+            str(args.publish_limit),
         ],
     )
     print(f"wrote {args.output}", file=sys.stderr)

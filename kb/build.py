@@ -16,13 +16,15 @@ from functools import cached_property
 
 from rdflib import Graph, Literal
 
+from .catalogue import check_catalogue
 from .checks import CheckOutcome, run_checks
 from .config import Config
-from .fileio import atomic_write, atomic_writer
-from .infer import check_consistency_store, infer
+from .errors import KBError, ShapeError
+from .fileio import AtomicFiles
+from .infer import infer, raise_clashes
 from .load import SourceFile, load
 from .store import OxigraphStore, Store, open_store
-from .validate import ValidationOutcome, load_shapes
+from .validate import ShapesGraph, ValidationOutcome, check_shapes, load_shapes, locate_error
 from .validate_fast import validate_parallel
 
 INFERRED_GRAPH = "graph/inferred"
@@ -42,6 +44,9 @@ class BuildResult:
     checks: list[CheckOutcome]
     timings: dict[str, float] = field(default_factory=dict)
     class_counts: Counter = field(default_factory=Counter)
+    # OWL constructs the ontology uses that no OWL 2 RL rule reads (kb.rules.outside_rl)
+    outside_rl: dict[str, int] = field(default_factory=dict)
+    queries_parsed: int = 0  # stored queries and checks parsed (check_catalogue)
 
     @cached_property
     def store(self) -> Store:
@@ -91,6 +96,11 @@ def build(
     store_kind = store_kind or config.store
     open_store(store_kind)  # an unknown engine fails before any work
     profile = inference or config.inference
+    # Every configured input exists, and the shapes and stored queries are readable, before
+    # any work: a CI job must not pass with validation or a query silently off.
+    config.check_inputs(shapes=validate_data, checks=run_integrity_checks)
+    shapes = read_shapes(config) if validate_data else None
+    queries = check_catalogue(config) if run_integrity_checks else 0
     # Every stage runs on Oxigraph: its parser, the rules, the compiled shapes and the checks
     # are Rust; the configured query engine gets a copy only if someone asks for it.
     engine = OxigraphStore()
@@ -99,10 +109,13 @@ def build(
     asserted = engine.count()  # distinct triples: files may repeat one another
     with _stage(timings, "infer", progress):
         inferred = _infer(config, engine, profile)
+    from .rules import outside_rl
+
+    unread = outside_rl(engine.store) if profile in ("rules", "owlrl") else {}
     validation = None
-    if validate_data:
+    if shapes is not None:
         with _stage(timings, "validate", progress):
-            validation = _validate(config, engine)
+            validation = _validate(config, engine, shapes)
     checks: list[CheckOutcome] = []
     if run_integrity_checks:
         with _stage(timings, "checks", progress):
@@ -118,6 +131,8 @@ def build(
         checks,
         timings,
         class_counts(engine, config.base_iri),
+        unread,
+        queries,
     )
 
 
@@ -139,18 +154,36 @@ def _rules_in_place(engine: OxigraphStore, iri: str) -> int:
     from .rules import materialise
 
     stats = materialise(engine.store, keep_only=True, graph=iri)
-    check_consistency_store(engine.store)
+    raise_clashes(stats["clashes"])
     return int(stats["written"])
 
 
-def _validate(config: Config, engine: OxigraphStore) -> ValidationOutcome:
-    shapes = load_shapes(config.shapes_dir)
-    if config.validation == "pyshacl":
-        # The reference: pySHACL over the union of asserted and inferred triples.
-        return validate_parallel(engine.graph(), shapes, config.prefixes)
-    from .validate_sparql import validate_store
+def _validate(config: Config, engine: OxigraphStore, shapes: ShapesGraph) -> ValidationOutcome:
+    try:
+        if config.validation == "pyshacl":
+            # The reference: pySHACL over the union of asserted and inferred triples.
+            return validate_parallel(engine.graph(), shapes, config.prefixes)
+        from .validate_sparql import validate_store
 
-    return validate_store(engine.store, shapes, config.prefixes)
+        return validate_store(engine.store, shapes, config.prefixes)
+    except ShapeError as exc:  # named with the file and line of the shape, as a syntax error
+        raise locate_error(exc, shapes) from None
+
+
+def read_shapes(config: Config) -> ShapesGraph:
+    """Every shape of shapes_dir, each parameter value checked (kb.validate.check_shapes), an
+    error named with its file and line; KBError when the folder holds no shape."""
+    shapes = load_shapes(config.shapes_dir)
+    if not shapes.sources:
+        raise KBError(
+            f"shapes_dir {config.shapes_dir} holds no Turtle file: the data would not be "
+            "validated; add shapes, or build with --no-shapes on purpose"
+        )
+    try:
+        check_shapes(shapes)
+    except ShapeError as exc:
+        raise locate_error(exc, shapes) from None
+    return shapes
 
 
 _CLASS_COUNTS = """SELECT ?class (COUNT(?s) AS ?n) WHERE {
@@ -164,16 +197,21 @@ def class_counts(engine: Store, base_iri: str) -> Counter:
 
 
 def write_outputs(result: BuildResult) -> list[str]:
-    """Write the reports and, for a conforming build, the built knowledge base."""
+    """Write the reports and, for a conforming build, the built knowledge base: all of them or
+    none (kb.fileio.AtomicFiles), so an interrupted write leaves the previous build/ whole."""
     out = result.config.build_dir
     written = []
-    if result.validation is not None:
-        report: Graph = result.validation.report_graph
-        atomic_write(out / "validation-report.ttl", report.serialize(format="turtle"))
-        atomic_write(out / "validation-report.txt", result.validation.text() + "\n")
-        written += ["validation-report.ttl", "validation-report.txt"]
-    if result.conforms:
-        with atomic_writer(out / "kb.nq", "wb") as stream:
-            result.engine.write_nquads(stream)
-        written.append("kb.nq")
+    with AtomicFiles() as files:
+        if result.validation is not None:
+            report: Graph = result.validation.report_graph
+            files.write(out / "validation-report.ttl", report.serialize(format="turtle"))
+            files.write(out / "validation-report.txt", result.validation.text() + "\n")
+            written += ["validation-report.ttl", "validation-report.txt"]
+        if result.conforms:
+            with files.writer(out / "kb.nq", "wb") as stream:
+                result.engine.write_nquads(stream)
+            written.append("kb.nq")
+    if result.validation is None:  # --no-shapes: an older report would describe other data
+        for name in ("validation-report.ttl", "validation-report.txt"):
+            (out / name).unlink(missing_ok=True)
     return written

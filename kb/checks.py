@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .store import Store
+from .store import QuerySyntaxError, Store
 
 
 @dataclass
@@ -25,8 +25,14 @@ def check_files(checks_dir: Path) -> list[Path]:
 
 
 def run_checks(store: Store, checks_dir: Path) -> list[CheckOutcome]:
+    from .catalogue import read_query_text, syntax_error_as_written
+
     outcomes = []
     for path in check_files(checks_dir):
-        result = store.query(path.read_text(encoding="utf-8"))
+        text = read_query_text(path)
+        try:
+            result = store.query(text)
+        except QuerySyntaxError as exc:  # named with its file
+            raise syntax_error_as_written(path, text, text, exc) from None
         outcomes.append(CheckOutcome(path.stem, path, result.variables, result.rows))
     return outcomes

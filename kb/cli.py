@@ -42,6 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # the environment: a full disk, a file-size limit, a folder not writable; every
+        # output is written atomically, so nothing half-written is left behind
+        if exc.filename is None and exc.strerror is None:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kb: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (`kb query list | head`): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

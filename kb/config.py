@@ -35,10 +35,60 @@ class Config:
         """Every folder whose Turtle files make up the knowledge base, in load order."""
         return self.ontology_dirs + self.data_dirs
 
+    def check_inputs(self, *, shapes: bool = True, checks: bool = True) -> None:
+        """KBError naming the key and the path of a configured input that is not there: a
+        missing folder (or a data file named on its own), or a source folder with no Turtle
+        file. `shapes`/`checks`: whether this run needs the shapes and the checks folders."""
+        wanted = [("ontology_dirs", p) for p in self.ontology_dirs]
+        wanted += [("data_dirs", p) for p in self.data_dirs]
+        wanted.append(("queries_dir", self.queries_dir))
+        if shapes:
+            wanted.append(("shapes_dir", self.shapes_dir))
+        if checks:
+            wanted.append(("checks_dir", self.checks_dir))
+        for key, path in wanted:
+            where = f"[tool.kb] {key} in {self.root / 'pyproject.toml'} or KB_{key.upper()}"
+            hint = "; build with --no-shapes to skip validation on purpose" if shapes else ""
+            if not path.exists():
+                raise KBError(
+                    f"{key}: {path} does not exist (set by {where}){hint * (key == 'shapes_dir')}"
+                )
+            if key.endswith("_dirs") and path.is_dir() and not any(path.rglob("*.ttl")):
+                raise KBError(f"{key}: {path} holds no Turtle (*.ttl) file (set by {where})")
+            unread = _unread(path, key)
+            if unread:
+                reads = "*.rq" if key in ("queries_dir", "checks_dir") else "Turtle *.ttl"
+                raise KBError(
+                    f"{key}: {unread} would not be read (kb build reads {reads} files only): "
+                    "rename or convert it, or move it out of the folder"
+                )
+
     def graph_iri(self, path: Path) -> str:
         """The named-graph IRI of a source file: base + 'graph/' + its path without suffix."""
         rel = path.resolve().relative_to(self.root.resolve()).with_suffix("")
         return f"{self.base_iri}graph/{rel.as_posix()}"
+
+
+# Files a folder may hold that `kb build` would skip without a word: RDF in another syntax or
+# spelling (".TTL"), SPARQL under another name.
+_RDF_SUFFIXES = {".nt", ".nq", ".trig", ".rdf", ".owl", ".jsonld", ".n3", ".turtle", ".ttl"}
+_QUERY_SUFFIXES = {".sparql", ".rq", ".ru"}
+
+
+def _unread(path: Path, key: str) -> Path | None:
+    """The first file under `path` the build would not read though it looks like input."""
+    if not path.is_dir():
+        return None
+    if key in ("queries_dir", "checks_dir"):  # read without recursion; checks/ is its own key
+        files = [p for p in path.iterdir() if p.is_file()]
+        return next(
+            (p for p in sorted(files) if p.suffix.lower() in _QUERY_SUFFIXES and p.suffix != ".rq"),
+            None,
+        )
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    return next(
+        (p for p in files if p.suffix.lower() in _RDF_SUFFIXES and p.suffix != ".ttl"), None
+    )
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -37,3 +37,16 @@ class ParameterError(KBError):
     def __init__(self, name: str, message: str):
         self.name = name
         super().__init__(f"parameter {name!r}: {message}")
+
+
+class ShapeError(KBError):
+    """A shape no validator can use (a bad parameter value, a feature not compiled, a
+    recursive reference). `where` is the file and line of the shape's definition, added by
+    whoever knows the shapes' files (kb.validate.ShapesGraph.locate)."""
+
+    def __init__(self, shape: object, message: str, where: str | None = None):
+        self.shape = shape
+        self.message = message
+        self.where = where
+        prefix = f"{where}: " if where else ""
+        super().__init__(f"{prefix}shape {shape}: {message}")

@@ -23,10 +23,14 @@ classes that no rule reads is not derived at all: kb.infer's filter would drop i
 Rules (OWL 2 RL names): scm-cls, scm-op/dp, scm-sco, scm-eqc1/2, scm-spo, scm-eqp1/2,
 scm-dom1/2, scm-rng1/2, scm-hv, scm-svf1/2, scm-avf1/2, scm-int, scm-uni; cax-sco, cax-eqc1/2,
 prp-dom, prp-rng, prp-spo1, prp-spo2 (chains of any length), prp-eqp1/2, prp-inv1/2, prp-symp,
-prp-trp, prp-fp, prp-ifp, cls-svf1/2, cls-avf, cls-hv1/2, cls-int1/2, cls-uni, cls-oo,
-cls-maxc2, cls-maxqc3/4, eq-sym, eq-trans, eq-rep-s/p/o. Not covered: prp-key (owl:hasKey is
-refused), owlrl's datatype typing of literals (literal subjects are filtered anyway), and the
-inconsistency rules: kb.infer.check_consistency_store runs those.
+prp-trp, prp-fp, prp-ifp, cls-svf1/2 (a datatype as filler too), cls-avf, cls-hv1/2,
+cls-int1/2, cls-uni, cls-oo, cls-maxc2, cls-maxqc3/4, eq-sym, eq-trans, eq-rep-s/p/o; and the
+rules with a false conclusion, checked on the closed facts (_clashes: materialise returns them
+as "clashes", the caller raises): cax-dw, cax-adc, cls-nothing2, cls-com, cls-maxc1,
+cls-maxqc1/2, eq-diff1/2/3, prp-irp, prp-asyp, prp-pdw, prp-adp, prp-npa1/2. Not covered:
+prp-key (owl:hasKey is refused), dt-not-type (the shapes' sh:datatype reports bad literals),
+owlrl's datatype typing of literals (literal subjects are filtered anyway). The table of every
+rule and why: docs/conformance.md.
 """
 
 from __future__ import annotations
@@ -40,8 +44,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import KBError
-from .infer import InferenceResult, _keep, statement_kept, subject_kept
-from .store import from_ox, to_ox
+from .infer import InferenceResult, _keep, clash_text, raise_clashes, statement_kept, subject_kept
+from .store import from_ox, stored_literals, to_ox
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -68,7 +72,11 @@ _V = {
             "TransitiveProperty FunctionalProperty InverseFunctionalProperty sameAs "
             "equivalentClass equivalentProperty inverseOf propertyChainAxiom someValuesFrom "
             "allValuesFrom hasValue onProperty onClass maxCardinality maxQualifiedCardinality "
-            "intersectionOf unionOf oneOf hasKey"
+            "intersectionOf unionOf oneOf hasKey "
+            "AsymmetricProperty IrreflexiveProperty propertyDisjointWith AllDisjointProperties "
+            "members distinctMembers complementOf disjointWith AllDisjointClasses AllDifferent "
+            "differentFrom sourceIndividual assertionProperty targetIndividual targetValue "
+            "cardinality minCardinality qualifiedCardinality minQualifiedCardinality hasSelf"
         ).split()
     },
 }
@@ -77,12 +85,34 @@ _V = {
 SCHEMA_PREDICATES = (
     "subClassOf subPropertyOf domain range equivalentClass equivalentProperty inverseOf "
     "propertyChainAxiom someValuesFrom allValuesFrom hasValue onProperty onClass maxCardinality "
-    "maxQualifiedCardinality intersectionOf unionOf oneOf hasKey first rest"
+    "maxQualifiedCardinality intersectionOf unionOf oneOf hasKey first rest "
+    "propertyDisjointWith members distinctMembers complementOf disjointWith sourceIndividual "
+    "assertionProperty targetIndividual targetValue cardinality minCardinality "
+    "qualifiedCardinality minQualifiedCardinality hasSelf"
 ).split()
 SCHEMA_CLASSES = (
     "Class ObjectProperty DatatypeProperty Property SymmetricProperty TransitiveProperty "
-    "FunctionalProperty InverseFunctionalProperty"
+    "FunctionalProperty InverseFunctionalProperty AsymmetricProperty IrreflexiveProperty "
+    "AllDisjointProperties AllDisjointClasses AllDifferent"
 ).split()
+# Constructs no OWL 2 RL rule reads (owlrl neither): the build says how often the ontology
+# uses each (outside_rl) rather than ignoring them unsaid.
+_OUTSIDE_RL = f"""PREFIX owl: <{_OWL}>
+SELECT ?p (COUNT(*) AS ?n) WHERE {{
+  {{ VALUES ?p {{ owl:cardinality owl:minCardinality owl:qualifiedCardinality
+                 owl:minQualifiedCardinality owl:hasSelf }} ?r ?p ?value }}
+  UNION {{ VALUES ?p {{ owl:maxCardinality owl:maxQualifiedCardinality }} ?r ?p ?value
+          FILTER(?value > 1) }}
+}} GROUP BY ?p ORDER BY ?p"""
+
+
+def outside_rl(store: ox.Store) -> dict[str, int]:
+    """How often the store's default graph uses each OWL construct the OWL 2 RL rules do not
+    read (owl:cardinality, owl:minCardinality, a maximum above 1, ...), by its owl: name."""
+    return {
+        "owl:" + row["p"].value.removeprefix(_OWL): int(row["n"].value)
+        for row in store.query(_OUTSIDE_RL)
+    }
 
 
 class _Terms:
@@ -353,6 +383,11 @@ class _Tables:
         for c, head in ix.pairs(v["oneOf"]):
             self.one_time.extend((m, TYPE, c) for m in ix.items(head, v))
 
+        self._compile_checks(ix, terms)
+        self.datatype_fillers = {
+            d for plan in self.props.values() for _, d in plan.svf if _is_datatype(terms.terms[d])
+        }
+
         # The closures make most entries redundant: a typing brings its superclasses, a
         # triple its superproperties' triples when it is processed in turn.
         sup_props: dict[int, set] = {}
@@ -383,8 +418,12 @@ class _Tables:
         schema_classes = {v[name] for name in SCHEMA_CLASSES}
         plans = {c for c, plan in self.classes.items() if plan}
 
+        needed = self.watched | self.typing_needed
+
         def inert(c: int) -> bool:
             if type_read or c in plans or c in schema_classes or terms.terms[c] is None:
+                return False
+            if c in needed:  # a consistency rule reads it
                 return False
             return not _typing_kept(terms.terms[c])
 
@@ -396,6 +435,7 @@ class _Tables:
             heads.update((d for _, d in plan.avf), plan.int_all, plan.uni)
             heads.update(k for k, _ in plan.int_some)
         heads.update(c for _, _, c in self.one_time)
+        heads.update(self.watched, self.typing_needed)
         self.expand: dict[int, tuple] = {}
         for c in heads:
             closure = {c} | self.sup.get(c, set())
@@ -411,7 +451,64 @@ class _Tables:
         for plan in self.classes.values():
             heads_p.update(p for p, _ in plan.hv)
         heads_p.add(v["sameAs"])  # an asserted sameAs switches the equality rules on
+        heads_p |= self.checked_predicates
         self.predicates_read = heads_p
+        self.index_sp |= self.checked_predicates
+
+    def _compile_checks(self, ix: _Index, terms: _Terms) -> None:
+        """The OWL 2 RL rules with a false conclusion, as tables read once the data rules are
+        done (_clashes): pairs of disjoint or complementary classes, classes allowing no value
+        of a property, irreflexive, asymmetric and disjoint properties, negative property
+        assertions, owl:AllDifferent. The classes they name are watched (their instances
+        recorded, blank-node restrictions too); their predicates are read and indexed."""
+        v = terms.v
+        self.class_pairs: list[tuple[str, int, int]] = []
+        for a, b in ix.pairs(v["disjointWith"]):
+            self.class_pairs.append(("cax-dw", a, b))
+        for node in ix.subjects(v["type"], v["AllDisjointClasses"]):
+            for head in ix.objects(node, v["members"]):
+                members = ix.items(head, v)
+                for i, a in enumerate(members):
+                    self.class_pairs += [("cax-adc", a, b) for b in members[i + 1 :] if b != a]
+        for a, b in ix.pairs(v["complementOf"]):
+            self.class_pairs.append(("cls-com", a, b))
+        self.max_zero: list[tuple[str, int, int, int | None]] = []
+        for rule, name in (
+            ("cls-maxc1", "maxCardinality"),
+            ("cls-maxqc1", "maxQualifiedCardinality"),
+        ):
+            for r, n in ix.pairs(v[name]):
+                if not _is_zero(terms.terms[n]):
+                    continue
+                for p in ix.objects(r, v["onProperty"]):
+                    on = list(ix.objects(r, v["onClass"])) if rule == "cls-maxqc1" else [None]
+                    self.max_zero += [(rule, r, p, c if c != v["Thing"] else None) for c in on]
+        self.irreflexive = set(ix.subjects(v["type"], v["IrreflexiveProperty"]))
+        self.asymmetric = set(ix.subjects(v["type"], v["AsymmetricProperty"]))
+        self.property_pairs: list[tuple[str, int, int]] = [
+            ("prp-pdw", a, b) for a, b in ix.pairs(v["propertyDisjointWith"])
+        ]
+        for node in ix.subjects(v["type"], v["AllDisjointProperties"]):
+            for head in ix.objects(node, v["members"]):
+                members = ix.items(head, v)
+                for i, a in enumerate(members):
+                    self.property_pairs += [("prp-adp", a, b) for b in members[i + 1 :] if b != a]
+        self.negative: list[tuple[int, int, int]] = []
+        for n, x in ix.pairs(v["sourceIndividual"]):
+            for p in ix.objects(n, v["assertionProperty"]):
+                for key in ("targetIndividual", "targetValue"):
+                    self.negative += [(x, p, y) for y in ix.objects(n, v[key])]
+        self.different: list[list[int]] = []
+        for node in ix.subjects(v["type"], v["AllDifferent"]):
+            for key in ("members", "distinctMembers"):
+                self.different += [ix.items(head, v) for head in ix.objects(node, v[key])]
+        self.watched = {c for _, a, b in self.class_pairs for c in (a, b)}
+        self.watched |= {r for _, r, _, _ in self.max_zero} | {v["Nothing"]}
+        self.typing_needed = {c for *_, c in self.max_zero if c is not None}
+        self.checked_predicates = {p for _, _, p, _ in self.max_zero} | self.irreflexive
+        self.checked_predicates |= self.asymmetric | {v["differentFrom"], v["sameAs"]}
+        self.checked_predicates |= {p for _, a, b in self.property_pairs for p in (a, b)}
+        self.checked_predicates |= {p for _, p, _ in self.negative}
 
     def _prop(self, p: int) -> _PropertyPlan:
         plan = self.props.get(p)
@@ -458,6 +555,76 @@ def _minimal(items: list[int], sup: dict[int, set]) -> list[int]:
 def _is_one(term) -> bool:
     literal = from_ox(term) if isinstance(term, ox.Literal) else None
     return literal is not None and literal.value == 1  # owlrl's test of the cardinality
+
+
+def _is_zero(term) -> bool:
+    literal = from_ox(term) if isinstance(term, ox.Literal) else None
+    return literal is not None and literal.value == 0 and not isinstance(literal.value, bool)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_LITERAL_CLASSES = {_RDFS + "Literal", _RDF + "PlainLiteral", _RDF + "langString"}
+
+
+def _is_datatype(term) -> bool:
+    return isinstance(term, ox.NamedNode) and (
+        term.value.startswith(_XSD) or term.value in _LITERAL_CLASSES
+    )
+
+
+# Value ranges of the types derived from xsd:integer: Oxigraph stores all of them as
+# xsd:integer, so whether a number is one is read from its value (dt-type2 is about values).
+_INTEGER_RANGES = {
+    "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1),
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 255),
+}
+
+
+def literal_in(term, datatype: str) -> bool:
+    """Whether a literal is a value of `datatype` as OWL 2 RL's dt-type2 types literals: by its
+    own datatype and those owlrl's table says contain it; a number of an integer-derived type
+    by its value; no typing for an ill-typed literal."""
+    from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions
+    from rdflib import URIRef
+
+    if not isinstance(term, ox.Literal):
+        return False
+    if datatype in _LITERAL_CLASSES - {_RDF + "langString"} or (
+        datatype == _RDF + "langString" and term.language
+    ):
+        return datatype != _RDF + "PlainLiteral" or term.datatype.value in (
+            _XSD + "string",
+            _RDF + "langString",
+        )
+    literal = from_ox(term)
+    if getattr(literal, "ill_typed", False) or term.language:
+        return False
+    own = term.datatype.value
+    if own == datatype or datatype in {
+        str(d) for d in OWL_Datatype_Subsumptions.get(URIRef(own), ())
+    }:
+        return True
+    bounds = _INTEGER_RANGES.get(datatype.removeprefix(_XSD)) if datatype.startswith(_XSD) else None
+    if bounds is not None and own == _XSD + "integer" and isinstance(literal.value, int):
+        low, high = bounds
+        return (low is None or literal.value >= low) and (high is None or literal.value <= high)
+    return False
+
+
+def _shown(term) -> object:
+    """A term as kb.infer's messages print it: IRIs bare, literals in N-Triples form."""
+    node = from_ox(term)
+    return node.n3() if isinstance(term, ox.Literal) else node
 
 
 def _kind(term) -> str:
@@ -569,6 +736,19 @@ def _run_data_rules(
     get_index = index.get
     type_sp, type_op = sp.get(TYPE), op.get(TYPE)
     empty: tuple = ()
+    # instances of the classes a consistency rule reads, recorded as they are typed
+    watch: dict[int, list[int]] = {c: [] for c in tables.watched}
+    watch_get = watch.get
+    fillers, terms_of = tables.datatype_fillers, terms.terms
+    literal_fits: dict[tuple[int, int], bool] = {}
+
+    def fits(o: int, d: int) -> bool:
+        """cls-svf1 with a datatype as filler: the value is a literal of it (dt-type2)."""
+        key = (o, d)
+        ok = literal_fits.get(key)
+        if ok is None:
+            ok = literal_fits[key] = literal_in(terms_of[o], terms_of[d].value)
+        return ok
 
     def add(s: int, p: int, o: int) -> None:
         t = (s, p, o)
@@ -607,6 +787,9 @@ def _run_data_rules(
                 facts.add(t)
                 push(t)
                 record(t)
+                w = watch_get(c2)
+                if w is not None:
+                    w.append(x)
                 if type_sp is not None:
                     type_sp.setdefault(x, []).append(c2)
                 if type_op is not None:
@@ -638,7 +821,7 @@ def _run_data_rules(
             for x2 in list(op[p].get(o, empty)):
                 same_as(s, x2)
         for r, d in pp.svf:  # cls-svf1/2, the property triple is new
-            if d == THING or (o, TYPE, d) in facts:
+            if d == THING or (o, TYPE, d) in facts or (d in fillers and fits(o, d)):
                 add_type(s, r)
         for r, d in pp.avf:  # cls-avf, the property triple is new
             if (s, TYPE, r) in facts:
@@ -717,6 +900,9 @@ def _run_data_rules(
         add_type(s, c)
     for s, p, o in initial:
         if p == TYPE:  # cax-sco for asserted (and earlier) typings; derived ones come closed
+            w = watch_get(o)
+            if w is not None:
+                w.append(s)
             for c2 in sup_expand.get(o, empty):
                 add_type(s, c2)
     # Every triple, asserted or derived, is joined once with what is known when it is taken.
@@ -743,7 +929,56 @@ def _run_data_rules(
                 other_rules(pp, s, p, o)
         if equality:
             _equality(s, p, o)
+    stats["clashes"] = _clashes(tables, terms, facts, sp, watch)
     return _Triples(derived)
+
+
+def _clashes(tables: _Tables, terms: _Terms, facts: set, sp: dict, watch: dict) -> list:
+    """(rule, x, y, a, b) for each OWL 2 RL rule with a false conclusion that fires on the
+    closed facts (kb.infer.clash_text words them)."""
+    v = terms.v
+    TYPE, SAME, DIFF = v["type"], v["sameAs"], v["differentFrom"]
+    found = []
+    for rule, a, b in tables.class_pairs:  # cax-dw, cax-adc, cls-com
+        for x in set(watch.get(a, ())):
+            if (x, TYPE, b) in facts:
+                found.append((rule, x, None, a, b))
+    for x in set(watch.get(v["Nothing"], ())):  # cls-nothing2
+        found.append(("cls-nothing2", x, None, None, None))
+    for rule, r, p, c in tables.max_zero:  # cls-maxc1, cls-maxqc1/2
+        values = sp.get(p, {})
+        for x in set(watch.get(r, ())):
+            for y in values.get(x, ()):
+                if c is None or (y, TYPE, c) in facts:
+                    found.append((rule, x, y, p, r))
+    for x, ys in sp.get(DIFF, {}).items():  # eq-diff1
+        for y in ys:
+            if x == y or (x, SAME, y) in facts:
+                found.append(("eq-diff1", x, y, None, None))
+    for members in tables.different:  # eq-diff2, eq-diff3
+        for i, x in enumerate(members):
+            for y in members[i + 1 :]:
+                if x != y and (x, SAME, y) in facts:
+                    found.append(("eq-diff2", x, y, None, None))
+    for p in tables.irreflexive:  # prp-irp
+        for x, ys in sp.get(p, {}).items():
+            if x in ys:
+                found.append(("prp-irp", x, x, p, None))
+    for p in tables.asymmetric:  # prp-asyp
+        values = sp.get(p, {})
+        for x, ys in values.items():
+            for y in ys:
+                if x in values.get(y, ()):
+                    found.append(("prp-asyp", x, y, p, None))
+    for rule, a, b in tables.property_pairs:  # prp-pdw, prp-adp
+        other = sp.get(b, {})
+        for x, ys in sp.get(a, {}).items():
+            for y in set(ys) & set(other.get(x, ())):
+                found.append((rule, x, y, a, b))
+    for x, p, y in tables.negative:  # prp-npa1, prp-npa2
+        if (x, p, y) in facts:
+            found.append(("prp-npa", x, y, p, None))
+    return sorted(set(found), key=repr)
 
 
 def _read_schema(store: ox.Store, terms: _Terms) -> set:
@@ -922,6 +1157,10 @@ def _materialise(
         if not new_schema - schema:
             break
         schema |= new_schema
+    stats["clashes"] = [
+        clash_text(rule, *(None if i is None else _shown(terms.terms[i]) for i in ids))
+        for rule, *ids in stats["clashes"]
+    ]
     del new, tables
     terms.ids.clear()  # the writer needs only id -> term
     start = time.perf_counter()
@@ -966,11 +1205,15 @@ def inferred_triples(store: ox.Store, graph: ox.NamedNode = INFERRED) -> Graph:
 
 
 def infer_fast(asserted: Graph) -> InferenceResult:
-    """Drop-in for kb.infer.infer(asserted, "owlrl") on large graphs."""
+    """Drop-in for kb.infer.infer(asserted, "owlrl") on large graphs. A literal copied from
+    the data (by eq-rep-o, prp-spo1, ...) keeps the data's spelling ("4.0"^^xsd:decimal),
+    which Oxigraph's store would write in canonical form ("4")."""
     store = ox.Store()
     load_asserted(store, asserted)
-    materialise(store, keep_only=True)
+    raise_clashes(materialise(store, keep_only=True)["clashes"])
+    spelling = stored_literals(asserted)
     inferred = Graph()
     for q in store.quads_for_pattern(None, None, None, INFERRED):
-        inferred.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        o = from_ox(q.object)
+        inferred.add((from_ox(q.subject), from_ox(q.predicate), spelling.get(o, o)))
     return InferenceResult("rules", inferred)

@@ -290,6 +290,36 @@ def load_nquads(path: Path | str, kind: str) -> Store:
     return store
 
 
+def stored_literals(data: Iterable[Triple] | Graph) -> dict[Literal, Literal]:
+    """Each literal of `data` as Oxigraph stores it -> the literal itself, for the literals
+    Oxigraph rewrites. Literals it stores as one term ("10" and "10.0"^^xsd:decimal,
+    "1"^^xsd:integer and "1"^^xsd:nonNegativeInteger) are one value to every query, so they
+    are left as stored: Oxigraph's term model (docs/conformance.md)."""
+    literals = sorted({o for _s, _p, o in data if isinstance(o, Literal)}, key=lambda x: x.n3())
+    scratch = ox.Store()
+    p = ox.NamedNode("urn:x-kb:literal")
+    scratch.extend(
+        ox.Quad(ox.NamedNode(f"urn:x-kb:literal:{i}"), p, to_ox(lit))
+        for i, lit in enumerate(literals)
+    )
+    spellings: dict[Literal, set[Literal]] = {}
+    for quad in scratch.quads_for_pattern(None, p, None):
+        original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
+        spellings.setdefault(from_ox(quad.object), set()).add(original)
+    return {
+        stored: original
+        for stored, (original, *others) in spellings.items()
+        if not others
+        and (
+            stored != original
+            or stored.language != original.language
+            # rdflib remembers a literal it could not read (a normalised "none"^^xsd:boolean
+            # reads "false"); Oxigraph's copy of the text would pass for a valid one
+            or getattr(original, "ill_typed", False)
+        )
+    }
+
+
 def open_store(kind: str) -> Store:
     """The store named in the configuration (`rdflib` or `oxigraph`)."""
     if kind == "rdflib":

@@ -17,22 +17,26 @@ no sh:value; a nested shape with severity sh:Warning or sh:Info counts as confor
 runs with allow_warnings/allow_infos); sh:qualifiedValueShape on a node shape is ignored;
 messages are the shape's sh:message values (language tags kept) or pySHACL's default text.
 
-Compiled: targets (class, implicit class, node, subjectsOf, objectsOf), every sh:path form,
-sh:class, datatype, nodeKind, pattern (+ flags), languageIn, in, min/max In/Exclusive, or,
-minCount, maxCount, uniqueLang true, qualifiedValueShape with qualifiedMin/MaxCount (and
+Compiled: all of SHACL Core (the W3C Core test suite passes whole: tests/test_w3c_shacl.py):
+targets (class, implicit class, node, subjectsOf, objectsOf), every sh:path form, sh:class,
+datatype, nodeKind, pattern (+ flags), languageIn, in, min/max In/Exclusive, min/maxLength,
+hasValue, closed (+ ignoredProperties), equals, disjoint, lessThan(OrEquals), or, and, xone,
+not, node, minCount, maxCount, uniqueLang, qualifiedValueShape with qualifiedMin/MaxCount (and
 qualifiedValueShapesDisjoint), nested sh:property, sh:deactivated, sh:severity, sh:message.
-A shape using anything else (sh:closed, sh:hasValue, sh:node, sh:and, sh:not, sh:xone,
-sh:minLength, property pairs, SHACL-SPARQL, sh:datatype rdfs:Datatype, a count above 3 inside
-a nested shape, ...) raises KBError naming the shape and the feature, and no outcome is
-returned: the caller can then use the pySHACL reference. (A per-shape fallback to pySHACL
-would need the whole data graph copied into rdflib, the very cost this module avoids.)
-Nothing is skipped silently.
+A shape using anything else (SHACL-SPARQL, SHACL-AF, sh:datatype rdfs:Datatype, a blank-node
+sh:targetNode, sh:closed on a property shape, property pairs inside a nested shape, a
+recursive shape, on a store an integer-derived sh:datatype) raises ShapeError naming the shape
+and the feature, and no outcome is returned: the caller can then use the pySHACL reference.
+(A per-shape fallback to pySHACL would need the whole data graph copied into rdflib, the very
+cost this module avoids.) Nothing is skipped silently. pySHACL's sh:detail (why a nested
+shape failed) is not written.
 
-Known differences, both from Oxigraph's term model: it does not tell a plain literal "a" from
-"a"^^xsd:string (RDF 1.1 says they are one term; rdflib keeps them apart), so data holding both
-spellings of one string may count differently; and it lowercases language tags, so in the report
-graph of validate_store sh:value reads "x"@en-gb for "x"@en-GB (validate_graph restores the
-data's spelling; ValidationResult, which prints only the text, is the same either way).
+Known differences, from Oxigraph's term model (docs/conformance.md): it does not tell a plain
+literal "a" from "a"^^xsd:string (RDF 1.1 says they are one term; rdflib keeps them apart); it
+stores numbers in canonical form, every integer-derived datatype as xsd:integer and language
+tags in lower case, so two spellings of one value count as one, and in the report graph of
+validate_store sh:value reads "4" for "4.0" or "x"@en-gb for "x"@en-GB (validate_graph maps
+results back to the data's own literals).
 """
 
 from __future__ import annotations
@@ -50,15 +54,15 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .errors import KBError
+from .errors import KBError, ShapeError
 from .namespaces import DEFAULT_PREFIXES
-from .store import from_ox, to_ox
+from .store import from_ox, stored_literals, to_ox
 from .validate import ValidationOutcome, _results, count_shapes
 
-_ALLOWED = (SH.Warning, SH.Info)  # severities that do not break conformance (as kb.validate)
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 # Constraint parameters this module compiles; any other SHACL parameter on a shape is refused.
+# Tested on values one by one (node shapes: the focus node is the value):
 _VALUE_PARAMS = {
     SH["class"],
     SH.datatype,
@@ -70,8 +74,17 @@ _VALUE_PARAMS = {
     SH.maxInclusive,
     SH.minExclusive,
     SH.maxExclusive,
+    SH.minLength,
+    SH.maxLength,
     SH["or"],
+    SH["and"],
+    SH["not"],
+    SH.xone,
+    SH.node,
 }
+# Tested on the whole set of values of a focus node, on node and property shapes alike:
+_SET_PARAMS = {SH.hasValue, SH.equals, SH.disjoint}
+_NODE_PARAMS = {SH.closed, SH.ignoredProperties}
 _PROPERTY_PARAMS = {
     SH.minCount,
     SH.maxCount,
@@ -80,6 +93,8 @@ _PROPERTY_PARAMS = {
     SH.qualifiedMinCount,
     SH.qualifiedMaxCount,
     SH.qualifiedValueShapesDisjoint,
+    SH.lessThan,
+    SH.lessThanOrEquals,
 }
 _HARMLESS = {
     *_TARGETS,
@@ -106,11 +121,36 @@ _COMPONENT = {
     SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
     SH.minExclusive: SH.MinExclusiveConstraintComponent,
     SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent,
     SH["or"]: SH.OrConstraintComponent,
+    SH["and"]: SH.AndConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent,
+    SH.node: SH.NodeConstraintComponent,
+    SH.hasValue: SH.HasValueConstraintComponent,
+    SH.closed: SH.ClosedConstraintComponent,
+    SH.equals: SH.EqualsConstraintComponent,
+    SH.disjoint: SH.DisjointConstraintComponent,
+    SH.lessThan: SH.LessThanConstraintComponent,
+    SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
     SH.minCount: SH.MinCountConstraintComponent,
     SH.maxCount: SH.MaxCountConstraintComponent,
     SH.uniqueLang: SH.UniqueLangConstraintComponent,
 }
+# Results of these components carry no sh:value (the SHACL spec, and pySHACL).
+_NO_VALUE = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.hasValue}
+# Oxigraph stores a literal of these datatypes as a literal of another one (every type derived
+# from xsd:integer as xsd:integer, "300"^^xsd:byte included): on a store the original datatype
+# is gone, so sh:datatype with one of them cannot be checked there.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+FOLDED_DATATYPES = {
+    URIRef(_XSD + name): XSD.integer
+    for name in (
+        "nonPositiveInteger negativeInteger long int short byte nonNegativeInteger "
+        "unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger"
+    ).split()
+} | {XSD.dateTimeStamp: XSD.dateTime}
 _RANGE_TEST = {
     SH.minInclusive: lambda c: c >= 0,
     SH.maxInclusive: lambda c: c <= 0,
@@ -123,6 +163,8 @@ _RANGE_TEXT = {
     SH.minExclusive: ">",
     SH.maxExclusive: "<",
 }
+# pySHACL's default messages: "!=" for sh:equals, and (as it writes them) "<=" for sh:lessThan
+_PAIR_TEXT = {SH.equals: "!=", SH.disjoint: "==", SH.lessThan: "<=", SH.lessThanOrEquals: "<"}
 _NODE_KIND = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
@@ -171,10 +213,18 @@ class _Result:
 
 @dataclass
 class _Scope:
-    """The nodes a (nested) shape is evaluated on, as a SPARQL pattern binding `var`."""
+    """The nodes a (nested) shape is evaluated on, as a SPARQL pattern binding `var`.
+    `keys` are the variables of the focus nodes above (a property shape of a property shape
+    is evaluated once per focus node of its parent, as pySHACL and the SPARQL definitions do:
+    a value shared by two parents gives two results)."""
 
     pattern: str
     var: str
+    keys: tuple[str, ...] = ()
+
+    @property
+    def key_list(self) -> str:
+        return " ".join(self.keys)
 
 
 @dataclass
@@ -190,13 +240,18 @@ class _Run:
     covered_cache: dict[tuple[Node, Node], bool] = field(default_factory=dict)
     severities: dict[Node, Node] = field(default_factory=dict)
     copied: set[str] = field(default_factory=set)
-    # Oxigraph lowercases language tags; validate_graph knows the data's own spelling
-    tag_case: dict[tuple[str, str], Literal] = field(default_factory=dict)
+    # validate_graph: the data's own literal for each literal as Oxigraph stores it (Oxigraph
+    # writes numbers in canonical form, integer-derived datatypes as xsd:integer and language
+    # tags in lower case), so results name "4.0" as the data does, not "4"
+    originals: dict[Literal, Literal] = field(default_factory=dict)
+    # severities that do not break conformance: kb.validate's (pySHACL with allow_warnings and
+    # allow_infos), or none (the SHACL specification: any result breaks it)
+    allowed: tuple[Node, ...] = (SH.Warning, SH.Info)
 
     def term(self, term: object) -> Node | None:
         node = from_ox(term)
-        if self.tag_case and isinstance(node, Literal) and node.language:
-            return self.tag_case.get((str(node), node.language), node)
+        if self.originals and isinstance(node, Literal):
+            return self.originals.get(node, node)
         return node
 
     def select(self, text: str) -> Iterator[tuple]:
@@ -224,6 +279,7 @@ class _Compiler:
         self.run = run
         self.sg = run.shapes
         self.message_cache: dict[Node, list[Literal]] = {}
+        self.active: list[Node] = []  # the shapes being compiled, outermost first
 
     # --- shapes graph ------------------------------------------------------------------------
 
@@ -237,31 +293,41 @@ class _Compiler:
         return next(iter(set(self.sg.objects(shape, SH.severity))), SH.Violation)
 
     def deactivated(self, shape: Node) -> bool:
-        flag = self.one(shape, SH.deactivated)
-        return isinstance(flag, Literal) and bool(flag.value)
+        return _is_true(self.one(shape, SH.deactivated))
 
     def path(self, shape: Node) -> Node | None:
         return self.one(shape, SH.path)
 
     def check_supported(self, shape: Node) -> None:
-        """Refuse, by name, any SHACL parameter this module does not compile."""
-        allowed = _HARMLESS | _VALUE_PARAMS | (_PROPERTY_PARAMS if self.path(shape) else set())
+        """Refuse, by name, any SHACL parameter this module does not compile, and parameter
+        values no engine can use."""
+        path = self.path(shape)
+        allowed = _HARMLESS | _VALUE_PARAMS | _SET_PARAMS
+        allowed |= _PROPERTY_PARAMS if path is not None else _NODE_PARAMS
         for param in set(self.sg.predicates(shape)):
             if str(param).startswith(str(SH)) and param not in allowed:
                 if param in _PROPERTY_PARAMS and "qualified" in str(param):
                     continue  # on a node shape pySHACL ignores qualified counts (a warning)
                 name = param.n3(self.sg.namespace_manager)
                 if param in _PROPERTY_PARAMS:
-                    raise KBError(f"shape {shape}: {name} needs a property shape (sh:path)")
-                raise KBError(
-                    f"shape {shape} uses {name}, which kb.validate_sparql does not compile; "
-                    "validate with the pySHACL reference (kb.validate) instead"
+                    raise ShapeError(shape, f"{name} needs a property shape (sh:path)")
+                if param in _NODE_PARAMS:
+                    raise ShapeError(shape, f"{name} on a property shape is not compiled")
+                raise ShapeError(
+                    shape,
+                    f"uses {name}, which kb.validate_sparql does not compile; validate with the "
+                    "pySHACL reference (kb.validate) instead",
                 )
-        unique = self.one(shape, SH.uniqueLang)
-        if unique is not None and not (isinstance(unique, Literal) and unique.value is True):
-            raise KBError(f"shape {shape}: sh:uniqueLang other than true is not compiled")
         if self.one(shape, SH.datatype) == RDFS.Datatype:
-            raise KBError(f"shape {shape}: sh:datatype rdfs:Datatype is not compiled")
+            raise ShapeError(shape, "sh:datatype rdfs:Datatype is not compiled")
+        for param in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+            for other in self.sg.objects(shape, param):
+                if not isinstance(other, URIRef):
+                    name = param.n3(self.sg.namespace_manager)
+                    raise ShapeError(shape, f"{name} needs a property IRI, not {other.n3()}")
+        for value in self.sg.objects(shape, SH.hasValue):
+            if isinstance(value, BNode):
+                raise ShapeError(shape, "a blank-node sh:hasValue is not compiled")
 
     def messages(self, shape: Node) -> list[Literal]:
         return sorted(
@@ -390,11 +456,11 @@ class _Compiler:
             tests.append((SH["class"], cls, self.instance_of(v, cls)))
         datatype = self.one(shape, SH.datatype)
         if datatype is not None:
-            tests.append((SH.datatype, datatype, self.datatype_test(datatype, scope)))
+            tests.append((SH.datatype, datatype, self.datatype_test(shape, datatype, scope)))
         kind = self.one(shape, SH.nodeKind)
         if kind is not None:
             if kind not in _NODE_KIND:
-                raise KBError(f"shape {shape}: unknown sh:nodeKind {kind}")
+                raise ShapeError(shape, f"unknown sh:nodeKind {kind.n3()}")
             tests.append((SH.nodeKind, kind, _NODE_KIND[kind].format(v=v)))
         patterns = list(self.sg.objects(shape, SH.pattern))
         for pattern in patterns:
@@ -404,16 +470,20 @@ class _Compiler:
             tests.append((SH.languageIn, languages, self.language_test(languages, v)))
         members = self.one(shape, SH["in"])
         if members is not None:
-            allowed = set(Collection(self.sg, members))
+            allowed = set(self.items(shape, SH["in"], members))
             bad = [x for x in self.distinct_values(scope) if x not in allowed]
             tests.append((SH["in"], members, f"(!isBlank({v}) && {_not_one_of(v, bad)})"))
         for param in (SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive):
             for bound in self.sg.objects(shape, param):
-                tests.append((param, bound, self.range_test(param, bound, scope)))
+                tests.append((param, bound, self.range_test(shape, param, bound, scope)))
+        for param, op in ((SH.minLength, ">="), (SH.maxLength, "<=")):
+            if self.one(shape, param) is not None:
+                n = self.int_param(shape, param)
+                # pySHACL: a blank node has no string to measure; IRIs and literals do
+                test = f"(!isBlank({v}) && STRLEN(STR({v})) {op} {n})"
+                tests.append((param, self.one(shape, param), test))
         for alternatives in self.sg.objects(shape, SH["or"]):
-            members = list(Collection(self.sg, alternatives))
-            if not members:
-                raise KBError(f"shape {shape}: sh:or needs a non-empty list")
+            members = self.items(shape, SH["or"], alternatives)
             classes = [self.class_only(m) for m in members]
             if all(classes):
                 # sh:or of plain sh:class shapes: one type lookup for all of them
@@ -421,41 +491,72 @@ class _Compiler:
                 continue
             ors = [self.conforms(m, scope) for m in members]
             tests.append((SH["or"], alternatives, "(" + " || ".join(ors) + ")"))
+        for conjunction in self.sg.objects(shape, SH["and"]):
+            ands = [self.conforms(m, scope) for m in self.items(shape, SH["and"], conjunction)]
+            tests.append((SH["and"], conjunction, "(" + " && ".join(ands) + ")"))
+        for choices in self.sg.objects(shape, SH.xone):
+            ones = [
+                f"IF({self.conforms(m, scope)}, 1, 0)" for m in self.items(shape, SH.xone, choices)
+            ]
+            tests.append((SH.xone, choices, f"(({' + '.join(ones)}) = 1)"))
+        for negated in sorted(set(self.sg.objects(shape, SH["not"]))):
+            tests.append((SH["not"], negated, f"!{self.conforms(negated, scope)}"))
+        for node_shape in sorted(set(self.sg.objects(shape, SH.node))):
+            tests.append((SH.node, node_shape, self.conforms(node_shape, scope)))
         return tests
 
-    def datatype_test(self, datatype: Node, scope: _Scope) -> str:
+    def items(self, shape: Node, param: URIRef, head: Node) -> list[Node]:
+        """The members of the SHACL list `head`, the value of `param`; ShapeError for a value
+        that is not a well-formed list (or an empty one where SHACL needs members)."""
+        name = param.n3(self.sg.namespace_manager)
+        if head != RDF.nil and not isinstance(head, BNode):
+            raise ShapeError(shape, f"{name} needs a list, not {head.n3()}")
+        members, seen, node = [], set(), head
+        while node != RDF.nil:
+            first, rest = self.sg.value(node, RDF.first), self.sg.value(node, RDF.rest)
+            if first is None or rest is None or node in seen:
+                raise ShapeError(shape, f"{name} is not a well-formed RDF list")
+            seen.add(node)
+            members.append(first)
+            node = rest
+        if not members and param in (SH["or"], SH.xone):
+            raise ShapeError(shape, f"{name} needs a non-empty list")
+        return members
+
+    def datatype_test(self, shape: Node, datatype: Node, scope: _Scope) -> str:
         v = scope.var
+        if not isinstance(datatype, URIRef):
+            raise ShapeError(shape, f"sh:datatype needs an IRI, not {datatype.n3()}")
         if datatype == RDFS.Literal:
             return f"isLiteral({v})"
-        if datatype == XSD.string:
-            return f"(isLiteral({v}) && datatype({v}) = {_iri(XSD.string)})"
-        if datatype == RDF.langString:
-            return f'(isLiteral({v}) && lang({v}) != "")'
-        typed = f"(isLiteral({v}) && datatype({v}) = {_iri(datatype)})"
-        # rdflib decides which lexical forms are ill-typed; judge each distinct one as pySHACL.
+        stored = FOLDED_DATATYPES.get(datatype, datatype)
+        if not self.run.originals:  # a store: no data to recover an original datatype from
+            if datatype != stored:
+                raise ShapeError(
+                    shape,
+                    f"sh:datatype {datatype.n3(self.sg.namespace_manager)} cannot be checked on "
+                    f"an Oxigraph store, which stores such literals as {stored.n3()}: declare "
+                    "that datatype (with sh:minInclusive/sh:maxInclusive for a range)",
+                )
+            if datatype == XSD.string:
+                return f"(isLiteral({v}) && datatype({v}) = {_iri(XSD.string)})"
+            if datatype == RDF.langString:
+                return f'(isLiteral({v}) && lang({v}) != "")'
+        typed = f"(isLiteral({v}) && datatype({v}) = {_iri(stored)})"
+        # rdflib decides which lexical forms are ill-typed: each distinct literal of the stored
+        # datatype is judged as pySHACL judges the data's own spelling of it.
         bad = [
             lit
             for lit in self.distinct_values(scope, typed)
-            if not _datatype_matches(lit, datatype)
+            if _datatype_of(lit) != datatype or not _datatype_matches(lit, datatype)
         ]
         return f"({typed} && {_not_one_of(v, bad)})"
 
     def pattern_test(self, shape: Node, pattern: Node, scope: _Scope) -> str:
-        if not isinstance(pattern, Literal):
-            raise KBError(f"shape {shape}: sh:pattern must be a literal")
         flags = next(iter(set(self.sg.objects(shape, SH.flags))), None)
-        re_flags = 0
-        if flags is not None:
-            text = str(flags.value).lower() if isinstance(flags, Literal) else ""
-            re_flags |= re.I if "i" in text else 0
-            re_flags |= re.M if "m" in text else 0
-        source = (
-            str(pattern.value)
-            if pattern.value is not None and len(pattern.value) > 1
-            else str(pattern)
-        )
-        matcher = re.compile(source, re_flags)
-        bad = [x for x in self.distinct_values(scope) if not matcher.search(_value_string(x))]
+        bad = [
+            x for x in self.distinct_values(scope) if not pattern_matcher(shape, pattern, flags)(x)
+        ]
         return f"(!isBlank({scope.var}) && {_not_one_of(scope.var, bad)})"
 
     def language_test(self, languages: Node, v: str) -> str:
@@ -467,9 +568,10 @@ class _Compiler:
         first = f'LCASE(STRBEFORE(CONCAT(lang({v}), "-"), "-"))'
         return f"({tagged} && (LCASE(lang({v})) IN ({listed}) || {first} IN ({listed})))"
 
-    def range_test(self, param: URIRef, bound: Node, scope: _Scope) -> str:
+    def range_test(self, shape: Node, param: URIRef, bound: Node, scope: _Scope) -> str:
         if not isinstance(bound, Literal):
-            raise KBError(f"{param.n3(self.sg.namespace_manager)} needs a literal")
+            name = param.n3(self.sg.namespace_manager)
+            raise ShapeError(shape, f"{name} needs a literal, not {bound.n3()}")
         passes = _RANGE_TEST[param]
         bad = []
         for value in self.distinct_values(scope, f"isLiteral({scope.var})"):
@@ -484,24 +586,112 @@ class _Compiler:
                 bad.append(value)
         return f"(isLiteral({scope.var}) && {_not_one_of(scope.var, bad)})"
 
+    # --- constraints on the set of values of a focus node --------------------------------------
+
+    def set_failures(self, shape: Node, x: str, path: Node | None) -> list[tuple]:
+        """(parameter, parameter value, SPARQL group pattern matching each failure of the focus
+        node `x`, the variable holding the result's sh:value or None, the variable holding its
+        sh:resultPath or None) for sh:hasValue, sh:equals, sh:disjoint and sh:closed."""
+        p = self.sparql_path(path) if path is not None else None
+        failures = []
+        for value in sorted(set(self.sg.objects(shape, SH.hasValue))):
+            test = f"{x} {p} {_term(value)}" if p else f"FILTER(sameTerm({x}, {_term(value)}))"
+            failures.append((SH.hasValue, value, f"FILTER NOT EXISTS {{ {test} }}", None, None))
+        for param in (SH.equals, SH.disjoint):
+            for other in sorted(set(self.sg.objects(shape, param))):
+                q, v = _iri(other), self.run.fresh()
+                if p and param == SH.equals:
+                    patterns = [
+                        f"{x} {p} {v} . FILTER NOT EXISTS {{ {x} {q} {v} }}",
+                        f"{x} {q} {v} . FILTER NOT EXISTS {{ {x} {p} {v} }}",
+                    ]
+                    failures += [(param, other, pattern, v, None) for pattern in patterns]
+                elif p:
+                    failures.append((param, other, f"{x} {p} {v} . {x} {q} {v} .", v, None))
+                elif param == SH.equals:  # a node shape: the value node is the focus node
+                    failures.append(
+                        (param, other, f"{x} {q} {v} . FILTER(!sameTerm({v}, {x}))", v, None)
+                    )
+                    failures.append((param, other, f"FILTER NOT EXISTS {{ {x} {q} {x} }}", x, None))
+                else:
+                    failures.append((param, other, f"{x} {q} {x} .", x, None))
+        if _is_true(self.one(shape, SH.closed)):
+            allowed = {
+                prop_path
+                for prop in self.sg.objects(shape, SH.property)
+                for prop_path in self.sg.objects(prop, SH.path)
+                if isinstance(prop_path, URIRef)
+            }
+            ignored = self.one(shape, SH.ignoredProperties)
+            if ignored is not None:
+                allowed |= set(self.items(shape, SH.ignoredProperties, ignored))
+            v, q = self.run.fresh(), self.run.fresh()
+            others = f"FILTER(!({' || '.join(f'{q} = {_term(a)}' for a in sorted(allowed))}))"
+            test = f"{x} {q} {v} . " + (others if allowed else "")
+            failures.append((SH.closed, self.one(shape, SH.closed), test, v, q))
+        elif self.one(shape, SH.ignoredProperties) is not None:
+            pass  # without sh:closed true, sh:ignoredProperties has no effect
+        return failures
+
+    def pair_rows(self, shape: Node, scope: _Scope, path: Node) -> Iterator[tuple]:
+        """(parameter, other property, focus node, value) for each pair of a value and a value
+        of the other property that fails sh:lessThan / sh:lessThanOrEquals, judged as pySHACL
+        judges them: strings (and IRIs) with strings, other literals with rdflib's ordering;
+        anything else, blank nodes included, is not comparable and fails."""
+        p = self.sparql_path(path)
+        keys = scope.key_list
+        for param, strict in ((SH.lessThan, True), (SH.lessThanOrEquals, False)):
+            for other in sorted(set(self.sg.objects(shape, param))):
+                query = (
+                    f"SELECT DISTINCT ?this ?v ?w {keys} WHERE {{ {scope.pattern} "
+                    f"?this {p} ?v . ?this {_iri(other)} ?w }}"
+                )
+                for f, v, w, *_ in self.run.select(query):
+                    if not _less(v, w, strict):
+                        yield param, other, f, v
+
     # --- nested conformance --------------------------------------------------------------------
 
     def conforms(self, shape: Node, scope: _Scope) -> str:
         """A SPARQL expression: the node `scope.var` conforms to `shape` (pySHACL's notion)."""
+        if shape in self.active:
+            raise ShapeError(
+                shape,
+                "refers back to itself (through sh:node, sh:property, sh:and, ...): SHACL "
+                "leaves recursive shapes undefined and kb.validate_sparql does not compile them",
+            )
+        self.active.append(shape)
+        try:
+            return self._conforms(shape, scope)
+        finally:
+            self.active.pop()
+
+    def _conforms(self, shape: Node, scope: _Scope) -> str:
         self.check_supported(shape)
-        if self.deactivated(shape) or self.severity(shape) in _ALLOWED:
+        if self.deactivated(shape) or self.severity(shape) in self.run.allowed:
             return "true"
         path = self.path(shape)
+        x = scope.var
+        failures = [
+            f"NOT EXISTS {{ {fail} }}" for *_, fail, _v, _q in self.set_failures(shape, x, path)
+        ]
         if path is None:
             parts = [test for _p, _b, test in self.value_tests(shape, scope)]
             for prop in self.sg.objects(shape, SH.property):
                 parts.append(self.conforms(prop, scope))
-            return "(" + " && ".join(parts or ["true"]) + ")"
-        x = scope.var
+            return "(" + " && ".join(parts + failures or ["true"]) + ")"
+        if any(
+            True
+            for param in (SH.lessThan, SH.lessThanOrEquals)
+            for _ in self.sg.objects(shape, param)
+        ):
+            raise ShapeError(
+                shape, "sh:lessThan / sh:lessThanOrEquals in a nested shape is not compiled"
+            )
         v = self.run.fresh()
         steps = f"{x} {self.sparql_path(path)} {v} ."
         values = _Scope(f"{scope.pattern} {steps}", v)
-        parts = []
+        parts = list(failures)
         failing = [f"!{test}" for _p, _b, test in self.value_tests(shape, values)]
         failing += [
             f"!{self.conforms(prop, values)}" for prop in self.sg.objects(shape, SH.property)
@@ -513,7 +703,7 @@ class _Compiler:
             parts.append(self.at_least(shape, x, path, low, "true"))
         if high is not None:
             parts.append("!" + self.at_least(shape, x, path, high + 1, "true"))
-        if self.one(shape, SH.uniqueLang) is not None:
+        if _is_true(self.one(shape, SH.uniqueLang)):
             parts.append(f"NOT EXISTS {{ {self.same_language(x, path)} }}")
         for qualified, low, high in self.qualified(shape):
             test = self.qualified_test(shape, qualified, values)
@@ -525,12 +715,19 @@ class _Compiler:
 
     def at_least(self, shape: Node, x: str, path: Node, n: int, test: str, var: str = "") -> str:
         """EXISTS n distinct values of `path` from x passing `test` (written over `var`)."""
+        p = self.sparql_path(path)
         if n > _MAX_JOINED_COUNT:
-            raise KBError(
-                f"shape {shape}: nested counts above {_MAX_JOINED_COUNT} are not compiled"
+            # a count: the values of every node, grouped, joined with x
+            y, name = self.run.fresh(), self.run.fresh()
+            check = f"FILTER({test.replace(var, name)})" if var else ""
+            count = self.run.fresh()
+            return (
+                f"EXISTS {{ {{ SELECT {y} (COUNT(DISTINCT {name}) AS {count}) WHERE {{ "
+                f"{y} {p} {name} . {check} }} GROUP BY {y} }} "
+                f"FILTER(sameTerm({y}, {x}) && {count} >= {n}) }}"
             )
         names = [self.run.fresh() for _ in range(n)]
-        body = " ".join(f"{x} {self.sparql_path(path)} {name} ." for name in names)
+        body = " ".join(f"{x} {p} {name} ." for name in names)
         filters = [test.replace(var, name) if var else test for name in names]
         filters += [f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2)]
         return f"EXISTS {{ {body} FILTER({' && '.join(filters)}) }}"
@@ -548,10 +745,9 @@ class _Compiler:
         value = self.one(shape, param)
         if value is None:
             return None
-        if not (isinstance(value, Literal) and isinstance(value.value, int)):
-            raise KBError(
-                f"shape {shape}: {param.n3(self.sg.namespace_manager)} must be an integer"
-            )
+        if not (isinstance(value, Literal) and isinstance(value.value, int)) or value.value < 0:
+            name = param.n3(self.sg.namespace_manager)
+            raise ShapeError(shape, f"{name} must be a non-negative integer, not {value.n3()}")
         return int(value.value)
 
     def qualified(self, shape: Node) -> list[tuple[Node, int | None, int | None]]:
@@ -562,8 +758,7 @@ class _Compiler:
     def qualified_test(self, shape: Node, qualified: Node, values: _Scope) -> str:
         """The value conforms to `qualified` and, if disjoint, to none of its siblings."""
         test = self.conforms(qualified, values)
-        disjoint = self.one(shape, SH.qualifiedValueShapesDisjoint)
-        if isinstance(disjoint, Literal) and disjoint.value is True:
+        if _is_true(self.one(shape, SH.qualifiedValueShapesDisjoint)):
             siblings = {
                 sibling
                 for parent in self.sg.subjects(SH.property, shape)
@@ -589,7 +784,7 @@ class _Compiler:
         nodes = sorted(self.sg.objects(shape, SH.targetNode))
         if nodes:
             if any(isinstance(n, BNode) for n in nodes):
-                raise KBError(f"shape {shape}: a blank-node sh:targetNode is not compiled")
+                raise ShapeError(shape, "a blank-node sh:targetNode is not compiled")
             parts.append(f"{{ VALUES ?this {{ {' '.join(_term(n) for n in nodes)} }} }}")
         for prop in sorted(self.sg.objects(shape, SH.targetSubjectsOf)):
             parts.append(f"{{ ?this {_iri(prop)} [] }}")
@@ -608,18 +803,41 @@ class _Compiler:
             return
         self.check_supported(top)
         scope = _Scope(focus, "?this")
+        self.active = [top]
         if self.path(top) is None:
             self.node_constraints(top, top, scope)
             for prop in sorted(set(self.sg.objects(top, SH.property))):
                 self.property_constraints(top, prop, scope)
         else:
             self.property_constraints(top, top, scope)
+        self.active = []
 
     def node_constraints(self, top: Node, shape: Node, scope: _Scope) -> None:
         for param, rule, test in self.value_tests(shape, scope):
             query = f"SELECT ?this WHERE {{ {scope.pattern} FILTER(!{test}) }}"
             for (focus,) in self.run.select(query):
                 self.report(top, shape, param, rule, focus, None, focus)
+        self.set_rows(top, shape, scope, None)
+
+    def set_rows(self, top: Node, shape: Node, scope: _Scope, path: Node | None) -> None:
+        """The results of sh:hasValue, sh:equals, sh:disjoint and sh:closed at the top level."""
+        for param, rule, fail, value, result_path in self.set_failures(shape, "?this", path):
+            wanted = [name for name in (value, result_path) if name and name != "?this"]
+            query = (
+                f"SELECT DISTINCT ?this {' '.join(wanted)} {scope.key_list} WHERE {{ "
+                f"{scope.pattern} {fail} }}"
+            )
+            for row in self.run.select(query):
+                found = dict(zip(["?this", *wanted], row, strict=False))
+                self.report(
+                    top,
+                    shape,
+                    param,
+                    rule,
+                    row[0],
+                    found.get(result_path, path),
+                    found.get(value) if value else None,
+                )
 
     def property_constraints(self, top: Node, shape: Node, scope: _Scope) -> None:
         self.check_supported(shape)
@@ -627,35 +845,53 @@ class _Compiler:
             return
         path = self.path(shape)
         if path is None:
-            raise KBError(f"shape {shape}: sh:property must point to a shape with sh:path")
+            raise ShapeError(shape, "sh:property must point to a shape with sh:path")
+        if shape in self.active[1:]:
+            raise ShapeError(shape, "refers back to itself through sh:property")
+        self.active.append(shape)
+        try:
+            self._property_constraints(top, shape, scope, path)
+        finally:
+            self.active.pop()
+
+    def _property_constraints(self, top: Node, shape: Node, scope: _Scope, path: Node) -> None:
         p = self.sparql_path(path)
-        focus = scope.pattern
-        values = _Scope(f"{focus} ?this {p} ?v .", "?v")
+        focus, keys = scope.pattern, scope.key_list
+        values = _Scope(f"{focus} ?this {p} ?v .", "?v", scope.keys)
         for param, rule, test in self.value_tests(shape, values):
-            query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {p} ?v . FILTER(!{test}) }}"
-            for f, v in self.run.select(query):
-                self.report(top, shape, param, rule, f, path, v)
-        for nested in sorted(set(self.sg.objects(shape, SH.property))):
-            # a property shape on the values: the values are its focus nodes
-            on_values = (
-                "{ SELECT DISTINCT ?this WHERE { "
-                f"{{ SELECT (?this AS ?up) WHERE {{ {focus} }} }} ?up {p} ?this }} }}"
+            query = (
+                f"SELECT DISTINCT ?this ?v {keys} WHERE {{ {focus} ?this {p} ?v . "
+                f"FILTER(!{test}) }}"
             )
-            self.property_constraints(top, nested, _Scope(on_values, "?this"))
+            for f, v, *_ in self.run.select(query):
+                self.report(top, shape, param, rule, f, path, v)
+        self.set_rows(top, shape, scope, path)
+        for param, other, f, v in self.pair_rows(shape, scope, path):
+            self.report(top, shape, param, other, f, path, v)
+        for nested in sorted(set(self.sg.objects(shape, SH.property))):
+            # a property shape on the values: the values are its focus nodes, once per focus
+            # node here (the key keeps a value shared by two focus nodes apart)
+            up = self.run.fresh()
+            on_values = (
+                f"{{ SELECT DISTINCT ?this {up} {keys} WHERE {{ "
+                f"{{ SELECT (?this AS {up}) {keys} WHERE {{ {focus} }} }} {up} {p} ?this }} }}"
+            )
+            self.property_constraints(top, nested, _Scope(on_values, "?this", (*scope.keys, up)))
         low, high = self.int_param(shape, SH.minCount), self.int_param(shape, SH.maxCount)
         if low:
-            self.count_rows(top, shape, SH.minCount, focus, p, f"< {low}", path)
+            self.count_rows(top, shape, SH.minCount, scope, p, f"< {low}", path)
         if high is not None:
-            self.count_rows(top, shape, SH.maxCount, focus, p, f"> {high}", path)
-        if self.one(shape, SH.uniqueLang) is not None:
+            self.count_rows(top, shape, SH.maxCount, scope, p, f"> {high}", path)
+        if _is_true(self.one(shape, SH.uniqueLang)):
             a, b = "?a", "?b"
             query = (
-                f"SELECT DISTINCT ?this ?lang WHERE {{ {focus} ?this {p} {a} . ?this {p} {b} . "
+                f"SELECT DISTINCT ?this ?lang {keys} WHERE {{ {focus} ?this {p} {a} . "
+                f"?this {p} {b} . "
                 f'FILTER(isLiteral({a}) && lang({a}) != "" && !sameTerm({a}, {b}) '
                 f"&& isLiteral({b}) && LCASE(lang({a})) = LCASE(lang({b}))) "
                 f"BIND(LCASE(lang({a})) AS ?lang) }}"
             )
-            for f, _lang in self.run.select(query):
+            for f, *_ in self.run.select(query):
                 self.report(top, shape, SH.uniqueLang, None, f, path, None)
         for qualified, low, high in self.qualified(shape):
             test = self.qualified_test(shape, qualified, values)
@@ -667,15 +903,15 @@ class _Compiler:
                 if bound is None:
                     continue
                 query = (
-                    f"SELECT ?this WHERE {{ {focus} {matched} }} "
-                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {bound})"
+                    f"SELECT ?this {keys} WHERE {{ {focus} {matched} }} "
+                    f"GROUP BY ?this {keys} HAVING (COUNT(DISTINCT ?v) {op} {bound})"
                 )
                 if op == "<" and bound == 1:  # no grouping for the common "at least one"
                     query = (
-                        f"SELECT ?this WHERE {{ {focus} "
+                        f"SELECT ?this {keys} WHERE {{ {focus} "
                         f"FILTER NOT EXISTS {{ ?this {p} ?v . FILTER({test}) }} }}"
                     )
-                for (f,) in self.run.select(query):
+                for f, *_ in self.run.select(query):
                     self.report(
                         top,
                         shape,
@@ -687,18 +923,19 @@ class _Compiler:
                         component=component,
                     )
 
-    def count_rows(self, top, shape, param, focus: str, p: str, test: str, path: Node) -> None:
+    def count_rows(self, top, shape, param, scope: _Scope, p: str, test: str, path: Node) -> None:
+        focus, keys = scope.pattern, scope.key_list
         if param == SH.minCount and test == "< 1":
             # cheaper than grouping every focus node: those with no value at all
-            query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}"
+            query = f"SELECT ?this {keys} WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}"
         else:
             optional = f"OPTIONAL {{ ?this {p} ?v }}" if param == SH.minCount else f"?this {p} ?v ."
             query = (
-                f"SELECT ?this WHERE {{ {focus} {optional} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {test})"
+                f"SELECT ?this {keys} WHERE {{ {focus} {optional} }} "
+                f"GROUP BY ?this {keys} HAVING (COUNT(DISTINCT ?v) {test})"
             )
         rule = self.one(shape, param)
-        for (f,) in self.run.select(query):
+        for f, *_ in self.run.select(query):
             self.report(top, shape, param, rule, f, path, None)
 
     # --- results ------------------------------------------------------------------------------
@@ -716,7 +953,7 @@ class _Compiler:
                 component=component or _COMPONENT[param],
                 focus=focus,
                 path=path,
-                value=value if param not in (SH.minCount, SH.maxCount, SH.uniqueLang) else None,
+                value=value if param not in _NO_VALUE else None,
                 messages=messages,
             )
         )
@@ -788,7 +1025,103 @@ class _Compiler:
             if len(shapes) > 1:
                 return f"Focus node does not conform to shapes{count}: ({text})"
             return f"Focus node does not conform to shape{count}: {text}"
+        if param in (SH["and"], SH.xone):
+            lists = list(sg.objects(shape, param))
+            text = " and ".join(
+                "({})".format(" , ".join(s(m) for m in sg.items(lst))) for lst in lists
+            )
+            if len(lists) < 2:
+                text = " , ".join(s(m) for m in sg.items(lists[0]))
+            word = "all shapes" if param == SH["and"] else "exactly one shape"
+            return f"Node {self.data_string(value)} must conform to {word} in {text}"
+        if param == SH["not"]:
+            negated = list(sg.objects(shape, SH["not"]))
+            if len(negated) == 1:
+                return f"Node {self.data_string(value)} must not conform to shape {s(negated[0])}"
+            text = " , ".join(s(n) for n in negated)
+            return f"Node {self.data_string(value)} must not conform to any shapes in {text}"
+        if param == SH.node:
+            shapes = list(sg.objects(shape, SH.node))
+            if len(shapes) < 2:
+                text = f"Value does not conform to Shape {s(shapes[0])}."
+            else:
+                listed = "', '".join(s(n) for n in shapes)
+                text = f"Value must conform to every Shape in ('{listed}')."
+            return text + " See details for more information."
+        if param in (SH.minLength, SH.maxLength):
+            op = ">=" if param == SH.minLength else "<="
+            return f"String length not {op} {stringify_node(self.run.view, rule)}"
+        if param == SH.hasValue:
+            values = [s(v) for v in sg.objects(shape, SH.hasValue)]
+            path = self.path(shape)
+            if path is not None:
+                return (
+                    f"Node {self.data_string(focus)}->{s(path)} does not contain a value in the "
+                    f"set: {values}"
+                )
+            return f"Node {self.data_string(focus)} value is not a in the set of values: {values}"
+        if param == SH.closed:
+            value_text = self.data_string(value)
+            return f"Node {self.data_string(focus)} is closed. It cannot have value: {value_text}"
+        if param in _PAIR_TEXT:
+            others = list(sg.objects(shape, param))
+            text = s(others[0]) if len(others) < 2 else ", ".join(s(o) for o in others)
+            return (
+                f"Value of {self.data_string(focus)}->{text} {_PAIR_TEXT[param]} "
+                f"{self.data_string(value)}"
+            )
         raise AssertionError(param)
+
+
+def _is_true(node: Node | None) -> bool:
+    """A boolean parameter is on only as the literal true (the SHACL test suite's reading:
+    "1"^^xsd:boolean is another term and leaves sh:uniqueLang off)."""
+    return isinstance(node, Literal) and node.datatype == XSD.boolean and str(node) == "true"
+
+
+def pattern_matcher(shape: Node, pattern: Node, flags: Node | None):
+    """A predicate telling whether a value node matches `pattern` (with sh:flags) as pySHACL
+    matches it (Python's re, searching the string of the node); ShapeError for a pattern or
+    flags no engine can use, so a bad regular expression is named with its shape."""
+    if not isinstance(pattern, Literal):
+        raise ShapeError(shape, f"sh:pattern needs a string literal, not {pattern.n3()}")
+    re_flags = 0
+    if flags is not None:
+        text = str(flags)
+        unknown = set(text) - set("imsxq")
+        if not isinstance(flags, Literal) or unknown:
+            raise ShapeError(shape, f"sh:flags {flags.n3()}: only i, m, s, x and q are defined")
+        re_flags |= re.I if "i" in text.lower() else 0
+        re_flags |= re.M if "m" in text.lower() else 0
+    source = (
+        str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern)
+    )
+    try:
+        matcher = re.compile(source, re_flags)
+    except re.error as exc:
+        raise ShapeError(
+            shape, f"sh:pattern {pattern.n3()} is not a valid regular expression: {exc}"
+        ) from None
+    return lambda node: not isinstance(node, BNode) and bool(matcher.search(_value_string(node)))
+
+
+def _less(value: Node, other: Node, strict: bool) -> bool:
+    """pySHACL's sh:lessThan(OrEquals) test of one pair (a pair it cannot compare fails)."""
+
+    def plain(node: Node):
+        if isinstance(node, URIRef):
+            return str(node), True
+        if isinstance(node, Literal) and isinstance(node.value, str):
+            return node.value, True
+        return node, False
+
+    (a, a_text), (b, b_text) = plain(value), plain(other)
+    if a_text != b_text or isinstance(a, BNode) or isinstance(b, BNode):
+        return False
+    try:
+        return bool(a < b) if strict else bool(a <= b)
+    except TypeError:
+        return False
 
 
 def _value_string(node: Node) -> str:
@@ -797,6 +1130,13 @@ def _value_string(node: Node) -> str:
         if node.datatype in (None, RDF.langString, XSD.string):
             return str(node.value)
     return str(node)
+
+
+def _datatype_of(literal: Literal) -> URIRef:
+    """The datatype IRI of a literal (rdflib leaves it None on plain and tagged strings)."""
+    if literal.datatype is not None:
+        return literal.datatype
+    return RDF.langString if literal.language else XSD.string
 
 
 def _datatype_matches(literal: Literal, datatype: Node) -> bool:
@@ -921,22 +1261,26 @@ def validate_store(
     graph: str | None = None,
     *,
     data_view: Graph | None = None,
-    tag_case: dict[tuple[str, str], Literal] | None = None,
+    originals: dict[Literal, Literal] | None = None,
+    allow_warnings: bool = True,
 ) -> ValidationOutcome:
     """Validate the default graph of `store` (or the named graph `graph`) against `shapes`,
     with the results pySHACL (kb.validate.validate) gives on the same triples.
 
     `data_view` is for validate_graph: the rdflib graph the data came from, used only to write
     pySHACL's default messages (which print nodes with the data graph's prefixes), and
-    `tag_case` maps (text, lowercased tag) to the data's literal where Oxigraph, which
-    lowercases language tags, would otherwise report "x"@en-gb for "x"@en-GB."""
+    `originals` maps each literal as Oxigraph stores it to the data's own (see _Run).
+    With allow_warnings (kb.validate's choice), results of severity sh:Warning or sh:Info do
+    not break conformance and nested shapes of those severities always conform; without, the
+    SHACL specification's rule holds: any result breaks it."""
     run = _Run(
         store=store,
         default_graph=ox.NamedNode(graph) if graph else None,
         shapes=shapes,
         view=data_view if data_view is not None else Graph(),
         view_is_data=data_view is not None,
-        tag_case=tag_case or {},
+        originals=originals or {},
+        allowed=(SH.Warning, SH.Info) if allow_warnings else (),
     )
     compiler = _Compiler(run)
     for shape in targeted_shapes(shapes):
@@ -946,7 +1290,7 @@ def validate_store(
     failing_tops = {
         r.top
         for r in run.results
-        if run.severity(r.top) not in _ALLOWED and run.severity(r.shape) not in _ALLOWED
+        if run.severity(r.top) not in run.allowed and run.severity(r.shape) not in run.allowed
     }
     has_violation = any(run.severity(r.shape) == SH.Violation for r in run.results)
     conforms = not failing_tops and not has_violation
@@ -966,12 +1310,19 @@ def load_graph(data: Graph, store: ox.Store | None = None) -> ox.Store:
 
 
 def validate_graph(
-    data: Graph, shapes: Graph, prefixes: dict[str, str] | None = None
+    data: Graph,
+    shapes: Graph,
+    prefixes: dict[str, str] | None = None,
+    *,
+    allow_warnings: bool = True,
 ) -> ValidationOutcome:
-    """validate_store on a copy of `data` in a fresh in-memory store (small inputs, tests)."""
-    tag_case = {
-        (str(o), o.language.lower()): o
-        for o in data.objects()
-        if isinstance(o, Literal) and o.language and o.language != o.language.lower()
-    }
-    return validate_store(load_graph(data), shapes, prefixes, data_view=data, tag_case=tag_case)
+    """validate_store on a copy of `data` in a fresh in-memory store (small inputs, tests);
+    results name literals as `data` spells them."""
+    return validate_store(
+        load_graph(data),
+        shapes,
+        prefixes,
+        data_view=data,
+        originals=stored_literals(data),
+        allow_warnings=allow_warnings,
+    )

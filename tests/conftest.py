@@ -10,16 +10,27 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def make_project(root: Path, data: dict[str, str], shapes: dict[str, str] | None = None) -> Path:
-    """A minimal project: the real ontology, the given data files and shapes, its own build/."""
+def make_project(
+    root: Path,
+    data: dict[str, str],
+    shapes: dict[str, str] | None = None,
+    queries: Path | None = None,
+) -> Path:
+    """A minimal project: the real ontology, the given data files and shapes (a shapes file
+    with no shape when none are given: `kb build` refuses an empty shapes folder), `queries`
+    linked in (or an empty catalogue with no checks), its own build/."""
     shutil.copytree(REPO / "ontology", root / "ontology")
     for rel, text in data.items():
         (root / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / "data" / rel).write_text(text, encoding="utf-8")
     (root / "data").mkdir(exist_ok=True)
     (root / "shapes").mkdir()
-    for rel, text in (shapes or {}).items():
+    for rel, text in (shapes or {"none.ttl": "# this test project declares no shape\n"}).items():
         (root / "shapes" / rel).write_text(text, encoding="utf-8")
+    if queries is not None:
+        (root / "queries").symlink_to(queries, target_is_directory=True)
+    else:
+        (root / "queries" / "checks").mkdir(parents=True)
     (root / "pyproject.toml").write_text(
         '[tool.kb]\nbase_iri = "https://w3id.org/mfg-clusters/"\n'
         'ontology_dirs = ["ontology"]\ndata_dirs = ["data"]\nshapes_dir = "shapes"\n'
@@ -34,8 +45,10 @@ def make_project(root: Path, data: dict[str, str], shapes: dict[str, str] | None
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Factory: make_project in tmp_path, with KB_ROOT pointing at it."""
 
-    def factory(data: dict[str, str], shapes: dict[str, str] | None = None) -> Path:
-        root = make_project(tmp_path / "kb", data, shapes)
+    def factory(
+        data: dict[str, str], shapes: dict[str, str] | None = None, queries: Path | None = None
+    ) -> Path:
+        root = make_project(tmp_path / "kb", data, shapes, queries)
         monkeypatch.setenv("KB_ROOT", str(root))
         return root
 

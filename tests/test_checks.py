@@ -16,8 +16,7 @@ def _checks(project, *files: str) -> dict[str, list]:
     data = {f"ttl/{name}": (FIXTURES / name).read_text(encoding="utf-8") for name in files}
     # The code lists cite source sections: the real sources.ttl describes them.
     data["ttl/sources.ttl"] = (REPO / "data" / "ttl" / "sources.ttl").read_text(encoding="utf-8")
-    root = project(data)
-    (root / "queries").symlink_to(REPO / "queries", target_is_directory=True)
+    root = project(data, queries=REPO / "queries")
     result = build(load_config(root), validate_data=False)
     return {c.name: c.rows for c in result.checks}
 

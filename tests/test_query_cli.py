@@ -23,8 +23,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "query"
 def small(project):
     sources = (REPO / "data" / "ttl" / "sources.ttl").read_text(encoding="utf-8")
     clean = (FIXTURES / "clean.ttl").read_text(encoding="utf-8")
-    root = project({"ttl/clean.ttl": clean, "ttl/sources.ttl": sources})
-    (root / "queries").symlink_to(REPO / "queries", target_is_directory=True)
+    root = project({"ttl/clean.ttl": clean, "ttl/sources.ttl": sources}, queries=REPO / "queries")
     return root
 
 

@@ -29,17 +29,18 @@ ID = "https://w3id.org/mfg-clusters/id/"
 def _canonical(graph: Graph) -> tuple:
     """The report as nested sorted tuples, blank nodes replaced by what hangs below them: an
     isomorphism test for tree-shaped reports that, unlike rdflib.compare, stays fast on
-    hundreds of similar results."""
+    hundreds of similar results. pySHACL's sh:detail (why a nested shape failed) is left out:
+    the compiled validator does not write it."""
 
     def expand(node: Node, depth: int = 0):
         if not isinstance(node, BNode) or depth > 12:
             return ("term", node.n3())
-        below = graph.predicate_objects(node)
+        below = [(p, o) for p, o in graph.predicate_objects(node) if p != SH.detail]
         return ("blank", tuple(sorted((p.n3(), expand(o, depth + 1)) for p, o in below)))
 
     (report,) = graph.subjects(RDF.type, SH.ValidationReport)
     results = sorted(expand(r) for r in graph.objects(report, SH.result))
-    return graph.value(report, SH.conforms), results, len(graph)
+    return graph.value(report, SH.conforms), results
 
 
 def _assert_same(data: Graph, shapes: Graph, prefixes: dict[str, str] | None = None):
@@ -253,14 +254,89 @@ def test_node_level_or_with_a_nested_property_shape_and_other_targets():
     )
 
 
+def test_logical_shape_based_and_string_length_constraints():
+    """sh:and, sh:or, sh:xone, sh:not, sh:node, a nested count above three, sh:minLength and
+    sh:maxLength on literals, IRIs and blank nodes."""
+    _edge(
+        """
+        ex:Named a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+        ex:Short a sh:NodeShape ; sh:maxLength 6 .
+        ex:S a sh:NodeShape ; sh:targetClass ex:T ;
+            sh:property [ sh:path ex:p ; sh:node ex:Named ;
+                          sh:not [ sh:class ex:Banned ] ] ,
+                        [ sh:path ex:q ; sh:and ( ex:Short [ sh:minLength 2 ] ) ;
+                          sh:xone ( [ sh:datatype xsd:string ] [ sh:nodeKind sh:IRI ] ) ] ,
+                        [ sh:path ex:r ;
+                          sh:or ( [ sh:path ex:item ; sh:minCount 4 ] [ sh:class ex:Big ] ) ] .
+        """,
+        """
+        ex:a a ex:T ; ex:p ex:b, ex:c, [ ex:name "anon" ] ; ex:q "x", "abc", "toolong", ex:i,
+            _:blank, 42 ; ex:r ex:list1, ex:list2 .
+        ex:b ex:name "B" . ex:c a ex:Banned .
+        ex:list1 ex:item 1, 2, 3, 4 . ex:list2 ex:item 1, 2, 3 .
+        """,
+    )
+
+
+def test_value_sets_closed_shapes_and_property_pairs():
+    """sh:hasValue, sh:equals and sh:disjoint on node and property shapes, sh:closed with
+    sh:ignoredProperties, sh:lessThan / sh:lessThanOrEquals, also nested in sh:or."""
+    _edge(
+        """
+        ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:closed true ;
+            sh:ignoredProperties ( rdf:type ) ;
+            sh:property [ sh:path ex:start ; sh:lessThan ex:end ] ,
+                        [ sh:path ex:low ; sh:lessThanOrEquals ex:high ] ,
+                        [ sh:path ex:end ] , [ sh:path ex:high ] ,
+                        [ sh:path ex:tag ; sh:hasValue "core" ; sh:equals ex:label ] ,
+                        [ sh:path ex:label ; sh:disjoint ex:other ] ,
+                        [ sh:path ex:other ;
+                          sh:or ( [ sh:hasValue ex:none ] [ sh:path ex:tag ; sh:minCount 1 ] ) ] .
+        ex:Self a sh:NodeShape ; sh:targetNode ex:a, ex:b ; sh:equals ex:me ; sh:disjoint ex:not ;
+            sh:hasValue ex:a .
+        """,
+        """
+        ex:a a ex:T ; ex:start 1, 5 ; ex:end 3 ; ex:low "a", "b" ; ex:high "b", 2 ;
+            ex:tag "core", "x" ; ex:label "core", "y" ; ex:other "y", ex:o1, ex:none ;
+            ex:me ex:a ; ex:not ex:a ; ex:extra 1 .
+        ex:b a ex:T ; ex:start "2020-01-01"^^xsd:date ; ex:end "2021-01-01"^^xsd:date ;
+            ex:tag "x" ; ex:me ex:a, ex:b .
+        ex:o1 ex:tag "t" .
+        """,
+    )
+
+
 def test_unsupported_features_are_refused_by_name():
     shapes = _graph(
         """
-        ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:closed true .
+        ex:S a sh:NodeShape ; sh:targetClass ex:T ;
+            sh:sparql [ sh:select "SELECT $this WHERE { }" ] .
         """
     )
-    with pytest.raises(KBError, match=r"https://example.org/S uses sh:closed"):
+    with pytest.raises(KBError, match=r"https://example.org/S: uses sh:sparql"):
         validate_graph(_graph("ex:a a ex:T ."), shapes)
+    recursive = _graph(
+        """
+        ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:node ex:S ] .
+        """
+    )
+    with pytest.raises(KBError, match=r"refers back to itself"):
+        validate_graph(_graph("ex:a a ex:T ; ex:p ex:b ."), recursive)
+
+
+def test_integer_subtypes_are_refused_on_a_store_and_judged_on_a_graph():
+    """Oxigraph stores "5"^^xsd:byte as "5"^^xsd:integer: on a store sh:datatype xsd:byte
+    cannot be checked (refused, never a silent pass or fail); validate_graph still has the
+    data's own literals and judges them as pySHACL does."""
+    shapes = _graph(
+        "ex:S a sh:NodeShape ; sh:targetClass ex:T ; "
+        "sh:property [ sh:path ex:n ; sh:datatype xsd:byte ] ."
+    )
+    data = _graph('ex:a a ex:T ; ex:n "5"^^xsd:byte, "300"^^xsd:byte, 7 .')
+    with pytest.raises(KBError, match=r"xsd:byte cannot be checked on an Oxigraph store"):
+        validate_store(load_graph(data), shapes)
+    outcome = _edge(shapes.serialize(format="turtle"), data.serialize(format="turtle"))
+    assert {r.value for r in outcome.results} == {"'300'", "'7'"}
 
 
 def test_queries_are_per_constraint_not_per_focus_node(monkeypatch):
@@ -297,8 +373,3 @@ def test_property_counts_on_a_node_shape_are_refused():
     shapes = _graph("ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:minCount 1 .")
     with pytest.raises(KBError, match=r"sh:minCount needs a property shape"):
         validate_graph(_graph("ex:a a ex:T ."), shapes)
-    shapes = _graph(
-        "ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:node ex:N ] ."
-    )
-    with pytest.raises(KBError, match=r"uses sh:node"):
-        validate_graph(_graph("ex:a a ex:T ; ex:p ex:b ."), shapes)

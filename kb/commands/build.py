@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and write build/ (reports always; kb.nq only when everything passes).",
     )
     _common(p)
+    p.add_argument(
+        "--no-shapes",
+        action="store_true",
+        help="build without SHACL validation, on purpose (without it, a missing or empty "
+        "shapes folder is an error); the summary says the data was not validated",
+    )
     p.set_defaults(func=run_build)
     v = sub.add_parser(
         "validate",
@@ -58,12 +64,19 @@ def summary(result: BuildResult) -> str:
         f"triples asserted    {result.asserted}",
         f"triples inferred    {result.inferred} ({result.config.inference})",
     ]
+    if result.outside_rl:
+        unread = ", ".join(f"{name} {n}" for name, n in result.outside_rl.items())
+        lines.append(f"not reasoned with   {unread} (outside OWL 2 RL)")
     if v is not None:
         lines += [
             f"shapes              {v.shapes_count} (validated by {result.config.validation})",
             f"conforms            {v.conforms} ({v.count('Violation')} violations, "
             f"{v.count('Warning')} warnings)",
         ]
+    else:
+        lines.append("shapes              none: not validated (--no-shapes)")
+    if result.queries_parsed:
+        lines.append(f"queries parsed      {result.queries_parsed} (stored queries and checks)")
     if result.checks:
         failed = [c for c in result.checks if not c.passed]
         lines.append(
@@ -83,7 +96,7 @@ def summary(result: BuildResult) -> str:
 
 def run_build(args: argparse.Namespace) -> int:
     config = load_config(inference=args.inference, store=args.store, validation=args.validation)
-    result = build(config, progress=not args.quiet)
+    result = build(config, validate_data=not args.no_shapes, progress=not args.quiet)
     written = write_outputs(result)
     print(summary(result))
     if result.validation is not None and not result.validation.conforms:

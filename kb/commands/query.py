@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogue import KnowledgeBase, bind, export_rdf, load_catalogue
+from ..catalogue import KnowledgeBase, bind, export_rdf, load_catalogue, read_query_text
 from ..config import STORES, load_config
 from ..errors import KBError, ParameterError
 from ..results import FORMATS, canonical_text, serialise
@@ -115,7 +115,7 @@ def run_run(args: argparse.Namespace) -> int:
         if args.param:
             raise ParameterError(args.param[0].partition("=")[0], "--file queries take none")
         try:
-            text = args.file.read_text(encoding="utf-8")
+            text = read_query_text(args.file)  # KBError with the line if not UTF-8
         except OSError as exc:
             raise KBError(f"{args.file}: {exc.strerror}") from exc
         engine = args.engine or config.store

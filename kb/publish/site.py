@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -19,6 +20,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 from ..catalogue import export_rdf
 from ..config import Config
 from ..errors import KBError
+from ..fileio import remove_stale, temporary_name
 from ..namespaces import MC, bind_prefixes
 from ..store import Store
 from . import conneg, describe, dumps, ontology, queries, views
@@ -364,7 +366,11 @@ def publish(
     out = out.resolve()
     check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    old = out.with_name(f".{out.name}.old")
+    if not out.exists() and old.is_dir():  # a run killed between its two renames
+        old.rename(out)
+    remove_stale(out.parent, out.name)  # the folders of runs that were killed
+    tmp = Path(tempfile.mkdtemp(prefix=temporary_name(out), suffix=".tmp", dir=out.parent))
     try:
         d = SiteData(store, config.base_iri, inferred_graph_iri)
         writer = SiteWriter(d, config, tmp, progress, site_url, endpoint)
@@ -382,14 +388,18 @@ def publish(
         writer.query_page()
         (tmp / SITE_MARKER).write_text("Written by kb publish; replaced whole by the next run.\n")
         os.chmod(tmp, 0o755)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
+        # SIGINT waits for the two renames; a kill between them is undone by the next run
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            if out.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                out.rename(old)
+                tmp.rename(out)
+            else:
+                tmp.rename(out)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
