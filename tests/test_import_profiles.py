@@ -144,10 +144,10 @@ def test_html_page_reads_as_the_printed_text(seed_facts):
 
 @pytest.fixture
 def kb_project(tmp_path, monkeypatch):
-    """A project with the real ontology, shapes and reference data, and no seed data."""
+    """A project with the real ontology, shapes, queries and reference data, and no seed data."""
     root = tmp_path / "kb"
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    shutil.copytree(REPO / "shapes", root / "shapes")
+    for folder in ("ontology", "shapes", "queries"):  # kb validate refuses a missing queries_dir
+        shutil.copytree(REPO / folder, root / folder)
     shutil.copytree(REPO / "data" / "ttl" / "reference", root / "data" / "ttl" / "reference")
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     monkeypatch.setenv("KB_ROOT", str(root))
