@@ -22,7 +22,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from . import __version__
 from .errors import KBError
 from .sparql_values import inject_values as with_bindings
-from .store import QueryResult, QuerySyntaxError, Store, Triple
+from .store import ProtocolDataset, QueryResult, QuerySyntaxError, Store, Triple
 
 USER_AGENT = f"mfg-clusters-kb/{__version__} (+https://w3id.org/mfg-clusters/)"
 GET_LIMIT = 1500  # characters of query text above which POST is used (URL length limits)
@@ -76,9 +76,13 @@ class RemoteStore(Store):
     def add_graph(self, iri: str, triples: Iterable[Triple]) -> None:
         raise KBError(f"the remote endpoint {self.endpoint} is read-only here (see kb upload)")
 
-    def _wrapper(self, text: str, fmt: str) -> SPARQLWrapper:
+    def _wrapper(self, text: str, fmt: str, dataset: ProtocolDataset | None) -> SPARQLWrapper:
         w = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         w.setQuery(text)
+        for iri in dataset.default if dataset else ():
+            w.addDefaultGraph(iri)
+        for iri in dataset.named if dataset else ():
+            w.addNamedGraph(iri)
         form = query_form(text)
         if form in _QUERY_FORMS:
             w.queryType = form
@@ -100,10 +104,10 @@ class RemoteStore(Store):
                 wait = max(0.0, when.timestamp() - time.time()) if when else wait
         return min(wait, self.max_wait)
 
-    def _send(self, text: str, fmt: str):
+    def _send(self, text: str, fmt: str, dataset: ProtocolDataset | None = None):
         for attempt in range(self.retries + 1):
             try:
-                return self._wrapper(text, fmt).query()
+                return self._wrapper(text, fmt, dataset).query()
             except urllib.error.HTTPError as exc:
                 if exc.code in RETRY_STATUS and attempt < self.retries:
                     time.sleep(self._retry_after(exc, attempt))
@@ -117,15 +121,20 @@ class RemoteStore(Store):
                 raise KBError(f"{self.endpoint}: cannot reach the endpoint: {exc}") from exc
         raise KBError(f"{self.endpoint}: still busy after {self.retries} retries")
 
-    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None = None,
+        dataset: ProtocolDataset | None = None,
+    ) -> QueryResult:
         text = with_bindings(text, bindings)
         body = re.sub(r"(?m)#.*$", "", text)
         if re.search(r"\b(CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE):
-            data = self._send(text, N3).convert()
+            data = self._send(text, N3, dataset).convert()
             g = Graph()
             g.parse(data=data, format="turtle")
             return QueryResult("graph", graph=g)
-        doc = self._send(text, JSON).convert()
+        doc = self._send(text, JSON, dataset).convert()
         if "boolean" in doc:
             return QueryResult("ask", boolean=bool(doc["boolean"]))
         variables = list(doc["head"].get("vars", []))

@@ -14,6 +14,7 @@ import html
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -29,7 +30,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from .errors import KBError, ParameterError
 from .results import MEDIA_TYPES, serialise
-from .store import QueryResult
+from .store import ProtocolDataset, QueryResult
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -146,6 +147,22 @@ def _mentions_service(node: Any) -> bool:
     return False
 
 
+def protocol_dataset(values: Mapping[str, list[str]]) -> ProtocolDataset | None:
+    """The dataset named by default-graph-uri / named-graph-uri, or None when neither is
+    given (the default graph is then the union of all named graphs)."""
+    default = values.get("default-graph-uri", [])
+    named = values.get("named-graph-uri", [])
+    if not default and not named:
+        return None
+    for key, iris in (("default-graph-uri", default), ("named-graph-uri", named)):
+        for iri in iris:
+            if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", iri) or any(
+                c in '<>"{}|^`\\' or ord(c) <= 0x20 for c in iri
+            ):
+                raise _Refused(400, f"{key}: {iri!r} is not an absolute IRI")
+    return ProtocolDataset(tuple(default), tuple(named))
+
+
 class _Refused(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -186,12 +203,19 @@ class _Worker:
         if _mentions_service(tree):
             raise _Refused(400, "federated queries (SERVICE) are not allowed on this endpoint")
 
-    def query(self, text: str, accept: str, fmt: str | None, max_rows: int) -> dict:
+    def query(
+        self,
+        text: str,
+        accept: str,
+        fmt: str | None,
+        max_rows: int,
+        dataset: ProtocolDataset | None = None,
+    ) -> dict:
         from .store import QuerySyntaxError
 
         self.check(text)
         try:
-            res = self.store.query(text)
+            res = self.store.query(text, dataset=dataset)
         except QuerySyntaxError as exc:
             raise _Refused(400, str(exc)) from exc
         headers: dict[str, str] = {}
@@ -290,7 +314,7 @@ def _worker_main(
         try:
             if task["kind"] == "query":
                 reply = worker.query(
-                    task["query"], task["accept"], task["format"], task["max_rows"]
+                    task["query"], task["accept"], task["format"], task["max_rows"], task["dataset"]
                 )
             elif task["kind"] == "page":
                 reply = worker.page(task["iri"])
@@ -606,12 +630,7 @@ def create_app(
                 return sd_response(request)
             if not queries[0].strip():
                 raise _Refused(400, "the query is empty")
-            if values.get("default-graph-uri") or values.get("named-graph-uri"):
-                raise _Refused(
-                    400,
-                    "default-graph-uri / named-graph-uri are not supported: the default graph is "
-                    "the union of all named graphs; use GRAPH or FROM in the query",
-                )
+            dataset = protocol_dataset(values)
             fmt = (values.get("format") or values.get("output") or [None])[0]
             task = {
                 "kind": "query",
@@ -619,6 +638,7 @@ def create_app(
                 "accept": request.headers.get("accept", ""),
                 "format": fmt,
                 "max_rows": settings.max_rows,
+                "dataset": dataset,
             }
             reply = await state["pool"].run(task, settings.timeout)
         except _Refused as exc:

@@ -43,6 +43,16 @@ class QueryResult:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
 
 
+@dataclass(frozen=True)
+class ProtocolDataset:
+    """The RDF dataset a SPARQL Protocol request names (default-graph-uri, named-graph-uri):
+    the default graph is the merge of `default` (empty when none is named), GRAPH sees only
+    `named`. It overrides the query's own FROM / FROM NAMED, as the protocol says."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
 class Store(ABC):
     """A quad store: named graphs in, SPARQL out."""
 
@@ -60,9 +70,15 @@ class Store(ABC):
         """The triples of one named graph, or of the union (a triple may repeat on rdflib)."""
 
     @abstractmethod
-    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SPARQL 1.1 query over the union of all named graphs. `bindings` are RDF terms
-        bound through a VALUES block (kb.sparql_values), never pasted into the text."""
+    def query(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None = None,
+        dataset: ProtocolDataset | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query over the union of all named graphs, or over `dataset`.
+        `bindings` are RDF terms bound through a VALUES block (kb.sparql_values), never pasted
+        into the text."""
 
     @abstractmethod
     def __len__(self) -> int:
@@ -105,11 +121,19 @@ class RdflibStore(Store):
         for s, p, o, _g in self.dataset.quads((None, None, None, None)):
             yield s, p, o
 
-    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None = None,
+        dataset: ProtocolDataset | None = None,
+    ) -> QueryResult:
         from pyparsing import ParseException
 
         try:
-            res = self.dataset.query(inject_values(text, bindings))
+            if dataset is None:
+                res = self.dataset.query(inject_values(text, bindings))
+            else:
+                res = self._query_dataset(inject_values(text, bindings), dataset)
         except ParseException as exc:
             raise QuerySyntaxError(
                 f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
@@ -123,6 +147,23 @@ class RdflibStore(Store):
             return QueryResult("graph", graph=g)
         variables = [str(v) for v in res.vars or []]
         return QueryResult("select", variables, [tuple(row) for row in res])
+
+    def _query_dataset(self, text: str, dataset: ProtocolDataset):
+        """rdflib has no dataset argument: the query runs on a Dataset holding copies of the
+        named graphs, with its FROM clauses dropped (the protocol's dataset wins)."""
+        from rdflib.plugins.sparql import prepareQuery
+
+        prepared = prepareQuery(text)
+        prepared.algebra["datasetClause"] = None
+        view = Dataset()
+        for iri in dataset.default:
+            for triple in self.dataset.graph(URIRef(iri)):
+                view.default_graph.add(triple)
+        for iri in dataset.named:
+            graph = view.graph(URIRef(iri))
+            for triple in self.dataset.graph(URIRef(iri)):
+                graph.add(triple)
+        return view.query(prepared)
 
     def __len__(self) -> int:
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))
@@ -190,9 +231,20 @@ class OxigraphStore(Store):
         for q in self.store.quads_for_pattern(None, None, None, graph):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)  # type: ignore[misc]
 
-    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None = None,
+        dataset: ProtocolDataset | None = None,
+    ) -> QueryResult:
+        chosen = {}
+        if dataset is not None:
+            chosen = {
+                "default_graph": [ox.NamedNode(g) for g in dataset.default],
+                "named_graphs": [ox.NamedNode(g) for g in dataset.named],
+            }
         try:
-            res = self.store.query(inject_values(text, bindings))
+            res = self.store.query(inject_values(text, bindings), **chosen)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         if isinstance(res, ox.QueryBoolean):
