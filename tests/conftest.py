@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+KB = Path(sys.executable).with_name("kb")
 
 
 def make_project(
@@ -65,3 +72,39 @@ def seed():
     config = load_config(Path(__file__).resolve().parent.parent)
     result = build(config, validate_data=False, run_integrity_checks=False)
     return config, result.engine.graph(), load_shapes(config.shapes_dir)
+
+
+@contextmanager
+def running_server(project: Path, *args: str) -> Iterator[str]:
+    """`kb serve` on a free loopback port for `project` (extra `args` passed on), its URL
+    once /health answers; stopped by its process id (and its workers' group) afterwards."""
+    import httpx
+
+    from kb.processes import free_port, stop_process
+
+    port = free_port()
+    log_path = project / "serve.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(KB), "serve", "--port", str(port), "-q", *args],
+            cwd=project,
+            env=os.environ | {"KB_ROOT": str(project)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so the workers can be killed too
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, log_path.read_text(errors="replace")
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "kb serve did not come up within 120 s"
+            time.sleep(0.3)
+        yield url
+    finally:
+        stop_process(process)

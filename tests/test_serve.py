@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -21,7 +19,7 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
-from conftest import make_project
+from conftest import make_project, running_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 from SPARQLWrapper import (
@@ -41,7 +39,6 @@ from SPARQLWrapper import (
 import kb
 from kb.build import build
 from kb.config import load_config
-from kb.processes import free_port, stop_process
 
 pytestmark = pytest.mark.server
 
@@ -86,33 +83,9 @@ def embedded(project: Path):
 
 @pytest.fixture(scope="module")
 def server(project: Path) -> Iterator[str]:
-    port = free_port()
-    log_path = project / "serve.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [str(KB), "serve", "--port", str(port), "--timeout", str(TIMEOUT)]
-            + ["--max-rows", str(MAX_ROWS), "--workers", "2", "-q"],
-            cwd=project,
-            env=os.environ | {"KB_ROOT": str(project)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so the workers can be killed too
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, log_path.read_text(errors="replace")
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "kb serve did not come up within 120 s"
-            time.sleep(0.3)
+    args = ["--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "2"]
+    with running_server(project, *args) as url:
         yield url
-    finally:
-        stop_process(process)
 
 
 def wrapper(url: str, query: str, fmt: str) -> SPARQLWrapper:

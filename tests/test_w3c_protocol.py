@@ -9,11 +9,8 @@ known-failures.toml are checked to still fail the way they are listed, so a fix 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
-import time
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,13 +18,11 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import make_project
+from conftest import make_project, running_server
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
-
-from kb.processes import free_port, stop_process
 
 pytestmark = pytest.mark.server
 
@@ -102,33 +97,9 @@ CASES = load_cases()
 def endpoint(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = {f"data{n}.ttl": (SUITE / f"data{n}.nt").read_text(encoding="utf-8") for n in (1, 2, 3)}
     project = make_project(tmp_path_factory.mktemp(f"protocol-{request.param}"), data)
-    port = free_port()
-    log_path = project / "serve.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [str(KB), "serve", "--port", str(port), "--engine", request.param, "-q"],
-            cwd=project,
-            env=os.environ | {"KB_ROOT": str(project)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, log_path.read_text(errors="replace")
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "kb serve did not come up within 120 s"
-            time.sleep(0.3)
+    with running_server(project, "--engine", request.param) as url:
         yield f"{url}#{request.param}"
-    finally:
-        stop_process(process)
-        shutil.rmtree(project, ignore_errors=True)
+    shutil.rmtree(project, ignore_errors=True)
 
 
 def status_class(code: int) -> str:
