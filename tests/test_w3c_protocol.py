@@ -14,7 +14,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 import httpx
 import pytest
@@ -115,15 +115,11 @@ def replay(url: str, request: dict) -> httpx.Response:
     for part in query.split("&") if query else []:
         key, _, value = part.partition("=")
         if key in ("default-graph-uri", "named-graph-uri"):
-            from urllib.parse import unquote
-
             value = quote(local_graph(unquote(value)), safe="")
         params.append(f"{key}={value}")
     target = url + head + ("?" + "&".join(params) if params else "")
     body = request["body"]
     if body is not None and b"graph-uri=" in body:
-        from urllib.parse import unquote_to_bytes
-
         parts = []
         for part in body.split(b"&"):
             key, _, value = part.partition(b"=")
