@@ -82,10 +82,16 @@ class Writer:
         self.count += 1
 
 
-def generate(target: int, stream, seed: int = 42) -> int:
+def generate(target: int, stream, seed: int = 42, collaboration: str = "random") -> int:
     """Write at least `target` triples (stopping after the cluster that reaches it) to `stream`;
-    return how many were written."""
+    return how many were written. `collaboration` is how project partners are drawn: "random"
+    (from anyone; the benchmarks' data) or "structured" (who worked together before, who
+    shares a domain, members of the coordinator's cluster: what the matchmaker's quality
+    benchmark needs, as real consortia repeat and cluster)."""
+    if collaboration not in ("random", "structured"):
+        raise ValueError(f"collaboration must be 'random' or 'structured', not {collaboration!r}")
     rnd = random.Random(seed)
+    web = _Collaborations(rnd)
     w = Writer(stream)
     _describe_source(w)
     # Regions: up to 30 countries x 6 level-1 x 5 level-2 (about the size of NUTS 0-2),
@@ -121,9 +127,11 @@ def generate(target: int, stream, seed: int = 42) -> int:
         w.iri(co, MC + "animates", cluster)
         w.iri(cluster, RDF_TYPE, MC + "Cluster")
         w.lit(cluster, SKOS + "prefLabel", f"Cluster {n}")
-        for d in rnd.sample(range(1, 7), 2):
+        domains = rnd.sample(range(1, 7), 2)
+        for d in domains:
             w.iri(co, MC + "effraDomain", f"{CODE}effra-domain/D{d}")
         organisations.append(co)
+        web.add_cluster(co, domains)
         for m in range(rnd.randint(3, 8)):
             member = f"{ID}organisation/member-{n}-{m}"
             w.iri(member, RDF_TYPE, MC + rnd.choice(ORG_CLASSES))
@@ -136,6 +144,7 @@ def generate(target: int, stream, seed: int = 42) -> int:
             w.iri(ms, ORG + "member", member)
             w.iri(ms, ORG + "organization", co)
             organisations.append(member)
+            web.members[co].append(member)
         if n % 2 == 0:  # a project with partners from anywhere
             project = f"{ID}project/project-{n}"
             w.iri(project, RDF_TYPE, MC + "Project")
@@ -148,7 +157,10 @@ def generate(target: int, stream, seed: int = 42) -> int:
                 f"{CODE}funding-programme/{rnd.choice(PROGRAMMES)}",
             )
             w.iri(project, MC + "fundingScheme", f"{CODE}funding-scheme/{rnd.choice(SCHEMES)}")
-            partners = {co, *rnd.sample(organisations, min(len(organisations), 5))}
+            if collaboration == "structured":
+                partners = web.consortium(co, organisations, 6)
+            else:
+                partners = {co, *rnd.sample(organisations, min(len(organisations), 5))}
             for i, partner in enumerate(sorted(partners)):
                 part = f"{ID}participation/project-{n}/{partner.rsplit('/', 1)[-1]}"
                 w.iri(part, RDF_TYPE, MC + "Participation")
@@ -159,6 +171,47 @@ def generate(target: int, stream, seed: int = 42) -> int:
                 )
                 w.iri(part, MC + "section", SECTION)
     return w.count
+
+
+class _Collaborations:
+    """Who worked with whom so far, to draw consortia the way real ones form."""
+
+    def __init__(self, rnd: random.Random) -> None:
+        self.rnd = rnd
+        self.partners: dict[str, set[str]] = {}
+        self.members: dict[str, list[str]] = {}
+        self.by_domain: dict[int, list[str]] = {}
+        self.domains: dict[str, list[int]] = {}
+
+    def add_cluster(self, co: str, domains: list[int]) -> None:
+        self.members[co] = []
+        for d in domains:
+            self.by_domain.setdefault(d, []).append(co)
+        self.domains[co] = domains
+
+    def consortium(self, co: str, organisations: list[str], size: int) -> set[str]:
+        """The coordinator's cluster organisation and partners drawn: 40% a past partner of
+        someone already in, 25% a cluster sharing an EFFRA domain with the coordinator,
+        15% a member of its own cluster, 20% anyone."""
+        rnd, team = self.rnd, {co}
+        for _ in range(size * 4):
+            if len(team) >= size:
+                break
+            draw = rnd.random()
+            known = sorted({p for m in team for p in self.partners.get(m, ())} - team)
+            if draw < 0.40 and known:
+                team.add(rnd.choice(known))
+            elif draw < 0.65:
+                same = [c for d in self.domains[co] for c in self.by_domain[d] if c not in team]
+                if same:
+                    team.add(rnd.choice(same))
+            elif draw < 0.80 and self.members[co]:
+                team.add(rnd.choice(self.members[co]))
+            else:
+                team.add(rnd.choice(organisations))
+        for m in team:
+            self.partners.setdefault(m, set()).update(team - {m})
+        return team
 
 
 def _describe_source(w: Writer) -> None:
@@ -221,10 +274,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--triples", type=int, required=True, help="approximate size (at least)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--output", type=Path, required=True)
+    p.add_argument(
+        "--collaboration",
+        choices=("random", "structured"),
+        default="random",
+        help="how project partners are drawn (structured: for bench/match_quality.py)",
+    )
     args = p.parse_args(argv)
     with atomic_writer(args.output) as stream:
         stream.write("# Synthetic data generated by bench/generate.py; not real clusters.\n")
-        count = generate(args.triples, stream, args.seed)
+        count = generate(args.triples, stream, args.seed, args.collaboration)
     print(f"wrote {count} triples to {args.output}", file=sys.stderr)
     return 0
 

@@ -9,7 +9,7 @@ their N-Triples serialisation after validation, so a value can never become quer
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -67,11 +67,29 @@ def _code_positions(query: str):
         i += 1
 
 
+def values_table(variables: Sequence[str], rows: Iterable[Sequence[Node]]) -> str:
+    """`VALUES (?a ?b) { (<x> <y>) ... }`: many rows of bound terms (one solution each)."""
+    for name in variables:
+        if not _VARIABLE.match(name):
+            raise ParameterError(name, "not a valid SPARQL variable name")
+    head = " ".join(f"?{n}" for n in variables)
+    cells = " ".join(
+        "(" + " ".join(term_syntax(n, t) for n, t in zip(variables, row, strict=True)) + ")"
+        for row in rows
+    )
+    return f"VALUES ({head}) {{ {cells} }}"
+
+
 def inject_values(query: str, bindings: Mapping[str, Node] | None) -> str:
     """Return `query` with a VALUES block for `bindings` at the start of its WHERE group."""
     if not bindings:
         return query
-    block = values_block(bindings)
+    return inject_block(query, values_block(bindings), next(iter(bindings)))
+
+
+def inject_block(query: str, block: str, name: str) -> str:
+    """Return `query` with `block` (a VALUES block) at the start of its WHERE group; `name`
+    is the parameter an error is reported against."""
     code = "".join(c for _i, c in _code_positions(query))
     positions = [i for i, _c in _code_positions(query)]
     where = re.search(r"\bWHERE\s*\{", code, re.IGNORECASE)
@@ -80,6 +98,6 @@ def inject_values(query: str, bindings: Mapping[str, Node] | None) -> str:
     else:  # SELECT/ASK without the optional WHERE keyword: the first group
         first = code.find("{")
         if first < 0:
-            raise ParameterError(next(iter(bindings)), "the query has no group to bind into")
+            raise ParameterError(name, "the query has no group to bind into")
         brace = positions[first]
     return query[: brace + 1] + " " + block + " " + query[brace + 1 :]
