@@ -102,6 +102,8 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise ParameterError(pair, "write parameters as NAME=VALUE")
+        if name.strip() in params:  # no parameter takes several values: the last won silently
+            raise ParameterError(name.strip(), "given more than once; give each parameter once")
         params[name.strip()] = value
     return params
 
