@@ -412,18 +412,14 @@ def rows(result: QueryResult) -> list[Row]:
 
 def built_store(config: Config, engine: str | None = None) -> Store | None:
     """The store of the last conforming `kb build` (build/kb.nq: asserted + inferred graphs),
-    or None when it is missing or older than any source file or the configuration."""
+    or None when build/manifest.json says it no longer describes the project: an input file
+    deleted, added or changed, the configuration changed (kb.manifest.stale_reason)."""
+    from .manifest import stale_reason
     from .store import load_nquads
 
-    built = config.build_dir / "kb.nq"
-    if not built.is_file():
+    if stale_reason(config) is not None:
         return None
-    sources = [config.root / "pyproject.toml"]
-    for folder in config.source_dirs:
-        sources += [folder] if folder.is_file() else [p for p in folder.rglob("*") if p.is_file()]
-    if any(p.stat().st_mtime > built.stat().st_mtime for p in sources):
-        return None
-    return load_nquads(built, engine or config.store)
+    return load_nquads(config.build_dir / "kb.nq", engine or config.store)
 
 
 @dataclass
@@ -433,19 +429,33 @@ class KnowledgeBase:
     config: Config
     store: Store
     catalogue: dict[str, StoredQuery] = field(default_factory=dict)
+    origin: str = ""  # where the answers come from, for the user (KnowledgeBase.open)
 
     @classmethod
     def open(
         cls, config: Config, engine: str | None = None, reuse_build: bool = False
     ) -> KnowledgeBase:
         """Build once (load and infer, no validation or checks) and keep the store. With
-        `reuse_build`, read build/kb.nq instead when it is newer than every source file."""
+        `reuse_build`, read build/kb.nq instead when build/manifest.json shows it was built
+        from the inputs as they are now (names and SHA-256 of every file, the configuration)."""
         from .build import build
+        from .manifest import read_manifest, stale_reason
+        from .store import load_nquads
 
-        if reuse_build and (built := built_store(config, engine)) is not None:
-            return cls(config, built, load_catalogue(config.queries_dir))
+        built = config.build_dir / "kb.nq"
+        origin = "a fresh load and inference of the sources (not validated)"
+        if reuse_build:
+            manifest = read_manifest(config)
+            reason = stale_reason(config, manifest)
+            if reason is None and manifest is not None:
+                store = load_nquads(built, engine or config.store)
+                origin = f"{built}, up to date (validated, conforms)"
+                if not manifest.get("validated"):
+                    origin = f"{built}, up to date (NOT validated: built with --no-shapes)"
+                return cls(config, store, load_catalogue(config.queries_dir), origin)
+            origin += f"; {built} not used: {reason}"
         result = build(config, store_kind=engine, validate_data=False, run_integrity_checks=False)
-        return cls(config, result.store, load_catalogue(config.queries_dir))
+        return cls(config, result.store, load_catalogue(config.queries_dir), origin)
 
     @classmethod
     def remote(cls, config: Config, endpoint: str, **options: Any) -> KnowledgeBase:

@@ -138,6 +138,7 @@ def run_run(args: argparse.Namespace) -> int:
     else:
         print("opening the knowledge base ...", file=sys.stderr)
         kb = KnowledgeBase.open(config, engine=args.engine, reuse_build=not args.rebuild)
+        print(f"answering from {kb.origin}", file=sys.stderr)
     if text is not None:
         result = kb.sparql(text)
     else:
