@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogue import KnowledgeBase, bind, export_rdf, load_catalogue, read_query_text
+from ..catalogue import (
+    KnowledgeBase,
+    bind,
+    export_rdf,
+    load_catalogue,
+    read_query_text,
+    syntax_error_as_written,
+)
 from ..config import STORES, load_config
 from ..errors import KBError, ParameterError
 from ..results import FORMATS, canonical_text, serialise
@@ -125,8 +132,8 @@ def run_run(args: argparse.Namespace) -> int:
             # Parse before the build: a typo is reported at once, with file and position.
             try:
                 (RdflibStore() if engine == "rdflib" else OxigraphStore()).query(text)
-            except QuerySyntaxError as exc:
-                raise QuerySyntaxError(f"{args.file}: {exc}") from exc
+            except QuerySyntaxError as exc:  # FILE:LINE:COLUMN, as for a stored query
+                raise syntax_error_as_written(args.file, text, text, exc) from None
     else:
         # Check the name and the parameters before the (slower) knowledge base is opened.
         catalogue = load_catalogue(config.queries_dir)
