@@ -439,11 +439,11 @@ class KnowledgeBase:
         `reuse_build`, read build/kb.nq instead when build/manifest.json shows it was built
         from the inputs as they are now (names and SHA-256 of every file, the configuration)."""
         from .build import build
-        from .manifest import read_manifest, stale_reason
+        from .manifest import read_manifest, stale_reason, verdict
         from .store import load_nquads
 
         built = config.build_dir / "kb.nq"
-        origin = "a fresh load and inference of the sources (not validated)"
+        origin = f"a fresh load and inference of the sources ({verdict(config)[1]})"
         if reuse_build:
             manifest = read_manifest(config)
             reason = stale_reason(config, manifest)

@@ -124,6 +124,11 @@ def stale_reason(config: Config, manifest: dict[str, Any] | None = None) -> str 
         return f"{built} is missing"
     if built.stat().st_size != kb_nq.get("bytes"):
         return f"{built} is not the file the last build wrote"
+    return inputs_changed(config, manifest)
+
+
+def inputs_changed(config: Config, manifest: dict[str, Any]) -> str | None:
+    """How the configuration or the input files differ from those of `manifest`'s build."""
     if manifest.get("config") != settings(config):
         changed = [
             key
@@ -179,3 +184,27 @@ def built_nquads(config: Config) -> Path | None:
     if stale_reason(config) is None:
         return config.build_dir / "kb.nq"
     return None
+
+
+def verdict(config: Config) -> tuple[bool, str]:
+    """(conforms, what to tell the user) about the inputs as they are now, from the last
+    build's manifest: validated and conforming, not validated (no build of these inputs, or
+    one with --no-shapes), or known not to conform."""
+    manifest = read_manifest(config)
+    if manifest is None:
+        return False, "not validated: no `kb build` has run here (run it to validate)"
+    changed = inputs_changed(config, manifest)
+    if changed:
+        return False, f"not validated: {changed} (run `kb build` to validate)"
+    if not manifest.get("validated"):
+        return False, "not validated: the last `kb build` of these inputs ran with --no-shapes"
+    if not manifest.get("conforms"):
+        counts = manifest.get("counts") or {}
+        failed = counts.get("checks_failed") or []
+        return False, (
+            f"DOES NOT CONFORM: the last `kb build` of these inputs found "
+            f"{counts.get('violations')} violations"
+            + (f" and failed the checks {', '.join(failed)}" if failed else "")
+            + f" ({config.build_dir / 'validation-report.txt'})"
+        )
+    return True, "validated: the last `kb build` of these inputs conforms"

@@ -130,7 +130,8 @@ def test_a_non_conforming_build_leaves_no_stale_kb_nq(two_folders, capsys):
     assert manifest["counts"]["violations"] == 1 and "data/kept/bad.ttl" in manifest["inputs"]
     names, err = _figures(root, capsys)
     assert names == ["bad", "gone", "kept"]
-    assert "not validated" in err and "did not conform" in err
+    assert "DOES NOT CONFORM: the last `kb build` of these inputs found 1 violations" in err
+    assert "did not conform, so it wrote no kb.nq" in err
 
 
 def test_a_build_without_shapes_says_so_in_the_manifest_and_to_the_user(project, capsys):
@@ -142,3 +143,37 @@ def test_a_build_without_shapes_says_so_in_the_manifest_and_to_the_user(project,
     capsys.readouterr()
     names, err = _figures(root, capsys)
     assert names == ["a"] and "up to date (NOT validated: built with --no-shapes)" in err
+
+
+def test_the_verdict_on_the_inputs_as_they_are_now(two_folders):
+    from kb.config import load_config
+    from kb.manifest import verdict
+
+    root = two_folders
+    assert verdict(load_config(root)) == (
+        True,
+        "validated: the last `kb build` of these inputs conforms",
+    )
+    (root / "data" / "gone" / "b.ttl").unlink()
+    conforms, note = verdict(load_config(root))
+    assert not conforms and note.startswith("not validated: the inputs changed")
+    assert "deleted data/gone/b.ttl" in note
+    (root / "build" / "manifest.json").unlink()
+    assert verdict(load_config(root))[1].startswith("not validated: no `kb build` has run")
+
+
+def test_kb_serve_says_the_data_it_serves_does_not_conform(two_folders, capsys):
+    """Even with -q: kb serve builds from the sources, and the user is told the last build of
+    those very inputs did not conform."""
+    import httpx
+    from conftest import running_server
+
+    root = two_folders
+    (root / "data" / "kept" / "bad.ttl").write_text(
+        FIGURE.format(name="bad", value='"nine"'), encoding="utf-8"
+    )
+    assert main(["build", "-q"]) == 1
+    with running_server(root) as url:
+        assert httpx.get(url + "/health", timeout=10).status_code == 200
+    log = (root / "serve.log").read_text(encoding="utf-8")
+    assert "kb serve: the data: DOES NOT CONFORM: the last `kb build` of these inputs" in log
