@@ -476,6 +476,10 @@ class KnowledgeBase:
         except QuerySyntaxError as exc:  # named with its file, at the position as written
             from .sparql_values import inject_values
 
+            # A remote endpoint's message has its own position format (or none): Oxigraph's
+            # parser on the file's own text gives the line and column when it finds the error
+            if self.store.name == "remote":
+                check_query_syntax(query.text, query.path)
             sent = inject_values(query.text, bindings)
             raise syntax_error_as_written(query.path, query.text, sent, exc) from None
 

@@ -14,7 +14,9 @@ import pytest
 from rdflib import Literal, URIRef
 from virtuoso_harness import available, running_virtuoso
 
+from kb.catalogue import check_query_syntax
 from kb.cli import main
+from kb.errors import KBError
 from kb.remote import RemoteStore
 
 pytestmark = pytest.mark.server
@@ -160,6 +162,7 @@ def test_data_that_does_not_conform_needs_force(project, virtuoso, clean, capsys
     assert _counts(clean) == {}  # nothing was sent
     code, out = _load(virtuoso, capsys, "--force")
     assert code == 0, out
+    assert "does not conform; loading it anyway (--force)" in out
     assert GRAPH + "b" in _counts(clean)
 
 
@@ -172,3 +175,25 @@ def test_an_up_to_date_build_is_loaded_as_built(project, virtuoso, clean, capsys
     assert code == 0, captured.err
     assert f"loading {root / 'build' / 'kb.nq'} (up to date)" in captured.err
     assert GRAPH + "a" in _counts(clean)
+
+
+def test_a_stored_query_the_endpoint_rejects_is_placed_in_its_file(project, virtuoso, capsys):
+    """Issue 18, finding 6: the error names the file, with the line and column of the text as
+    written (Virtuoso's own message counts lines of the text with the VALUES block in, and
+    named no file)."""
+    root = project({"a.ttl": DATA.format(label="First")})
+    text = (
+        '#+ title = "t"\n#+ question = "q?"\n#+ user = "everyone"\n'
+        '#+ [[param]]\n#+ name = "s"\n#+ type = "iri"\n#+ default = "id:x"\n'
+        "SELECT ?o WHERE {\n  ?s ?p ?o\n  FILTER(?o == 1)\n}\n"
+    )
+    (root / "queries" / "01_broken.rq").write_text(text, encoding="utf-8")
+    code = main(["query", "run", "broken", "--endpoint", virtuoso.sparql])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    path = root / "queries" / "01_broken.rq"
+    # the very error `kb build` gives for the file as written, FILE:LINE:COLUMN
+    with pytest.raises(KBError) as as_written:
+        check_query_syntax(text, path)
+    assert str(as_written.value).startswith(f"{path}:")
+    assert f"kb: error: {as_written.value}" in err, err

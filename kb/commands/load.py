@@ -78,6 +78,8 @@ def built_kb(config: Config, force: bool, progress: bool) -> OxigraphStore:
             "the knowledge base does not conform (run `kb build` to see why); "
             "use --force to load it anyway"
         )
+    if not result.conforms:
+        print("kb load: the data does not conform; loading it anyway (--force)", file=sys.stderr)
     return result.engine
 
 
