@@ -52,7 +52,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="VAR",
         help="environment variable holding the password (default KB_ENDPOINT_PASSWORD)",
     )
-    p.add_argument("--store", choices=STORES, help="embedded engine used to build")
+    p.add_argument(
+        "--store",
+        choices=STORES,
+        help="kept for existing scripts: the KB is built and sent from Oxigraph's store, so "
+        "literals go out exactly as read",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=run_load)
 
