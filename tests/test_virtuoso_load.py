@@ -124,6 +124,12 @@ def test_literals_arrive_exactly_as_written(project, virtuoso, clean, capsys, me
     assert dates == ["2020-01-01Z", "2021-06-30+02:00"]
     notes = [str(o) for p, o in rows if str(p).endswith("#note")]
     assert notes == [TRICKY]
+    # and `kb query --endpoint` reads them back as the server holds them
+    typed = clean.query(
+        "SELECT ?o WHERE { GRAPH ?g { <https://w3id.org/mfg-clusters/id/figure-a> "
+        "<https://w3id.org/mfg-clusters/ontology#date> ?o } }"
+    ).rows
+    assert sorted(str(r[0]) for r in typed) == dates
 
 
 def test_a_load_that_fails_midway_leaves_every_graph_as_it_was(project, virtuoso, clean, capsys):
