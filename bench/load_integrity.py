@@ -88,9 +88,9 @@ def measure(scale: int, load: bool) -> dict:
     row["nq_s"] = time.perf_counter() - t
     (out / "probe.nq").unlink()
     t = time.perf_counter()
-    blanks = sum(len(_source(result.engine, g, "urn:x:")) for g in result.engine.graph_names())
+    for graph in result.engine.graph_names():
+        _source(result.engine, graph, "urn:x:")
     row["skolem_s"] = time.perf_counter() - t
-    row["skolem_triples"] = blanks
     if load:
         from virtuoso_harness import running_virtuoso
 

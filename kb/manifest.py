@@ -179,13 +179,6 @@ def manifest_text(
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def built_nquads(config: Config) -> Path | None:
-    """build/kb.nq when the manifest vouches that it describes the project as it is now."""
-    if stale_reason(config) is None:
-        return config.build_dir / "kb.nq"
-    return None
-
-
 def verdict(config: Config) -> tuple[bool, str]:
     """(conforms, what to tell the user) about the inputs as they are now, from the last
     build's manifest: validated and conforming, not validated (no build of these inputs, or
