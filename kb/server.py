@@ -3,8 +3,9 @@
 Starlette (under uvicorn) does the HTTP; rdflib's SPARQL-results and RDF serialisers write the
 answers. Queries never run in the web process: each runs in a worker process holding its own
 copy of the KB, so a query over the time limit is stopped by killing its worker (threads cannot
-be stopped) and a fresh worker takes its place. A worker also refuses to touch the network
-(SERVICE, remote FROM), so a client cannot make the server fetch anything.
+be stopped) and a fresh worker takes its place. A worker cannot touch the network: SERVICE is
+refused, a query the check cannot parse is refused, and the kernel refuses the worker any IP
+socket (kb.sandbox), so no query can make the server fetch anything or probe a port.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from .errors import KBError, ParameterError
 from .results import MEDIA_TYPES, serialise
+from .sandbox import deny_network
 from .store import ProtocolDataset, QueryResult
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -73,6 +75,10 @@ GRAPH_NAMES = {
     "rdfxml": "application/rdf+xml",
 }
 MAX_BODY = 1 << 20  # a SPARQL query longer than 1 MiB is not a query
+MAX_QUERY_STRING = 64 << 10  # longer GET queries must be POSTed (414)
+# uvicorn reads request lines and headers up to this size, so a longer GET still gets its 414
+# instead of a reset connection.
+MAX_REQUEST_HEAD = 2 * MAX_BODY
 
 
 @dataclass
@@ -163,6 +169,9 @@ def protocol_dataset(values: Mapping[str, list[str]]) -> ProtocolDataset | None:
     return ProtocolDataset(tuple(default), tuple(named))
 
 
+TOO_DEEP = "the query nests too deeply to be checked; write it with fewer nested brackets"
+
+
 class _Refused(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -180,6 +189,7 @@ class _Worker:
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         sys.addaudithook(_deny_network)
+        deny_network()  # the kernel's refusal also holds for Oxigraph's own HTTP client
         self.store = load_nquads(nquads, engine)
         self.prefixes = dict(prefixes)
         self.base_iri = base_iri
@@ -187,20 +197,34 @@ class _Worker:
         resource_renderer(self.store, base_iri=base_iri, link_suffix="")
 
     def check(self, text: str) -> None:
-        """Refuse updates and federated queries before the engine sees them."""
+        """Refuse updates and federated queries before the engine sees them. A query this
+        check cannot read is refused too: the engine's parser may read it otherwise."""
+        from pyparsing import ParseBaseException
         from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
         try:
             tree = parseQuery(text)
-        except Exception:
+        except ParseBaseException as exc:
             try:
                 parseUpdate(text)
+            except RecursionError:
+                raise _Refused(400, TOO_DEEP) from None
             except Exception:
-                return  # malformed: let the engine's parser report it
+                raise _Refused(
+                    400, f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+                ) from None
             raise _Refused(
                 403, "this endpoint is read-only: SPARQL Update is not accepted"
             ) from None
-        if _mentions_service(tree):
+        except RecursionError:
+            raise _Refused(400, TOO_DEEP) from None
+        except Exception as exc:  # noqa: BLE001 - whatever the parser trips on, never run it
+            raise _Refused(400, f"the query could not be checked: {exc}") from None
+        try:
+            federated = _mentions_service(tree)
+        except RecursionError:
+            raise _Refused(400, TOO_DEEP) from None
+        if federated:
             raise _Refused(400, "federated queries (SERVICE) are not allowed on this endpoint")
 
     def query(
@@ -323,6 +347,8 @@ def _worker_main(
             reply["status"] = 200
         except _Refused as exc:
             reply = {"status": exc.status, "message": str(exc)}
+        except RecursionError:  # rdflib evaluates nested expressions recursively
+            reply = {"status": 400, "message": TOO_DEEP}
         except Exception as exc:  # noqa: BLE001 - an engine failure on one query, not fatal
             reply = {"status": 500, "message": f"{type(exc).__name__}: {exc}"}
         conn.send(reply)
@@ -504,6 +530,14 @@ SELECT ?class (COUNT(?s) AS ?instances) WHERE {
 # --- the web application ---------------------------------------------------------------------
 
 
+def _form(text: str, where: str) -> dict[str, list[str]]:
+    """Form-encoded parameters; a %-escape that is not UTF-8 is refused, not replaced."""
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise _Refused(400, f"{where} is not UTF-8 once %-decoded: {exc.reason}") from None
+
+
 def _text(status: int, message: str, headers: Mapping[str, str] | None = None):
     from starlette.responses import PlainTextResponse
 
@@ -565,7 +599,11 @@ def create_app(
 
     async def params(request: Request) -> tuple[dict[str, list[str]], str | None]:
         """Query-string and body parameters; the body text of a direct POST."""
-        values = parse_qs(request.url.query, keep_blank_values=True)
+        if len(request.url.query) > MAX_QUERY_STRING:
+            raise _Refused(
+                414, f"query string over {MAX_QUERY_STRING} bytes; POST a long query instead"
+            )
+        values = _form(request.url.query, "the query string")
         if request.method != "POST":
             return values, None
         length = request.headers.get("content-length")
@@ -577,9 +615,14 @@ def create_app(
             if len(body) > MAX_BODY:
                 raise _Refused(413, f"request body over {MAX_BODY} bytes")
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        text = body.decode("utf-8", errors="replace")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Refused(
+                400, f"the request body is not UTF-8 (byte {exc.start}: {body[exc.start]:#04x})"
+            ) from None
         if ctype == "application/x-www-form-urlencoded":
-            for k, v in parse_qs(text, keep_blank_values=True).items():
+            for k, v in _form(text, "the request body").items():
                 values.setdefault(k, []).extend(v)
             return values, None
         if ctype == "application/sparql-update":
@@ -764,6 +807,12 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
                 file=sys.stderr,
                 flush=True,
             )
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
