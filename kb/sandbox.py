@@ -1,10 +1,14 @@
-"""Keep a query worker off the network, whatever runs inside it.
+"""Confine a query worker: off the network whatever runs inside it, and within a memory budget.
 
 A Python audit hook sees only Python's own sockets; Oxigraph's SERVICE client is Rust and opens
 its sockets with the C library, past any hook. So the worker installs a seccomp filter: the
 kernel answers EACCES to every socket(AF_INET / AF_INET6) the process (and every thread it
 starts later) asks for. Unix sockets stay allowed: the worker talks to the server over one.
 Once installed, a filter cannot be removed.
+
+The memory budget is an RLIMIT_AS on top of what the worker holds once the KB is loaded: an
+allocation past it fails (MemoryError in Python; Oxigraph aborts the process) instead of the
+machine swapping.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import platform
+import resource
 import socket
 
 # linux/filter.h, linux/seccomp.h, linux/audit.h
@@ -88,3 +93,20 @@ def network_denied() -> bool:
     except PermissionError:
         return True
     return False
+
+
+_M_ARENA_MAX = -8  # mallopt: glibc reserves 64 MiB of address space per arena otherwise
+
+
+def limit_memory(budget_mib: int) -> int:
+    """Cap this process's address space at its present size plus `budget_mib` MiB; returns
+    the cap in bytes."""
+    try:
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
+    except AttributeError:  # not glibc
+        pass
+    with open("/proc/self/status", encoding="ascii") as status:
+        size_kib = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+    cap = (size_kib << 10) + (budget_mib << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    return cap

@@ -31,8 +31,9 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from .errors import KBError, ParameterError
 from .results import MEDIA_TYPES, serialise
-from .sandbox import deny_network
-from .store import ProtocolDataset, QueryResult
+from .sandbox import deny_network, limit_memory
+from .store import ProtocolDataset
+from .truncation import mark_graph, mark_results, notice
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -89,6 +90,7 @@ class ServeSettings:
     timeout: float = 20.0
     max_rows: int = 10_000
     workers: int = 2
+    worker_memory: int = 1024  # MiB a worker may allocate beyond the loaded KB
 
 
 # --- content negotiation ---------------------------------------------------------------------
@@ -239,34 +241,25 @@ class _Worker:
 
         self.check(text)
         try:
-            res = self.store.query(text, dataset=dataset)
+            # the engine stops at the cap: a huge answer is never computed in full
+            res = self.store.query(text, dataset=dataset, limit=max_rows)
         except QuerySyntaxError as exc:
             raise _Refused(400, str(exc)) from exc
-        headers: dict[str, str] = {}
+        headers = {"X-SPARQL-MaxRows": str(max_rows)} if res.truncated else {}
         if res.kind == "graph":
             assert res.graph is not None
             mime = _choose(accept, fmt, GRAPH_OFFERS, GRAPH_NAMES)
-            graph = res.graph
-            if len(graph) > max_rows:
-                capped = Graph()
-                for i, t in enumerate(graph):
-                    if i >= max_rows:
-                        break
-                    capped.add(t)
-                graph = capped
-                headers["X-SPARQL-MaxRows"] = str(max_rows)
             serialiser, ctype = GRAPH_OFFERS[mime]
-            return {
-                "body": _serialise_graph(graph, serialiser, self.prefixes),
-                "type": ctype,
-                "headers": headers,
-            }
+            body = _serialise_graph(res.graph, serialiser, self.prefixes)
+            if res.truncated:
+                body = mark_graph(body, serialiser, notice(max_rows, "triples"))
+            return {"body": body, "type": ctype, "headers": headers}
         mime = _choose(accept, fmt, RESULT_OFFERS, RESULT_NAMES)
         name, ctype = RESULT_OFFERS[mime]
-        if len(res.rows) > max_rows:
-            res = QueryResult(res.kind, res.variables, res.rows[:max_rows], res.boolean)
-            headers["X-SPARQL-MaxRows"] = str(max_rows)
-        return {"body": serialise(res, name).encode("utf-8"), "type": ctype, "headers": headers}
+        body = serialise(res, name).encode("utf-8")
+        if res.truncated:
+            body = mark_results(body, name, notice(max_rows, "rows"))
+        return {"body": body, "type": ctype, "headers": headers}
 
     def page(self, iri: str) -> dict:
         """The resource's HTML page, the same one the static site has (links without suffix,
@@ -322,10 +315,16 @@ def _serialise_graph(
 
 
 def _worker_main(
-    conn: Any, nquads: str, engine: str, prefixes: Mapping[str, str], base_iri: str
+    conn: Any,
+    nquads: str,
+    engine: str,
+    prefixes: Mapping[str, str],
+    base_iri: str,
+    memory_mib: int = 1024,
 ) -> None:
     try:
         worker = _Worker(nquads, engine, prefixes, base_iri)
+        limit_memory(memory_mib)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send({"status": 500, "message": f"worker could not load the KB: {exc}"})
         return
@@ -349,6 +348,12 @@ def _worker_main(
             reply = {"status": exc.status, "message": str(exc)}
         except RecursionError:  # rdflib evaluates nested expressions recursively
             reply = {"status": 400, "message": TOO_DEEP}
+        except MemoryError:
+            message = (
+                f"the query needed more memory than the worker's {memory_mib} MiB; it was stopped"
+            )
+            conn.send({"status": 500, "message": message, "retire": True})
+            return  # a fresh worker takes this one's place
         except Exception as exc:  # noqa: BLE001 - an engine failure on one query, not fatal
             reply = {"status": 500, "message": f"{type(exc).__name__}: {exc}"}
         conn.send(reply)
@@ -379,6 +384,7 @@ class WorkerPool:
     idle: asyncio.Queue = field(default_factory=asyncio.Queue)
     handles: set = field(default_factory=set)
     replaced: int = 0
+    memory_mib: int = 1024
 
     async def start(self) -> None:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
@@ -388,7 +394,14 @@ class WorkerPool:
         parent, child = ctx.Pipe()
         process = ctx.Process(
             target=_worker_main,
-            args=(child, self.nquads, self.engine, dict(self.prefixes), self.base_iri),
+            args=(
+                child,
+                self.nquads,
+                self.engine,
+                dict(self.prefixes),
+                self.base_iri,
+                self.memory_mib,
+            ),
             daemon=True,
         )
         await asyncio.get_running_loop().run_in_executor(None, process.start)
@@ -437,8 +450,16 @@ class WorkerPool:
                 ) from None
             if isinstance(exc, asyncio.CancelledError):
                 raise
-            return {"status": 500, "message": "the query worker died; it has been replaced"}
-        self.idle.put_nowait(handle)
+            return {
+                "status": 500,
+                "message": "the query worker died (over its memory limit?); it has been replaced",
+            }
+        if reply.get("retire"):  # out of memory: its heap is not to be trusted any more
+            self._kill(handle)
+            self.replaced += 1
+            asyncio.get_running_loop().create_task(self._spawn())
+        else:
+            self.idle.put_nowait(handle)
         return reply
 
     def close(self) -> None:
@@ -589,7 +610,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app):
-        pool = WorkerPool(nquads, settings.engine, settings.workers, prefixes, base_iri)
+        pool = WorkerPool(
+            nquads,
+            settings.engine,
+            settings.workers,
+            prefixes,
+            base_iri,
+            memory_mib=settings.worker_memory,
+        )
         state["pool"] = pool
         await pool.start()
         try:

@@ -10,6 +10,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,6 +39,7 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
+    truncated: bool = False  # the engine was stopped at the query's `limit`
 
     def dicts(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
@@ -75,10 +77,13 @@ class Store(ABC):
         text: str,
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query over the union of all named graphs, or over `dataset`.
         `bindings` are RDF terms bound through a VALUES block (kb.sparql_values), never pasted
-        into the text."""
+        into the text. With `limit`, the engine's answer is read only up to `limit` rows or
+        triples (the rest is never computed where the engine streams) and `truncated` says
+        whether there was more."""
 
     @abstractmethod
     def __len__(self) -> int:
@@ -126,6 +131,7 @@ class RdflibStore(Store):
         text: str,
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         from pyparsing import ParseException
 
@@ -140,13 +146,10 @@ class RdflibStore(Store):
             ) from exc
         if res.type == "ASK":
             return QueryResult("ask", boolean=bool(res.askAnswer))
-        if res.type in ("CONSTRUCT", "DESCRIBE"):
-            g = Graph()
-            for t in res.graph or []:
-                g.add(t)
-            return QueryResult("graph", graph=g)
+        if res.type in ("CONSTRUCT", "DESCRIBE"):  # rdflib builds the whole graph first
+            return _graph_result(res.graph or [], limit)
         variables = [str(v) for v in res.vars or []]
-        return QueryResult("select", variables, [tuple(row) for row in res])
+        return _select_result(variables, (tuple(row) for row in res), limit)
 
     def _query_dataset(self, text: str, dataset: ProtocolDataset):
         """rdflib has no dataset argument: the query runs on a Dataset holding copies of the
@@ -167,6 +170,24 @@ class RdflibStore(Store):
 
     def __len__(self) -> int:
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+
+
+def _select_result(
+    variables: list[str], rows: Iterable[tuple[Node | None, ...]], limit: int | None
+) -> QueryResult:
+    """The rows up to `limit`: one more is read to know whether the answer was cut."""
+    taken = list(islice(rows, None if limit is None else limit + 1))
+    cut = limit is not None and len(taken) > limit
+    return QueryResult("select", variables, taken[:limit] if cut else taken, truncated=cut)
+
+
+def _graph_result(triples: Iterable[Triple], limit: int | None) -> QueryResult:
+    g = Graph()
+    for t in triples:
+        if limit is not None and len(g) >= limit and t not in g:
+            return QueryResult("graph", graph=g, truncated=True)
+        g.add(t)
+    return QueryResult("graph", graph=g)
 
 
 # --- rdflib <-> pyoxigraph terms -------------------------------------------------------------
@@ -236,6 +257,7 @@ class OxigraphStore(Store):
         text: str,
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         chosen = {}
         if dataset is not None:
@@ -249,14 +271,12 @@ class OxigraphStore(Store):
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
+        if isinstance(res, ox.QuerySolutions):  # Oxigraph computes solutions as they are read
             variables = [v.value for v in res.variables]
-            rows = [tuple(from_ox(sol[v]) for v in variables) for sol in res]
-            return QueryResult("select", variables, rows)
-        g = Graph()
-        for t in res:
-            g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
-        return QueryResult("graph", graph=g)
+            rows = (tuple(from_ox(sol[v]) for v in variables) for sol in res)
+            return _select_result(variables, rows, limit)
+        triples = ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in res)
+        return _graph_result(triples, limit)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
         return len(self.store) - self.count()

@@ -25,6 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--max-rows", type=int, default=10_000, help="rows (or triples) per answer (default 10000)"
     )
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    p.add_argument(
+        "--worker-memory",
+        type=int,
+        default=1024,
+        metavar="MIB",
+        help="memory a worker may use beyond the loaded KB, in MiB (default 1024)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=run_serve)
 
@@ -41,9 +48,17 @@ def run_serve(args: argparse.Namespace) -> int:
         raise ParameterError("--max-rows", "must be at least 1")
     if args.workers < 1:
         raise ParameterError("--workers", "must be at least 1")
+    if args.worker_memory < 64:
+        raise ParameterError("--worker-memory", "must be at least 64 MiB")
     engine = args.engine or load_config().store
     settings = ServeSettings(
-        args.host, args.port, engine, args.timeout, args.max_rows, args.workers
+        args.host,
+        args.port,
+        engine,
+        args.timeout,
+        args.max_rows,
+        args.workers,
+        worker_memory=args.worker_memory,
     )
     serve(settings, progress=not args.quiet)
     return 0
