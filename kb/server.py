@@ -13,25 +13,24 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Mapping
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from .errors import KBError, ParameterError
+from .errors import ParameterError
 from .results import MEDIA_TYPES, serialise
 from .sandbox import deny_network, limit_memory
+from .serve_pool import Busy, PoolLimits, QueryTimeout, WorkerPool
 from .store import ProtocolDataset
 from .truncation import mark_graph, mark_results, notice
 
@@ -91,6 +90,9 @@ class ServeSettings:
     max_rows: int = 10_000
     workers: int = 2
     worker_memory: int = 1024  # MiB a worker may allocate beyond the loaded KB
+    long_after: float = 2.0  # a query running longer is long (kb.serve_pool)
+    max_long: int = 2  # long queries at once
+    per_client: int = 1  # queries running at once per client (remote address)
 
 
 # --- content negotiation ---------------------------------------------------------------------
@@ -359,114 +361,6 @@ def _worker_main(
         conn.send(reply)
 
 
-# --- the pool of worker processes ------------------------------------------------------------
-
-
-class QueryTimeout(Exception):
-    pass
-
-
-@dataclass(eq=False)
-class _Handle:
-    process: Any
-    conn: Any
-
-
-@dataclass
-class WorkerPool:
-    """Worker processes with a deadline per task; a late worker is killed and replaced."""
-
-    nquads: str
-    engine: str
-    size: int
-    prefixes: Mapping[str, str]
-    base_iri: str
-    idle: asyncio.Queue = field(default_factory=asyncio.Queue)
-    handles: set = field(default_factory=set)
-    replaced: int = 0
-    memory_mib: int = 1024
-
-    async def start(self) -> None:
-        await asyncio.gather(*(self._spawn() for _ in range(self.size)))
-
-    async def _spawn(self) -> None:
-        ctx = multiprocessing.get_context("spawn")  # no fork of a threaded event loop
-        parent, child = ctx.Pipe()
-        process = ctx.Process(
-            target=_worker_main,
-            args=(
-                child,
-                self.nquads,
-                self.engine,
-                dict(self.prefixes),
-                self.base_iri,
-                self.memory_mib,
-            ),
-            daemon=True,
-        )
-        await asyncio.get_running_loop().run_in_executor(None, process.start)
-        child.close()
-        handle = _Handle(process, parent)
-        self.handles.add(handle)
-        ready = await self._receive(handle, timeout=600)
-        if not ready.get("ready"):
-            raise KBError(ready.get("message", "a query worker failed to start"))
-        self.idle.put_nowait(handle)
-
-    async def _receive(self, handle: _Handle, timeout: float) -> dict:
-        loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        fd = handle.conn.fileno()
-        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
-        try:
-            await asyncio.wait_for(readable, timeout)
-        finally:
-            loop.remove_reader(fd)
-        return handle.conn.recv()
-
-    def _kill(self, handle: _Handle) -> None:
-        self.handles.discard(handle)
-        handle.process.kill()
-        handle.process.join(timeout=5)
-        handle.conn.close()
-
-    async def run(self, task: dict, timeout: float) -> dict:
-        start = time.monotonic()
-        try:
-            handle = await asyncio.wait_for(self.idle.get(), timeout)
-        except TimeoutError:
-            raise QueryTimeout(f"every worker stayed busy for {timeout:g} s; try again") from None
-        try:
-            handle.conn.send(task)
-            reply = await self._receive(handle, max(0.1, timeout - (time.monotonic() - start)))
-        except (TimeoutError, EOFError, OSError, asyncio.CancelledError) as exc:
-            # A late, dead or abandoned worker: kill it so it stops computing, start a new one.
-            self._kill(handle)
-            self.replaced += 1
-            asyncio.get_running_loop().create_task(self._spawn())
-            if isinstance(exc, TimeoutError):
-                raise QueryTimeout(
-                    f"the query exceeded the time limit of {timeout:g} s and was stopped"
-                ) from None
-            if isinstance(exc, asyncio.CancelledError):
-                raise
-            return {
-                "status": 500,
-                "message": "the query worker died (over its memory limit?); it has been replaced",
-            }
-        if reply.get("retire"):  # out of memory: its heap is not to be trusted any more
-            self._kill(handle)
-            self.replaced += 1
-            asyncio.get_running_loop().create_task(self._spawn())
-        else:
-            self.idle.put_nowait(handle)
-        return reply
-
-    def close(self) -> None:
-        for handle in list(self.handles):
-            self._kill(handle)
-
-
 # --- HTML ------------------------------------------------------------------------------------
 
 QUERY_PAGE = """<!doctype html>
@@ -551,6 +445,37 @@ SELECT ?class (COUNT(?s) AS ?instances) WHERE {
 # --- the web application ---------------------------------------------------------------------
 
 
+class _Gone(Exception):
+    """The client disconnected before its answer was ready."""
+
+
+def _client(request) -> str:
+    """Who is asking: the remote address (uvicorn takes it from X-Forwarded-For when the
+    request comes through a trusted proxy, by default one on 127.0.0.1)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def _unless_gone(request, work):
+    """The result of `work`, or _Gone (with `work` cancelled) if the client disconnects."""
+
+    async def disconnected() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    task = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(disconnected())
+    try:
+        await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+    raise _Gone
+
+
 def _form(text: str, where: str) -> dict[str, list[str]]:
     """Form-encoded parameters; a %-escape that is not UTF-8 is refused, not replaced."""
     try:
@@ -610,14 +535,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app):
-        pool = WorkerPool(
-            nquads,
-            settings.engine,
-            settings.workers,
-            prefixes,
-            base_iri,
-            memory_mib=settings.worker_memory,
+        limits = PoolLimits(
+            workers=settings.workers,
+            timeout=settings.timeout,
+            long_after=min(settings.long_after, settings.timeout),
+            max_long=settings.max_long,
+            per_client=settings.per_client,
+            queue_wait=max(30.0, settings.timeout),
         )
+        args = (nquads, settings.engine, dict(prefixes), base_iri, settings.worker_memory)
+        pool = WorkerPool(_worker_main, args, limits)
         state["pool"] = pool
         await pool.start()
         try:
@@ -711,11 +638,15 @@ def create_app(
                 "max_rows": settings.max_rows,
                 "dataset": dataset,
             }
-            reply = await state["pool"].run(task, settings.timeout)
+            reply = await _unless_gone(request, state["pool"].run(task, _client(request)))
         except _Refused as exc:
             return _text(exc.status, exc.args[0])
         except QueryTimeout as exc:
             return _text(504, str(exc))  # not 503: clients retry 503, and the query would run again
+        except Busy as exc:  # never started: a retry is safe
+            return _text(exc.status, str(exc), {"Retry-After": str(exc.retry_after)})
+        except _Gone:
+            return Response(status_code=499)  # nobody reads it
         if reply["status"] != 200:
             return _text(reply["status"], reply["message"])
         headers = dict(reply["headers"]) | {"Vary": "Accept"}
@@ -744,9 +675,13 @@ def create_app(
         else:
             task = {"kind": "describe", "iri": iri, "serialiser": GRAPH_OFFERS[mime][0]}
         try:
-            reply = await state["pool"].run(task, settings.timeout)
+            reply = await _unless_gone(request, state["pool"].run(task, _client(request), True))
         except QueryTimeout as exc:
             return _text(504, str(exc))  # not 503: clients retry 503, and the query would run again
+        except Busy as exc:
+            return _text(exc.status, str(exc), {"Retry-After": str(exc.retry_after)})
+        except _Gone:
+            return Response(status_code=499)
         headers = {"Vary": "Accept"}
         if reply["status"] != 200:
             return _text(reply["status"], reply["message"], headers)
@@ -777,9 +712,7 @@ def create_app(
         return Response(css, media_type="text/css")
 
     async def health(_request: Request) -> Response:
-        pool = state["pool"]
-        body = {"workers": len(pool.handles), "idle": pool.idle.qsize(), "replaced": pool.replaced}
-        return Response(json.dumps(body), media_type="application/json")
+        return Response(json.dumps(state["pool"].health()), media_type="application/json")
 
     routes = [
         Route("/", home, methods=["GET"]),

@@ -32,6 +32,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="MIB",
         help="memory a worker may use beyond the loaded KB, in MiB (default 1024)",
     )
+    p.add_argument(
+        "--per-client",
+        type=int,
+        default=1,
+        help="queries one client (remote address) may have running at once (default 1)",
+    )
+    p.add_argument(
+        "--long-after",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="a query running longer is long: its worker is replaced at once (default 2)",
+    )
+    p.add_argument(
+        "--max-long", type=int, default=2, help="long queries running at once (default 2)"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=run_serve)
 
@@ -50,6 +66,11 @@ def run_serve(args: argparse.Namespace) -> int:
         raise ParameterError("--workers", "must be at least 1")
     if args.worker_memory < 64:
         raise ParameterError("--worker-memory", "must be at least 64 MiB")
+    for name in ("per_client", "max_long"):
+        if getattr(args, name) < 1:
+            raise ParameterError("--" + name.replace("_", "-"), "must be at least 1")
+    if args.long_after <= 0:
+        raise ParameterError("--long-after", "must be a positive number of seconds")
     engine = args.engine or load_config().store
     settings = ServeSettings(
         args.host,
@@ -59,6 +80,9 @@ def run_serve(args: argparse.Namespace) -> int:
         args.max_rows,
         args.workers,
         worker_memory=args.worker_memory,
+        long_after=args.long_after,
+        max_long=args.max_long,
+        per_client=args.per_client,
     )
     serve(settings, progress=not args.quiet)
     return 0
