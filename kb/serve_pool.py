@@ -10,7 +10,8 @@ that a few expensive queries cannot hold every worker:
   (more -> 429 with Retry-After); a full server or a wait over `queue_wait` -> 503;
 * a query still running after `long_after` seconds is long: its worker leaves the lane (and
   is reniced), a pre-forked spare takes its place at once, so the lane keeps its size; at
-  most `max_long` long queries run at once (more -> 503), each is killed at its time limit;
+  most `max_long` long queries run so at once (one more stays in its lane's worker), each is
+  killed at its time limit;
 * a client that goes away is dropped from the queue; its running query is left to finish if
   it is short (the worker is reused, no respawn) and killed if it becomes long.
 """
@@ -290,7 +291,19 @@ class WorkerPool:
                 raise QueryTimeout(
                     f"the query exceeded the time limit of {limits.timeout:g} s and was stopped"
                 ) from None
-            return await self._run_long(handle, job)
+            if job.abandoned or len(self.long) < limits.max_long:
+                return await self._run_long(handle, job)
+            # every long place is taken: it finishes in its lane's worker, as before
+            try:
+                reply = await self._receive(handle, limits.timeout - limits.long_after)
+            except TimeoutError:
+                self._retire(handle)
+                raise QueryTimeout(
+                    f"the query exceeded the time limit of {limits.timeout:g} s and was stopped"
+                ) from None
+            except (EOFError, OSError):
+                self._retire(handle)
+                return {"status": 500, "message": _DIED}
         except (EOFError, OSError):
             self._retire(handle)
             return {"status": 500, "message": _DIED}
@@ -309,14 +322,6 @@ class WorkerPool:
         if job.abandoned:
             self._retire(handle)
             raise QueryTimeout("the client went away")
-        if len(self.long) >= limits.max_long:
-            self._retire(handle)
-            raise Busy(
-                503,
-                f"the server is already running {len(self.long)} long queries; this one ran "
-                f"{limits.long_after:g} s and was stopped; try again later",
-                round(limits.timeout),
-            )
         self.queries.members.discard(handle)
         self.long.add(handle)
         self.replaced += 1
