@@ -8,8 +8,8 @@ that a few expensive queries cannot hold every worker:
 * each client (remote address) has its own queue; workers are handed out round-robin across
   clients, one running query per client (`per_client`), `queue_per_client` waiting at most
   (more -> 429 with Retry-After); a full server or a wait over `queue_wait` -> 503;
-* a query still running after `long_after` seconds is long: its worker leaves the lane (and
-  is reniced), a pre-forked spare takes its place at once, so the lane keeps its size; at
+* a query still running after `long_after` seconds is long: its worker leaves the lane, a
+  pre-forked spare takes its place at once, so the lane keeps its size; at
   most `max_long` long queries run so at once (one more stays in its lane's worker), each is
   killed at its time limit;
 * a client that goes away is dropped from the queue; its running query is left to finish if
@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
-import os
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,12 +46,12 @@ class Busy(Exception):
 class PoolLimits:
     workers: int = 2  # query workers (the light lane's worker and the spare come on top)
     timeout: float = 20.0  # seconds a task may run
-    long_after: float = 2.0  # seconds after which a query counts as long
+    long_after: float = 5.0  # seconds after which a query counts as long
     max_long: int = 2  # long queries running at once, server-wide
     per_client: int = 1  # queries running at once per client
     queue_per_client: int = 8  # queries waiting per client
     queue_max: int = 256  # queries waiting in all
-    queue_wait: float = 30.0  # seconds a query may wait for a worker
+    queue_wait: float = 60.0  # seconds a query may wait for a worker
 
 
 @dataclass(eq=False)
@@ -125,6 +124,9 @@ class WorkerPool:
     def _adopt(self, handle: _Handle) -> None:
         """A fresh worker goes where one is missing: the light lane, the query lane, spare."""
         self.spawning -= 1
+        self._place(handle)
+
+    def _place(self, handle: _Handle) -> None:
         for lane in (self.light, self.queries):
             if len(lane.members) < lane.size:
                 lane.members.add(handle)
@@ -324,20 +326,24 @@ class WorkerPool:
             raise QueryTimeout("the client went away")
         self.queries.members.discard(handle)
         self.long.add(handle)
-        self.replaced += 1
-        with contextlib.suppress(OSError):  # cheap queries get the CPU first
-            os.setpriority(os.PRIO_PROCESS, handle.process.pid, 15)
         self._refill()
         try:
             reply = await self._receive(handle, limits.timeout - limits.long_after)
         except TimeoutError:
+            self._kill(handle)
+            self.replaced += 1
             raise QueryTimeout(
                 f"the query exceeded the time limit of {limits.timeout:g} s and was stopped"
             ) from None
         except (EOFError, OSError):
+            self._kill(handle)
+            self.replaced += 1
             return {"status": 500, "message": _DIED}
-        finally:
-            self._kill(handle)  # reniced for good; the spare already took its place
+        self.long.discard(handle)
+        if reply.get("retire"):
+            self._kill(handle)
+        else:  # healthy: back where a worker is missing (a spare on its way is then dropped)
+            self._place(handle)
         return reply
 
     def health(self) -> dict:

@@ -90,7 +90,7 @@ class ServeSettings:
     max_rows: int = 10_000
     workers: int = 2
     worker_memory: int = 1024  # MiB a worker may allocate beyond the loaded KB
-    long_after: float = 2.0  # a query running longer is long (kb.serve_pool)
+    long_after: float = 5.0  # a query running longer is long (kb.serve_pool)
     max_long: int = 2  # long queries at once
     per_client: int = 1  # queries running at once per client (remote address)
 
@@ -541,7 +541,7 @@ def create_app(
             long_after=min(settings.long_after, settings.timeout),
             max_long=settings.max_long,
             per_client=settings.per_client,
-            queue_wait=max(30.0, settings.timeout),
+            queue_wait=max(60.0, 3 * settings.timeout),
         )
         args = (nquads, settings.engine, dict(prefixes), base_iri, settings.worker_memory)
         pool = WorkerPool(_worker_main, args, limits)

@@ -41,9 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--long-after",
         type=float,
-        default=2.0,
+        default=5.0,
         metavar="SECONDS",
-        help="a query running longer is long: its worker is replaced at once (default 2)",
+        help="a query running longer is long: its worker is replaced at once (default 5)",
     )
     p.add_argument(
         "--max-long", type=int, default=2, help="long queries running at once (default 2)"
