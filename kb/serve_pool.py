@@ -11,7 +11,8 @@ that a few expensive queries cannot hold every worker:
 * a query still running after `long_after` seconds is long: its worker leaves the lane, a
   pre-forked spare takes its place at once, so the lane keeps its size; at
   most `max_long` long queries run so at once (one more stays in its lane's worker), each is
-  killed at its time limit;
+  killed at its time limit; the long queries of a client that hit the time limit in the last
+  10 minutes run reniced, so they get the CPU the others leave;
 * a client that goes away is dropped from the queue; its running query is left to finish if
   it is short (the worker is reused, no respawn) and killed if it becomes long.
 """
@@ -21,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
+import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,6 +99,7 @@ class WorkerPool:
         self.handles: set[_Handle] = set()
         self.spawning = 0
         self.replaced = 0
+        self.offenders: dict[str, float] = {}  # client -> until when its long queries are niced
         self._background: set[asyncio.Task] = set()
 
     # --- processes ---------------------------------------------------------------------------
@@ -290,9 +294,7 @@ class WorkerPool:
         except TimeoutError:
             if lane is self.light or limits.long_after >= limits.timeout:
                 self._retire(handle)
-                raise QueryTimeout(
-                    f"the query exceeded the time limit of {limits.timeout:g} s and was stopped"
-                ) from None
+                raise self._timed_out(job) from None
             if job.abandoned or len(self.long) < limits.max_long:
                 return await self._run_long(handle, job)
             # every long place is taken: it finishes in its lane's worker, as before
@@ -300,9 +302,7 @@ class WorkerPool:
                 reply = await self._receive(handle, limits.timeout - limits.long_after)
             except TimeoutError:
                 self._retire(handle)
-                raise QueryTimeout(
-                    f"the query exceeded the time limit of {limits.timeout:g} s and was stopped"
-                ) from None
+                raise self._timed_out(job) from None
             except (EOFError, OSError):
                 self._retire(handle)
                 return {"status": 500, "message": _DIED}
@@ -327,24 +327,36 @@ class WorkerPool:
         self.queries.members.discard(handle)
         self.long.add(handle)
         self._refill()
+        # a client whose queries keep hitting the time limit gets the CPU left over
+        niced = self.offenders.get(job.client, 0.0) > time.monotonic()
+        if niced:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, handle.process.pid, OFFENDER_NICE)
         try:
             reply = await self._receive(handle, limits.timeout - limits.long_after)
         except TimeoutError:
             self._kill(handle)
             self.replaced += 1
-            raise QueryTimeout(
-                f"the query exceeded the time limit of {limits.timeout:g} s and was stopped"
-            ) from None
+            raise self._timed_out(job) from None
         except (EOFError, OSError):
             self._kill(handle)
             self.replaced += 1
             return {"status": 500, "message": _DIED}
         self.long.discard(handle)
-        if reply.get("retire"):
+        if reply.get("retire") or niced:  # a niced process cannot be raised back
             self._kill(handle)
         else:  # healthy: back where a worker is missing (a spare on its way is then dropped)
             self._place(handle)
         return reply
+
+    def _timed_out(self, job: _Job) -> QueryTimeout:
+        now = time.monotonic()
+        if len(self.offenders) > 10_000:
+            self.offenders = {c: t for c, t in self.offenders.items() if t > now}
+        self.offenders[job.client] = now + OFFENDER_MEMORY
+        return QueryTimeout(
+            f"the query exceeded the time limit of {self.limits.timeout:g} s and was stopped"
+        )
 
     def health(self) -> dict:
         return {
@@ -358,4 +370,6 @@ class WorkerPool:
         }
 
 
+OFFENDER_NICE = 10  # CPU weight 110 against 1024 for the others
+OFFENDER_MEMORY = 600.0  # seconds a time-limit hit is remembered
 _DIED = "the query worker died (over its memory limit?); it has been replaced"
