@@ -11,8 +11,10 @@ that a few expensive queries cannot hold every worker:
 * a query still running after `long_after` seconds is long: its worker leaves the lane, a
   pre-forked spare takes its place at once, so the lane keeps its size; at
   most `max_long` long queries run so at once (one more stays in its lane's worker), each is
-  killed at its time limit; the long queries of a client that hit the time limit in the last
-  10 minutes run reniced, so they get the CPU the others leave;
+  killed at its time limit;
+* a client whose query hit the time limit in the last 10 minutes is an offender: its next
+  queries start on the spare as long queries (never holding a lane worker) and run reniced,
+  getting the CPU the others leave, until one of them is short again;
 * a client that goes away is dropped from the queue; its running query is left to finish if
   it is short (the worker is reused, no respawn) and killed if it becomes long.
 """
@@ -139,6 +141,7 @@ class WorkerPool:
                 return
         if self.spare is None:
             self.spare = handle
+            self._dispatch(self.queries)  # an offender may be waiting for it
         else:
             self._kill(handle)
 
@@ -249,26 +252,45 @@ class WorkerPool:
         return True
 
     def _dispatch(self, lane: _Lane) -> None:
-        """Hand idle workers to waiting jobs, one client after another."""
-        while lane.idle and lane.turn:
+        """Hand idle workers to waiting jobs, one client after another. A repeat offender's
+        query goes straight to the spare, as a long query, if a long place is free."""
+        while lane.turn:
             for _ in range(len(lane.turn)):
                 client = lane.turn[0]
                 lane.turn.rotate(-1)
-                if lane is self.light or lane.running[client] < self.limits.per_client:
+                if lane is not self.light and lane.running[client] >= self.limits.per_client:
+                    continue
+                if lane is self.light or not self._offender(client):
+                    if lane.idle:
+                        break
+                elif self.spare is not None and len(self.long) < self.limits.max_long:
                     break
             else:
-                return  # every waiting client is at its cap
+                return  # no waiting client can be served now
             queue = lane.queues[client]
             job = queue.popleft()
             if not queue:
                 del lane.queues[client]
                 lane.turn.remove(client)
             lane.running[client] += 1
-            self._in_background(self._execute(lane, lane.idle.popleft(), job))
+            if lane is self.light or not self._offender(client):
+                self._in_background(self._execute(lane, lane.idle.popleft(), job))
+            else:
+                handle, self.spare = self.spare, None
+                self.long.add(handle)
+                self._refill()
+                self._in_background(self._execute(lane, handle, job, long=True))
 
-    async def _execute(self, lane: _Lane, handle: _Handle, job: _Job) -> None:
+    def _offender(self, client: str) -> bool:
+        return self.offenders.get(client, 0.0) > time.monotonic()
+
+    async def _execute(self, lane: _Lane, handle: _Handle, job: _Job, long: bool = False) -> None:
         try:
-            reply = await self._answer(lane, handle, job)
+            if long:
+                handle.conn.send(job.task)
+                reply = await self._run_long(handle, job, self.limits.timeout)
+            else:
+                reply = await self._answer(lane, handle, job)
         except (QueryTimeout, Busy) as exc:
             if job.abandoned:
                 job.future.cancel()  # nobody is left to read it
@@ -296,7 +318,10 @@ class WorkerPool:
                 self._retire(handle)
                 raise self._timed_out(job) from None
             if job.abandoned or len(self.long) < limits.max_long:
-                return await self._run_long(handle, job)
+                self.queries.members.discard(handle)
+                self.long.add(handle)
+                self._refill()
+                return await self._run_long(handle, job, limits.timeout - limits.long_after)
             # every long place is taken: it finishes in its lane's worker, as before
             try:
                 reply = await self._receive(handle, limits.timeout - limits.long_after)
@@ -318,22 +343,19 @@ class WorkerPool:
         else:
             lane.idle.append(handle)
 
-    async def _run_long(self, handle: _Handle, job: _Job) -> dict:
-        """The query outgrew `long_after`: free its place in the lane, or stop it."""
-        limits = self.limits
+    async def _run_long(self, handle: _Handle, job: _Job, seconds: float) -> dict:
+        """A long query, out of the lane (in self.long): its answer within `seconds`."""
         if job.abandoned:
-            self._retire(handle)
+            self._kill(handle)
             raise QueryTimeout("the client went away")
-        self.queries.members.discard(handle)
-        self.long.add(handle)
-        self._refill()
         # a client whose queries keep hitting the time limit gets the CPU left over
-        niced = self.offenders.get(job.client, 0.0) > time.monotonic()
+        niced = self._offender(job.client)
         if niced:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, handle.process.pid, OFFENDER_NICE)
+        start = time.monotonic()
         try:
-            reply = await self._receive(handle, limits.timeout - limits.long_after)
+            reply = await self._receive(handle, seconds)
         except TimeoutError:
             self._kill(handle)
             self.replaced += 1
@@ -343,6 +365,8 @@ class WorkerPool:
             self.replaced += 1
             return {"status": 500, "message": _DIED}
         self.long.discard(handle)
+        if niced and time.monotonic() - start < self.limits.long_after:
+            self.offenders.pop(job.client, None)  # a short query again: forgiven
         if reply.get("retire") or niced:  # a niced process cannot be raised back
             self._kill(handle)
         else:  # healthy: back where a worker is missing (a spare on its way is then dropped)

@@ -151,3 +151,29 @@ def test_abandoned_requests_are_dropped_without_a_stall(server):
     # the queued ones never ran; only the one that had started cost a worker
     assert after["replaced"] - before["replaced"] <= 1, (before, after)
     assert after["waiting"] == 0
+
+
+def test_a_repeat_offender_runs_beside_the_pool_not_in_it(server):
+    wait_until_settled(server)
+    with client("127.0.0.9", timeout=TIMEOUT + 30) as http:
+        first = http.post(server + "/sparql", data={"query": PATHOLOGICAL})
+        assert first.status_code == 504
+        settled = wait_until_settled(server)
+        answers: list[int] = []
+        second = threading.Thread(
+            target=lambda: answers.append(
+                http.post(server + "/sparql", data={"query": PATHOLOGICAL}).status_code
+            )
+        )
+        second.start()
+        time.sleep(LONG_AFTER / 2)
+        # before it could have become long, it already runs as long, on the spare: both
+        # query workers stay free for the others
+        health = httpx.get(server + "/health").json()
+        assert health["long"] == 1 and health["idle"] == 2, health
+        second.join(timeout=TIMEOUT + 30)
+        assert answers == [504]
+        assert wait_until_settled(server)["replaced"] > settled["replaced"]
+        # a short query afterwards is answered, and forgives the client
+        r = http.post(server + "/sparql", data={"query": CHEAP})
+        assert r.status_code == 200
