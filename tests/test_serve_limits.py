@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import make_project, running_server
+from conftest import KB, make_project, running_server
 from rdflib import Graph
 
 pytestmark = pytest.mark.server
@@ -116,3 +117,20 @@ def test_a_query_over_the_memory_limit_is_stopped_and_the_worker_replaced(server
     assert health["replaced"] > before
     r, _ = ask(server, "ASK { ?s ?p ?o }", "application/sparql-results+json")
     assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--worker-memory", "10"], "'--worker-memory': must be at least 64 MiB"),
+        (["--per-client", "0"], "'--per-client': must be at least 1"),
+        (["--max-long", "0"], "'--max-long': must be at least 1"),
+        (["--long-after", "0"], "'--long-after': must be a positive number of seconds"),
+    ],
+)
+def test_bad_limits_are_refused_before_anything_starts(tmp_path, args, message):
+    out = subprocess.run(
+        [str(KB), "serve", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
