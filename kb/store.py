@@ -136,6 +136,8 @@ class RdflibStore(Store):
         from pyparsing import ParseException
 
         try:
+            if dataset is None and limit is not None:
+                return self._query_streaming(inject_values(text, bindings), limit)
             if dataset is None:
                 res = self.dataset.query(inject_values(text, bindings))
             else:
@@ -144,12 +146,34 @@ class RdflibStore(Store):
             raise QuerySyntaxError(
                 f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
             ) from exc
+        return self._result(res, limit)
+
+    def _result(self, res, limit: int | None) -> QueryResult:
         if res.type == "ASK":
             return QueryResult("ask", boolean=bool(res.askAnswer))
-        if res.type in ("CONSTRUCT", "DESCRIBE"):  # rdflib builds the whole graph first
+        if res.type in ("CONSTRUCT", "DESCRIBE"):
             return _graph_result(res.graph or [], limit)
         variables = [str(v) for v in res.vars or []]
         return _select_result(variables, (tuple(row) for row in res), limit)
+
+    def _query_streaming(self, text: str, limit: int) -> QueryResult:
+        """As Dataset.query, but a CONSTRUCT's triples are made one solution at a time and
+        stop at `limit`: rdflib's own evalConstructQuery builds the whole graph first. Uses
+        rdflib's evaluator as evalQuery does (rdflib 7)."""
+        from rdflib.plugins.sparql import prepareQuery
+        from rdflib.plugins.sparql.evaluate import evalPart
+        from rdflib.plugins.sparql.evalutils import _fillTemplate
+        from rdflib.plugins.sparql.sparql import QueryContext
+
+        prepared = prepareQuery(text, initNs=dict(self.dataset.namespaces()))
+        main = prepared.algebra
+        if main.name != "ConstructQuery":
+            return self._result(self.dataset.query(prepared), limit)
+        ctx = QueryContext(self.dataset, initBindings={}, datasetClause=main.datasetClause)
+        ctx.prologue = prepared.prologue
+        template = main.template or main.p.p.triples  # CONSTRUCT WHERE: the pattern itself
+        triples = (t for c in evalPart(ctx, main.p) for t in _fillTemplate(template, c))
+        return _graph_result(triples, limit)
 
     def _query_dataset(self, text: str, dataset: ProtocolDataset):
         """rdflib has no dataset argument: the query runs on a Dataset holding copies of the
