@@ -16,7 +16,8 @@ that a few expensive queries cannot hold every worker:
   queries start on the spare as long queries (never holding a lane worker) and run reniced,
   getting the CPU the others leave, until one of them is short again;
 * a client that goes away is dropped from the queue; its running query is left to finish if
-  it is short (the worker is reused, no respawn) and killed if it becomes long.
+  it is short (the worker is reused, no respawn) and killed when it becomes long (one that
+  was long already runs on to its time limit, outside the pool).
 """
 
 from __future__ import annotations
