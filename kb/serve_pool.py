@@ -16,8 +16,8 @@ that a few expensive queries cannot hold every worker:
   queries start on the spare as long queries (never holding a lane worker) and run reniced,
   getting the CPU the others leave, until one of them is short again;
 * a client that goes away is dropped from the queue; its running query is left to finish if
-  it is short (the worker is reused, no respawn) and killed when it becomes long (one that
-  was long already runs on to its time limit, outside the pool).
+  it is short (the worker is reused, no respawn) and killed when it becomes long (or at once
+  if it is long already: the spare had taken its place).
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ class _Job:
     task: dict
     future: asyncio.Future
     abandoned: bool = False
+    long_on: _Handle | None = None  # the worker running it outside the pool
 
 
 @dataclass
@@ -240,6 +241,8 @@ class WorkerPool:
         except asyncio.CancelledError:  # the client went away
             job.abandoned = True
             self._unqueue(lane, job)
+            if job.long_on in self.long:  # nobody waits for it: stop it (it is replaced already)
+                job.long_on.process.kill()
             raise
 
     def _unqueue(self, lane: _Lane, job: _Job) -> bool:
@@ -349,6 +352,7 @@ class WorkerPool:
         if job.abandoned:
             self._kill(handle)
             raise QueryTimeout("the client went away")
+        job.long_on = handle
         # a client whose queries keep hitting the time limit gets the CPU left over
         niced = self._offender(job.client)
         if niced:

@@ -183,3 +183,15 @@ def test_a_repeat_offender_runs_beside_the_pool_not_in_it(server):
         # a short query afterwards is answered, and forgives the client
         r = http.post(server + "/sparql", data={"query": CHEAP})
         assert r.status_code == 200
+
+
+def test_an_abandoned_long_query_is_stopped_at_once(server):
+    wait_until_settled(server)
+    with client("127.0.0.10", timeout=LONG_AFTER + 1.5) as http:
+        with pytest.raises(httpx.TimeoutException):
+            http.post(server + "/sparql", data={"query": PATHOLOGICAL})
+    gave_up = time.monotonic()
+    while httpx.get(server + "/health").json()["long"]:
+        # without the cancellation it would run on to the time limit
+        assert time.monotonic() - gave_up < (TIMEOUT - LONG_AFTER - 1.5) / 2
+        time.sleep(0.1)
