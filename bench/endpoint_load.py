@@ -3,9 +3,12 @@
 Starts `kb serve` on a free 127.0.0.1 port, lets each client run the stored SELECT queries (with
 their default parameters, written in as a VALUES block) round-robin over HTTP, and prints
 throughput, p50/p95/p99 latency and the errors (any non-200 answer or transport failure).
+`--hostile N` adds N clients sending a pathological query (a four-way cross join) in a loop;
+the figures are for the normal clients. Each client binds its own loopback address (127.0.1.k
+normal, 127.0.2.k hostile), since kb serve tells clients apart by address.
 The server is stopped by its process id at the end, whatever happens.
 
-    .venv/bin/python bench/endpoint_load.py --clients 50 --seconds 30 --engine rdflib
+    .venv/bin/python bench/endpoint_load.py --clients 50 --hostile 2 --seconds 30 --engine rdflib
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -38,8 +42,26 @@ def stored_selects() -> list[tuple[str, str]]:
     return out
 
 
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def from_address(address: str) -> httpx.AsyncClient:
+    transport = httpx.AsyncHTTPTransport(local_address=address)
+    return httpx.AsyncClient(transport=transport, timeout=120)
+
+
+async def hostile(url: str, address: str, stop_at: float, statuses: Counter) -> None:
+    async with from_address(address) as http:
+        while time.monotonic() < stop_at:
+            try:
+                r = await http.post(url, data={"query": PATHOLOGICAL})
+                statuses[r.status_code] += 1
+            except httpx.HTTPError as exc:
+                statuses[type(exc).__name__] += 1
+
+
 async def client(url: str, queries, offset: int, stop_at: float, latencies, errors) -> None:
-    async with httpx.AsyncClient(timeout=120) as http:
+    async with from_address(f"127.0.1.{offset + 1}") as http:
         i = offset
         while time.monotonic() < stop_at:
             name, text = queries[i % len(queries)]
@@ -57,15 +79,23 @@ async def client(url: str, queries, offset: int, stop_at: float, latencies, erro
                 errors.append((name, getattr(r, "status_code", repr(r))))
 
 
-async def run(url: str, clients: int, seconds: float, queries) -> dict:
+async def run(url: str, clients: int, hostiles: int, seconds: float, queries) -> dict:
     latencies: list[float] = []
     errors: list = []
+    hostile_statuses: Counter = Counter()
     start = time.monotonic()
     stop_at = start + seconds
+    attackers = [
+        asyncio.ensure_future(hostile(url, f"127.0.2.{k + 1}", stop_at, hostile_statuses))
+        for k in range(hostiles)
+    ]
     await asyncio.gather(
         *(client(url, queries, k, stop_at, latencies, errors) for k in range(clients))
     )
-    elapsed = time.monotonic() - start
+    elapsed = time.monotonic() - start  # the normal clients' time; the hostile ones are cut
+    for task in attackers:
+        task.cancel()
+    await asyncio.gather(*attackers, return_exceptions=True)
     q = statistics.quantiles(latencies, n=100)
     return {
         "requests": len(latencies),
@@ -75,16 +105,18 @@ async def run(url: str, clients: int, seconds: float, queries) -> dict:
         "p95": q[94] * 1000,
         "p99": q[98] * 1000,
         "errors": errors,
+        "hostile": dict(hostile_statuses),
     }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--hostile", type=int, default=0, help="clients sending pathological queries")
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--timeout", type=float, default=20.0)
     args = ap.parse_args()
 
     queries = stored_selects()
@@ -110,16 +142,21 @@ def main() -> int:
             if time.monotonic() > deadline:
                 raise SystemExit("kb serve did not come up")
             time.sleep(0.3)
-        result = asyncio.run(run(base + "/sparql", args.clients, args.seconds, queries))
+        result = asyncio.run(
+            run(base + "/sparql", args.clients, args.hostile, args.seconds, queries)
+        )
     finally:
         stop_process(server)
     print(
         f"engine {args.engine}, {args.workers} workers, {args.clients} clients, "
+        f"{args.hostile} hostile clients, "
         f"{len(queries)} stored SELECT queries, {result['elapsed']:.1f} s\n"
         f"requests {result['requests']}, throughput {result['throughput']:.1f} req/s, "
         f"p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms, p99 {result['p99']:.0f} ms, "
         f"errors {len(result['errors'])}"
     )
+    if args.hostile:
+        print(f"hostile clients' answers: {result['hostile']}")
     for name, status in result["errors"][:20]:
         print(f"  error: {name}: {status}")
     return 1 if result["errors"] else 0

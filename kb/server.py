@@ -3,8 +3,9 @@
 Starlette (under uvicorn) does the HTTP; rdflib's SPARQL-results and RDF serialisers write the
 answers. Queries never run in the web process: each runs in a worker process holding its own
 copy of the KB, so a query over the time limit is stopped by killing its worker (threads cannot
-be stopped) and a fresh worker takes its place. A worker also refuses to touch the network
-(SERVICE, remote FROM), so a client cannot make the server fetch anything.
+be stopped) and a fresh worker takes its place. A worker cannot touch the network: SERVICE is
+refused, a query the check cannot parse is refused, and the kernel refuses the worker any IP
+socket (kb.sandbox), so no query can make the server fetch anything or probe a port.
 """
 
 from __future__ import annotations
@@ -12,25 +13,26 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Mapping
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from .errors import KBError, ParameterError
+from .errors import ParameterError
 from .results import MEDIA_TYPES, serialise
-from .store import ProtocolDataset, QueryResult
+from .sandbox import deny_network, limit_memory
+from .serve_pool import Busy, PoolLimits, QueryTimeout, WorkerPool
+from .store import ProtocolDataset
+from .truncation import mark_graph, mark_results, notice
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -73,6 +75,10 @@ GRAPH_NAMES = {
     "rdfxml": "application/rdf+xml",
 }
 MAX_BODY = 1 << 20  # a SPARQL query longer than 1 MiB is not a query
+MAX_QUERY_STRING = 64 << 10  # longer GET queries must be POSTed (414)
+# uvicorn reads request lines and headers up to this size, so a longer GET still gets its 414
+# instead of a reset connection.
+MAX_REQUEST_HEAD = 2 * MAX_BODY
 
 
 @dataclass
@@ -83,6 +89,10 @@ class ServeSettings:
     timeout: float = 20.0
     max_rows: int = 10_000
     workers: int = 2
+    worker_memory: int = 1024  # MiB a worker may allocate beyond the loaded KB
+    long_after: float = 5.0  # a query running longer is long (kb.serve_pool)
+    max_long: int = 2  # long queries at once
+    per_client: int = 1  # queries running at once per client (remote address)
 
 
 # --- content negotiation ---------------------------------------------------------------------
@@ -163,6 +173,9 @@ def protocol_dataset(values: Mapping[str, list[str]]) -> ProtocolDataset | None:
     return ProtocolDataset(tuple(default), tuple(named))
 
 
+TOO_DEEP = "the query nests too deeply to be checked; write it with fewer nested brackets"
+
+
 class _Refused(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -180,6 +193,7 @@ class _Worker:
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         sys.addaudithook(_deny_network)
+        deny_network()  # the kernel's refusal also holds for Oxigraph's own HTTP client
         self.store = load_nquads(nquads, engine)
         self.prefixes = dict(prefixes)
         self.base_iri = base_iri
@@ -187,20 +201,34 @@ class _Worker:
         resource_renderer(self.store, base_iri=base_iri, link_suffix="")
 
     def check(self, text: str) -> None:
-        """Refuse updates and federated queries before the engine sees them."""
+        """Refuse updates and federated queries before the engine sees them. A query this
+        check cannot read is refused too: the engine's parser may read it otherwise."""
+        from pyparsing import ParseBaseException
         from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
         try:
             tree = parseQuery(text)
-        except Exception:
+        except ParseBaseException as exc:
             try:
                 parseUpdate(text)
+            except RecursionError:
+                raise _Refused(400, TOO_DEEP) from None
             except Exception:
-                return  # malformed: let the engine's parser report it
+                raise _Refused(
+                    400, f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+                ) from None
             raise _Refused(
                 403, "this endpoint is read-only: SPARQL Update is not accepted"
             ) from None
-        if _mentions_service(tree):
+        except RecursionError:
+            raise _Refused(400, TOO_DEEP) from None
+        except Exception as exc:  # noqa: BLE001 - whatever the parser trips on, never run it
+            raise _Refused(400, f"the query could not be checked: {exc}") from None
+        try:
+            federated = _mentions_service(tree)
+        except RecursionError:
+            raise _Refused(400, TOO_DEEP) from None
+        if federated:
             raise _Refused(400, "federated queries (SERVICE) are not allowed on this endpoint")
 
     def query(
@@ -215,34 +243,25 @@ class _Worker:
 
         self.check(text)
         try:
-            res = self.store.query(text, dataset=dataset)
+            # the engine stops at the cap: a huge answer is never computed in full
+            res = self.store.query(text, dataset=dataset, limit=max_rows)
         except QuerySyntaxError as exc:
             raise _Refused(400, str(exc)) from exc
-        headers: dict[str, str] = {}
+        headers = {"X-SPARQL-MaxRows": str(max_rows)} if res.truncated else {}
         if res.kind == "graph":
             assert res.graph is not None
             mime = _choose(accept, fmt, GRAPH_OFFERS, GRAPH_NAMES)
-            graph = res.graph
-            if len(graph) > max_rows:
-                capped = Graph()
-                for i, t in enumerate(graph):
-                    if i >= max_rows:
-                        break
-                    capped.add(t)
-                graph = capped
-                headers["X-SPARQL-MaxRows"] = str(max_rows)
             serialiser, ctype = GRAPH_OFFERS[mime]
-            return {
-                "body": _serialise_graph(graph, serialiser, self.prefixes),
-                "type": ctype,
-                "headers": headers,
-            }
+            body = _serialise_graph(res.graph, serialiser, self.prefixes)
+            if res.truncated:
+                body = mark_graph(body, serialiser, notice(max_rows, "triples"))
+            return {"body": body, "type": ctype, "headers": headers}
         mime = _choose(accept, fmt, RESULT_OFFERS, RESULT_NAMES)
         name, ctype = RESULT_OFFERS[mime]
-        if len(res.rows) > max_rows:
-            res = QueryResult(res.kind, res.variables, res.rows[:max_rows], res.boolean)
-            headers["X-SPARQL-MaxRows"] = str(max_rows)
-        return {"body": serialise(res, name).encode("utf-8"), "type": ctype, "headers": headers}
+        body = serialise(res, name).encode("utf-8")
+        if res.truncated:
+            body = mark_results(body, name, notice(max_rows, "rows"))
+        return {"body": body, "type": ctype, "headers": headers}
 
     def page(self, iri: str) -> dict:
         """The resource's HTML page, the same one the static site has (links without suffix,
@@ -298,10 +317,16 @@ def _serialise_graph(
 
 
 def _worker_main(
-    conn: Any, nquads: str, engine: str, prefixes: Mapping[str, str], base_iri: str
+    conn: Any,
+    nquads: str,
+    engine: str,
+    prefixes: Mapping[str, str],
+    base_iri: str,
+    memory_mib: int = 1024,
 ) -> None:
     try:
         worker = _Worker(nquads, engine, prefixes, base_iri)
+        limit_memory(memory_mib)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send({"status": 500, "message": f"worker could not load the KB: {exc}"})
         return
@@ -323,101 +348,17 @@ def _worker_main(
             reply["status"] = 200
         except _Refused as exc:
             reply = {"status": exc.status, "message": str(exc)}
+        except RecursionError:  # rdflib evaluates nested expressions recursively
+            reply = {"status": 400, "message": TOO_DEEP}
+        except MemoryError:
+            message = (
+                f"the query needed more memory than the worker's {memory_mib} MiB; it was stopped"
+            )
+            conn.send({"status": 500, "message": message, "retire": True})
+            return  # a fresh worker takes this one's place
         except Exception as exc:  # noqa: BLE001 - an engine failure on one query, not fatal
             reply = {"status": 500, "message": f"{type(exc).__name__}: {exc}"}
         conn.send(reply)
-
-
-# --- the pool of worker processes ------------------------------------------------------------
-
-
-class QueryTimeout(Exception):
-    pass
-
-
-@dataclass(eq=False)
-class _Handle:
-    process: Any
-    conn: Any
-
-
-@dataclass
-class WorkerPool:
-    """Worker processes with a deadline per task; a late worker is killed and replaced."""
-
-    nquads: str
-    engine: str
-    size: int
-    prefixes: Mapping[str, str]
-    base_iri: str
-    idle: asyncio.Queue = field(default_factory=asyncio.Queue)
-    handles: set = field(default_factory=set)
-    replaced: int = 0
-
-    async def start(self) -> None:
-        await asyncio.gather(*(self._spawn() for _ in range(self.size)))
-
-    async def _spawn(self) -> None:
-        ctx = multiprocessing.get_context("spawn")  # no fork of a threaded event loop
-        parent, child = ctx.Pipe()
-        process = ctx.Process(
-            target=_worker_main,
-            args=(child, self.nquads, self.engine, dict(self.prefixes), self.base_iri),
-            daemon=True,
-        )
-        await asyncio.get_running_loop().run_in_executor(None, process.start)
-        child.close()
-        handle = _Handle(process, parent)
-        self.handles.add(handle)
-        ready = await self._receive(handle, timeout=600)
-        if not ready.get("ready"):
-            raise KBError(ready.get("message", "a query worker failed to start"))
-        self.idle.put_nowait(handle)
-
-    async def _receive(self, handle: _Handle, timeout: float) -> dict:
-        loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        fd = handle.conn.fileno()
-        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
-        try:
-            await asyncio.wait_for(readable, timeout)
-        finally:
-            loop.remove_reader(fd)
-        return handle.conn.recv()
-
-    def _kill(self, handle: _Handle) -> None:
-        self.handles.discard(handle)
-        handle.process.kill()
-        handle.process.join(timeout=5)
-        handle.conn.close()
-
-    async def run(self, task: dict, timeout: float) -> dict:
-        start = time.monotonic()
-        try:
-            handle = await asyncio.wait_for(self.idle.get(), timeout)
-        except TimeoutError:
-            raise QueryTimeout(f"every worker stayed busy for {timeout:g} s; try again") from None
-        try:
-            handle.conn.send(task)
-            reply = await self._receive(handle, max(0.1, timeout - (time.monotonic() - start)))
-        except (TimeoutError, EOFError, OSError, asyncio.CancelledError) as exc:
-            # A late, dead or abandoned worker: kill it so it stops computing, start a new one.
-            self._kill(handle)
-            self.replaced += 1
-            asyncio.get_running_loop().create_task(self._spawn())
-            if isinstance(exc, TimeoutError):
-                raise QueryTimeout(
-                    f"the query exceeded the time limit of {timeout:g} s and was stopped"
-                ) from None
-            if isinstance(exc, asyncio.CancelledError):
-                raise
-            return {"status": 500, "message": "the query worker died; it has been replaced"}
-        self.idle.put_nowait(handle)
-        return reply
-
-    def close(self) -> None:
-        for handle in list(self.handles):
-            self._kill(handle)
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -504,6 +445,45 @@ SELECT ?class (COUNT(?s) AS ?instances) WHERE {
 # --- the web application ---------------------------------------------------------------------
 
 
+class _Gone(Exception):
+    """The client disconnected before its answer was ready."""
+
+
+def _client(request) -> str:
+    """Who is asking: the remote address (uvicorn takes it from X-Forwarded-For when the
+    request comes through a trusted proxy, by default one on 127.0.0.1)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def _unless_gone(request, work):
+    """The result of `work`, or _Gone (with `work` cancelled) if the client disconnects."""
+
+    async def disconnected() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    task = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(disconnected())
+    try:
+        await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+    raise _Gone
+
+
+def _form(text: str, where: str) -> dict[str, list[str]]:
+    """Form-encoded parameters; a %-escape that is not UTF-8 is refused, not replaced."""
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise _Refused(400, f"{where} is not UTF-8 once %-decoded: {exc.reason}") from None
+
+
 def _text(status: int, message: str, headers: Mapping[str, str] | None = None):
     from starlette.responses import PlainTextResponse
 
@@ -555,7 +535,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app):
-        pool = WorkerPool(nquads, settings.engine, settings.workers, prefixes, base_iri)
+        limits = PoolLimits(
+            workers=settings.workers,
+            timeout=settings.timeout,
+            long_after=min(settings.long_after, settings.timeout),
+            max_long=settings.max_long,
+            per_client=settings.per_client,
+            queue_wait=max(60.0, 3 * settings.timeout),
+        )
+        args = (nquads, settings.engine, dict(prefixes), base_iri, settings.worker_memory)
+        pool = WorkerPool(_worker_main, args, limits)
         state["pool"] = pool
         await pool.start()
         try:
@@ -565,7 +554,11 @@ def create_app(
 
     async def params(request: Request) -> tuple[dict[str, list[str]], str | None]:
         """Query-string and body parameters; the body text of a direct POST."""
-        values = parse_qs(request.url.query, keep_blank_values=True)
+        if len(request.url.query) > MAX_QUERY_STRING:
+            raise _Refused(
+                414, f"query string over {MAX_QUERY_STRING} bytes; POST a long query instead"
+            )
+        values = _form(request.url.query, "the query string")
         if request.method != "POST":
             return values, None
         length = request.headers.get("content-length")
@@ -577,9 +570,14 @@ def create_app(
             if len(body) > MAX_BODY:
                 raise _Refused(413, f"request body over {MAX_BODY} bytes")
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        text = body.decode("utf-8", errors="replace")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Refused(
+                400, f"the request body is not UTF-8 (byte {exc.start}: {body[exc.start]:#04x})"
+            ) from None
         if ctype == "application/x-www-form-urlencoded":
-            for k, v in parse_qs(text, keep_blank_values=True).items():
+            for k, v in _form(text, "the request body").items():
                 values.setdefault(k, []).extend(v)
             return values, None
         if ctype == "application/sparql-update":
@@ -640,11 +638,15 @@ def create_app(
                 "max_rows": settings.max_rows,
                 "dataset": dataset,
             }
-            reply = await state["pool"].run(task, settings.timeout)
+            reply = await _unless_gone(request, state["pool"].run(task, _client(request)))
         except _Refused as exc:
             return _text(exc.status, exc.args[0])
         except QueryTimeout as exc:
             return _text(504, str(exc))  # not 503: clients retry 503, and the query would run again
+        except Busy as exc:  # never started: a retry is safe
+            return _text(exc.status, str(exc), {"Retry-After": str(exc.retry_after)})
+        except _Gone:
+            return Response(status_code=499)  # nobody reads it
         if reply["status"] != 200:
             return _text(reply["status"], reply["message"])
         headers = dict(reply["headers"]) | {"Vary": "Accept"}
@@ -673,9 +675,13 @@ def create_app(
         else:
             task = {"kind": "describe", "iri": iri, "serialiser": GRAPH_OFFERS[mime][0]}
         try:
-            reply = await state["pool"].run(task, settings.timeout)
+            reply = await _unless_gone(request, state["pool"].run(task, _client(request), True))
         except QueryTimeout as exc:
             return _text(504, str(exc))  # not 503: clients retry 503, and the query would run again
+        except Busy as exc:
+            return _text(exc.status, str(exc), {"Retry-After": str(exc.retry_after)})
+        except _Gone:
+            return Response(status_code=499)
         headers = {"Vary": "Accept"}
         if reply["status"] != 200:
             return _text(reply["status"], reply["message"], headers)
@@ -706,9 +712,7 @@ def create_app(
         return Response(css, media_type="text/css")
 
     async def health(_request: Request) -> Response:
-        pool = state["pool"]
-        body = {"workers": len(pool.handles), "idle": pool.idle.qsize(), "replaced": pool.replaced}
-        return Response(json.dumps(body), media_type="application/json")
+        return Response(json.dumps(state["pool"].health()), media_type="application/json")
 
     routes = [
         Route("/", home, methods=["GET"]),
@@ -764,6 +768,12 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
                 file=sys.stderr,
                 flush=True,
             )
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

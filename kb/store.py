@@ -10,6 +10,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,6 +39,7 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
+    truncated: bool = False  # the engine was stopped at the query's `limit`
 
     def dicts(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
@@ -75,10 +77,13 @@ class Store(ABC):
         text: str,
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query over the union of all named graphs, or over `dataset`.
         `bindings` are RDF terms bound through a VALUES block (kb.sparql_values), never pasted
-        into the text."""
+        into the text. With `limit`, the engine's answer is read only up to `limit` rows or
+        triples (the rest is never computed where the engine streams) and `truncated` says
+        whether there was more."""
 
     @abstractmethod
     def __len__(self) -> int:
@@ -126,10 +131,13 @@ class RdflibStore(Store):
         text: str,
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         from pyparsing import ParseException
 
         try:
+            if dataset is None and limit is not None:
+                return self._query_streaming(inject_values(text, bindings), limit)
             if dataset is None:
                 res = self.dataset.query(inject_values(text, bindings))
             else:
@@ -138,15 +146,34 @@ class RdflibStore(Store):
             raise QuerySyntaxError(
                 f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
             ) from exc
+        return self._result(res, limit)
+
+    def _result(self, res, limit: int | None) -> QueryResult:
         if res.type == "ASK":
             return QueryResult("ask", boolean=bool(res.askAnswer))
         if res.type in ("CONSTRUCT", "DESCRIBE"):
-            g = Graph()
-            for t in res.graph or []:
-                g.add(t)
-            return QueryResult("graph", graph=g)
+            return _graph_result(res.graph or [], limit)
         variables = [str(v) for v in res.vars or []]
-        return QueryResult("select", variables, [tuple(row) for row in res])
+        return _select_result(variables, (tuple(row) for row in res), limit)
+
+    def _query_streaming(self, text: str, limit: int) -> QueryResult:
+        """As Dataset.query, but a CONSTRUCT's triples are made one solution at a time and
+        stop at `limit`: rdflib's own evalConstructQuery builds the whole graph first. Uses
+        rdflib's evaluator as evalQuery does (rdflib 7)."""
+        from rdflib.plugins.sparql import prepareQuery
+        from rdflib.plugins.sparql.evaluate import evalPart
+        from rdflib.plugins.sparql.evalutils import _fillTemplate
+        from rdflib.plugins.sparql.sparql import QueryContext
+
+        prepared = prepareQuery(text, initNs=dict(self.dataset.namespaces()))
+        main = prepared.algebra
+        if main.name != "ConstructQuery":
+            return self._result(self.dataset.query(prepared), limit)
+        ctx = QueryContext(self.dataset, initBindings={}, datasetClause=main.datasetClause)
+        ctx.prologue = prepared.prologue
+        template = main.template or main.p.p.triples  # CONSTRUCT WHERE: the pattern itself
+        triples = (t for c in evalPart(ctx, main.p) for t in _fillTemplate(template, c))
+        return _graph_result(triples, limit)
 
     def _query_dataset(self, text: str, dataset: ProtocolDataset):
         """rdflib has no dataset argument: the query runs on a Dataset holding copies of the
@@ -167,6 +194,24 @@ class RdflibStore(Store):
 
     def __len__(self) -> int:
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+
+
+def _select_result(
+    variables: list[str], rows: Iterable[tuple[Node | None, ...]], limit: int | None
+) -> QueryResult:
+    """The rows up to `limit`: one more is read to know whether the answer was cut."""
+    taken = list(islice(rows, None if limit is None else limit + 1))
+    cut = limit is not None and len(taken) > limit
+    return QueryResult("select", variables, taken[:limit] if cut else taken, truncated=cut)
+
+
+def _graph_result(triples: Iterable[Triple], limit: int | None) -> QueryResult:
+    g = Graph()
+    for t in triples:
+        if limit is not None and len(g) >= limit and t not in g:
+            return QueryResult("graph", graph=g, truncated=True)
+        g.add(t)
+    return QueryResult("graph", graph=g)
 
 
 # --- rdflib <-> pyoxigraph terms -------------------------------------------------------------
@@ -236,6 +281,7 @@ class OxigraphStore(Store):
         text: str,
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         chosen = {}
         if dataset is not None:
@@ -249,14 +295,12 @@ class OxigraphStore(Store):
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
+        if isinstance(res, ox.QuerySolutions):  # Oxigraph computes solutions as they are read
             variables = [v.value for v in res.variables]
-            rows = [tuple(from_ox(sol[v]) for v in variables) for sol in res]
-            return QueryResult("select", variables, rows)
-        g = Graph()
-        for t in res:
-            g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
-        return QueryResult("graph", graph=g)
+            rows = (tuple(from_ox(sol[v]) for v in variables) for sol in res)
+            return _select_result(variables, rows, limit)
+        triples = ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in res)
+        return _graph_result(triples, limit)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
         return len(self.store) - self.count()

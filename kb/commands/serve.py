@@ -26,6 +26,29 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--max-rows", type=int, default=10_000, help="rows (or triples) per answer (default 10000)"
     )
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    p.add_argument(
+        "--worker-memory",
+        type=int,
+        default=1024,
+        metavar="MIB",
+        help="memory a worker may use beyond the loaded KB, in MiB (default 1024)",
+    )
+    p.add_argument(
+        "--per-client",
+        type=int,
+        default=1,
+        help="queries one client (remote address) may have running at once (default 1)",
+    )
+    p.add_argument(
+        "--long-after",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="a query running longer is long: its worker is replaced at once (default 5)",
+    )
+    p.add_argument(
+        "--max-long", type=int, default=2, help="long queries running at once (default 2)"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=run_serve)
 
@@ -42,6 +65,13 @@ def run_serve(args: argparse.Namespace) -> int:
         raise ParameterError("--max-rows", "must be at least 1")
     if args.workers < 1:
         raise ParameterError("--workers", "must be at least 1")
+    if args.worker_memory < 64:
+        raise ParameterError("--worker-memory", "must be at least 64 MiB")
+    for name in ("per_client", "max_long"):
+        if getattr(args, name) < 1:
+            raise ParameterError("--" + name.replace("_", "-"), "must be at least 1")
+    if args.long_after <= 0:
+        raise ParameterError("--long-after", "must be a positive number of seconds")
     from ..manifest import verdict
 
     config = load_config()
@@ -50,7 +80,16 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"kb serve: the data: {note}", file=sys.stderr, flush=True)
     engine = args.engine or config.store
     settings = ServeSettings(
-        args.host, args.port, engine, args.timeout, args.max_rows, args.workers
+        args.host,
+        args.port,
+        engine,
+        args.timeout,
+        args.max_rows,
+        args.workers,
+        worker_memory=args.worker_memory,
+        long_after=args.long_after,
+        max_long=args.max_long,
+        per_client=args.per_client,
     )
     serve(settings, progress=not args.quiet)
     return 0
