@@ -128,3 +128,42 @@ def test_kb_query_run_against_virtuoso(loaded, virtuoso, embedded):
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stdout.splitlines() if line]
     assert len(lines) - 1 == len(embedded.execute(name).rows)
+
+
+@pytest.mark.parametrize(
+    "request_fields",
+    [
+        {"organisation": URIRef(CONFIG.base_iri + "id/organisation/afil")},
+        {"team": (URIRef(CONFIG.base_iri + "id/organisation/afil"),), "fill": 3, "limit": 3},
+    ],
+    ids=["for", "team-fill"],
+)
+def test_match_on_virtuoso_gives_the_embedded_answer(loaded, embedded, request_fields):
+    """The matchmaker's signals are SPARQL: through a remote endpoint they rank the same
+    candidates with the same scores and cite the same graphs and sections."""
+    from kb.matching import MatchRequest, match
+
+    request = MatchRequest(**request_fields)
+    here, there = match(embedded, request), match(loaded, request)
+    assert [(s.candidate, s.score) for s in there.suggestions] == [
+        (s.candidate, s.score) for s in here.suggestions
+    ]
+    for mine, theirs in zip(here.suggestions, there.suggestions, strict=True):
+        assert {
+            (e.subject, e.predicate, e.object, e.graph, e.section) for e in theirs.evidence
+        } == {(e.subject, e.predicate, e.object, e.graph, e.section) for e in mine.evidence}
+
+
+def test_kb_match_against_virtuoso(loaded, virtuoso):
+    done = subprocess.run(
+        [str(KB), "match", "--for", "afil", "--endpoint", virtuoso.sparql, "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    import json
+
+    assert len(json.loads(done.stdout)["suggestions"]) == 10
