@@ -127,7 +127,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     out.add_argument("--format", "-f", choices=FORMATS, default="table")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--engine", choices=STORES, help="embedded engine (default from config)")
+    where.add_argument("--engine", choices=STORES, help="embedded engine (default oxigraph)")
     where.add_argument(
         "--endpoint", metavar="URL", help="a remote SPARQL 1.1 endpoint holding the KB"
     )
@@ -242,7 +242,10 @@ def run(args: argparse.Namespace) -> int:
         kb = KnowledgeBase.remote(config, args.endpoint, timeout=args.timeout)
     else:
         print("opening the knowledge base ...", file=sys.stderr)
-        kb = KnowledgeBase.open(config, engine=args.engine, reuse_build=not args.rebuild)
+        # Oxigraph unless asked: the matcher sends some twenty VALUES-bound queries, which
+        # rdflib's engine answers about thirty times slower (docs/matching.md).
+        engine = args.engine or "oxigraph"
+        kb = KnowledgeBase.open(config, engine=engine, reuse_build=not args.rebuild)
     request = build_request(args, resolver(kb))
     result = matcher(kb, args.weights).match(request)
     sys.stdout.write(render(result, args.format, config.prefixes))
