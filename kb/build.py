@@ -23,6 +23,7 @@ from .errors import KBError, ShapeError
 from .fileio import AtomicFiles
 from .infer import infer, raise_clashes
 from .load import SourceFile, load
+from .manifest import MANIFEST, HashingWriter, input_hashes, manifest_text
 from .store import OxigraphStore, Store, open_store
 from .validate import ShapesGraph, ValidationOutcome, check_shapes, load_shapes, locate_error
 from .validate_fast import validate_parallel
@@ -47,6 +48,8 @@ class BuildResult:
     # OWL constructs the ontology uses that no OWL 2 RL rule reads (kb.rules.outside_rl)
     outside_rl: dict[str, int] = field(default_factory=dict)
     queries_parsed: int = 0  # stored queries and checks parsed (check_catalogue)
+    # {path: SHA-256} of every input as read, for build/manifest.json (kb.manifest)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def store(self) -> Store:
@@ -99,6 +102,7 @@ def build(
     # Every configured input exists, and the shapes and stored queries are readable, before
     # any work: a CI job must not pass with validation or a query silently off.
     config.check_inputs(shapes=validate_data, checks=run_integrity_checks)
+    inputs = input_hashes(config)  # before reading: an edit during the build makes it stale
     shapes = read_shapes(config) if validate_data else None
     queries = check_catalogue(config) if run_integrity_checks else 0
     # Every stage runs on Oxigraph: its parser, the rules, the compiled shapes and the checks
@@ -133,6 +137,7 @@ def build(
         class_counts(engine, config.base_iri),
         unread,
         queries,
+        inputs,
     )
 
 
@@ -197,8 +202,10 @@ def class_counts(engine: Store, base_iri: str) -> Counter:
 
 
 def write_outputs(result: BuildResult) -> list[str]:
-    """Write the reports and, for a conforming build, the built knowledge base: all of them or
-    none (kb.fileio.AtomicFiles), so an interrupted write leaves the previous build/ whole."""
+    """Write the reports, build/manifest.json and, for a conforming build, the built knowledge
+    base: all of them or none (kb.fileio.AtomicFiles), so an interrupted write leaves the
+    previous build/ whole. A build that does not conform removes the previous kb.nq: its new
+    reports describe other data, and nothing may answer from it as if they did not."""
     out = result.config.build_dir
     written = []
     with AtomicFiles() as files:
@@ -207,11 +214,39 @@ def write_outputs(result: BuildResult) -> list[str]:
             files.write(out / "validation-report.ttl", report.serialize(format="turtle"))
             files.write(out / "validation-report.txt", result.validation.text() + "\n")
             written += ["validation-report.ttl", "validation-report.txt"]
+        kb_nq = None
         if result.conforms:
             with files.writer(out / "kb.nq", "wb") as stream:
-                result.engine.write_nquads(stream)
+                kb_nq = HashingWriter(stream)
+                result.engine.write_nquads(kb_nq)  # type: ignore[arg-type]
             written.append("kb.nq")
+        files.write(out / MANIFEST, _manifest(result, kb_nq))
+        written.append(MANIFEST)
+        if not result.conforms:  # last, once every new file is written; renamed just after
+            (out / "kb.nq").unlink(missing_ok=True)
     if result.validation is None:  # --no-shapes: an older report would describe other data
         for name in ("validation-report.ttl", "validation-report.txt"):
             (out / name).unlink(missing_ok=True)
     return written
+
+
+def _manifest(result: BuildResult, kb_nq: HashingWriter | None) -> str:
+    v = result.validation
+    counts = {
+        "files": len(result.files),
+        "graphs": len(result.engine.graph_names()),
+        "triples_asserted": result.asserted,
+        "triples_inferred": result.inferred,
+        "violations": v.count("Violation") if v is not None else None,
+        "warnings": v.count("Warning") if v is not None else None,
+        "checks_failed": sorted(c.name for c in result.checks if not c.passed),
+        "checks_run": len(result.checks),
+    }
+    return manifest_text(
+        result.config,
+        result.inputs,
+        counts,
+        validated=v is not None,
+        conforms=result.conforms,
+        kb_nq=kb_nq,
+    )

@@ -42,6 +42,21 @@ LITERAL_TYPES = {
 }
 # Characters an IRI may not contain (RFC 3987 / the SPARQL IRIREF production).
 BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
+# Schemes an IRI parameter may use: the KB's own IRIs and the authorities it links to are
+# http(s), sample and test IRIs urn. Others (javascript:, data:, file: ...) are refused: a
+# parameter's IRI ends up as a link on pages and in answers.
+IRI_SCHEMES = ("http", "https", "urn")
+# XSD lexical forms in ASCII digits only: int() and Decimal() also read other scripts' digits
+# ("\uff15" as 5), which no SPARQL engine compares as the number.
+NUMBER_FORMS = {
+    "xsd:integer": re.compile(r"[+-]?[0-9]+"),
+    "xsd:decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
+    "xsd:double": re.compile(
+        r"(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN)"
+    ),
+}
+# XSD whitespace facet "collapse": leading and trailing spaces, tabs and line breaks only
+XSD_SPACE = " \t\r\n"
 
 
 @dataclass(frozen=True)
@@ -225,7 +240,7 @@ def _variables(text: str) -> set[str]:
     return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", code))
 
 
-def check_stored_query(query: StoredQuery) -> None:
+def check_stored_query(query: StoredQuery, prefixes: Mapping[str, str]) -> None:
     """The query parses; each declared parameter is a variable of its text, has a valid
     default and allowed values, and can be bound (the VALUES block goes into a WHERE group)."""
     check_query_syntax(query.text, query.path)
@@ -239,7 +254,7 @@ def check_stored_query(query: StoredQuery) -> None:
         for value in (param.default, *param.allowed):
             if value is not None:
                 try:
-                    to_term(Parameter(param.name, param.type), value, {})
+                    to_term(Parameter(param.name, param.type), value, prefixes)
                 except ParameterError as exc:
                     raise KBError(f"{query.path}: {exc}") from None
     if query.parameters:
@@ -263,7 +278,7 @@ def check_catalogue(config: Config) -> int:
 
     catalogue = load_catalogue(config.queries_dir)
     for query in catalogue.values():
-        check_stored_query(query)
+        check_stored_query(query, config.prefixes)
     checks = check_files(config.checks_dir)
     for path in checks:
         check_query_syntax(read_query_text(path), path)
@@ -290,20 +305,32 @@ def to_term(param: Parameter, value: Any, prefixes: Mapping[str, str]) -> Node:
             iri = expand_iri(value, prefixes)
         else:
             raise ParameterError(param.name, f"expected an IRI, got {type(value).__name__}")
-        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) or BAD_IRI.search(iri):
+        scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", iri)
+        if not scheme or BAD_IRI.search(iri):
             raise ParameterError(param.name, f"not an absolute IRI: {value!r}")
+        if scheme.group(1).lower() not in IRI_SCHEMES:
+            raise ParameterError(
+                param.name,
+                f"the IRI scheme {scheme.group(1)!r} is not accepted ({', '.join(IRI_SCHEMES)} "
+                f"are): {value!r}",
+            )
         term: Node = URIRef(iri)
     elif param.type == "xsd:string":
         if not isinstance(value, str):
             raise ParameterError(param.name, f"expected a string, got {type(value).__name__}")
+        if not value.strip():  # CONTAINS(?label, "") is true of every label
+            raise ParameterError(param.name, "empty: an empty search term would match everything")
         term = Literal(str(value))
     else:
         datatype = XSD[param.type.split(":", 1)[1]]
         if isinstance(value, bool) and param.type != "xsd:boolean":
             raise ParameterError(param.name, f"expected {param.type}, got a boolean")
         if isinstance(value, str):
-            lexical = value.strip()
+            lexical = value.strip(XSD_SPACE)
             if param.type == "xsd:boolean" and lexical not in ("true", "false", "1", "0"):
+                raise ParameterError(param.name, f"not a valid {param.type}: {value!r}")
+            form = NUMBER_FORMS.get(param.type)
+            if (form and not form.fullmatch(lexical)) or not lexical.isascii():
                 raise ParameterError(param.name, f"not a valid {param.type}: {value!r}")
             term = Literal(lexical, datatype=datatype)
         elif isinstance(value, int | float | Decimal | bool):
@@ -385,18 +412,14 @@ def rows(result: QueryResult) -> list[Row]:
 
 def built_store(config: Config, engine: str | None = None) -> Store | None:
     """The store of the last conforming `kb build` (build/kb.nq: asserted + inferred graphs),
-    or None when it is missing or older than any source file or the configuration."""
+    or None when build/manifest.json says it no longer describes the project: an input file
+    deleted, added or changed, the configuration changed (kb.manifest.stale_reason)."""
+    from .manifest import stale_reason
     from .store import load_nquads
 
-    built = config.build_dir / "kb.nq"
-    if not built.is_file():
+    if stale_reason(config) is not None:
         return None
-    sources = [config.root / "pyproject.toml"]
-    for folder in config.source_dirs:
-        sources += [folder] if folder.is_file() else [p for p in folder.rglob("*") if p.is_file()]
-    if any(p.stat().st_mtime > built.stat().st_mtime for p in sources):
-        return None
-    return load_nquads(built, engine or config.store)
+    return load_nquads(config.build_dir / "kb.nq", engine or config.store)
 
 
 @dataclass
@@ -406,19 +429,33 @@ class KnowledgeBase:
     config: Config
     store: Store
     catalogue: dict[str, StoredQuery] = field(default_factory=dict)
+    origin: str = ""  # where the answers come from, for the user (KnowledgeBase.open)
 
     @classmethod
     def open(
         cls, config: Config, engine: str | None = None, reuse_build: bool = False
     ) -> KnowledgeBase:
         """Build once (load and infer, no validation or checks) and keep the store. With
-        `reuse_build`, read build/kb.nq instead when it is newer than every source file."""
+        `reuse_build`, read build/kb.nq instead when build/manifest.json shows it was built
+        from the inputs as they are now (names and SHA-256 of every file, the configuration)."""
         from .build import build
+        from .manifest import read_manifest, stale_reason, verdict
+        from .store import load_nquads
 
-        if reuse_build and (built := built_store(config, engine)) is not None:
-            return cls(config, built, load_catalogue(config.queries_dir))
+        built = config.build_dir / "kb.nq"
+        origin = f"a fresh load and inference of the sources ({verdict(config)[1]})"
+        if reuse_build:
+            manifest = read_manifest(config)
+            reason = stale_reason(config, manifest)
+            if reason is None and manifest is not None:
+                store = load_nquads(built, engine or config.store)
+                origin = f"{built}, up to date (validated, conforms)"
+                if not manifest.get("validated"):
+                    origin = f"{built}, up to date (NOT validated: built with --no-shapes)"
+                return cls(config, store, load_catalogue(config.queries_dir), origin)
+            origin += f"; {built} not used: {reason}"
         result = build(config, store_kind=engine, validate_data=False, run_integrity_checks=False)
-        return cls(config, result.store, load_catalogue(config.queries_dir))
+        return cls(config, result.store, load_catalogue(config.queries_dir), origin)
 
     @classmethod
     def remote(cls, config: Config, endpoint: str, **options: Any) -> KnowledgeBase:
@@ -439,6 +476,10 @@ class KnowledgeBase:
         except QuerySyntaxError as exc:  # named with its file, at the position as written
             from .sparql_values import inject_values
 
+            # A remote endpoint's message has its own position format (or none): Oxigraph's
+            # parser on the file's own text gives the line and column when it finds the error
+            if self.store.name == "remote":
+                check_query_syntax(query.text, query.path)
             sent = inject_values(query.text, bindings)
             raise syntax_error_as_written(query.path, query.text, sent, exc) from None
 

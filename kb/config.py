@@ -99,7 +99,11 @@ def find_root(start: Path | None = None) -> Path:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.kb]" in candidate.read_text(encoding="utf-8"):
+        # only a probe for the table: load_config names a file that is not UTF-8
+        text = (
+            candidate.read_text(encoding="utf-8", errors="replace") if candidate.is_file() else ""
+        )
+        if "[tool.kb]" in text:
             return folder
     # An editable install: the checkout that holds this package.
     package_root = Path(__file__).resolve().parent.parent
@@ -113,6 +117,9 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
     pyproject = root / "pyproject.toml"
     try:
         table = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["kb"]
+    except UnicodeDecodeError as exc:  # TOML is UTF-8
+        line = pyproject.read_bytes()[: exc.start].count(b"\n") + 1
+        raise KBError(f"{pyproject}:{line}: not UTF-8 ({exc.reason}); save it as UTF-8") from None
     except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
         raise KBError(f"{pyproject}: cannot read [tool.kb]: {exc}") from exc
 

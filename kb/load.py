@@ -48,8 +48,21 @@ def check_syntax(path: Path, base_iri: str | None = None) -> None:
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "offset", None)
         raise RDFSyntaxError(path, line, column, str(exc)) from exc
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
+
+
+def not_utf8(path: Path) -> RDFSyntaxError:
+    """The error for a file that is not UTF-8, at the line and column of its first bad byte
+    (a decoder reading in chunks reports a position within its chunk, not the file)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RDFSyntaxError(path, None, None, f"not UTF-8: {exc}") from exc
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return RDFSyntaxError(path, line, column, f"not UTF-8 ({exc.reason}); save it as UTF-8")
+    return RDFSyntaxError(path, None, None, "not UTF-8; save it as UTF-8")
 
 
 def parse_file(path: Path, base_iri: str | None = None) -> Graph:
@@ -57,6 +70,8 @@ def parse_file(path: Path, base_iri: str | None = None) -> Graph:
     graph = Graph()
     try:
         graph.parse(path, format="turtle", publicID=base_iri)
+    except UnicodeDecodeError:  # in a comment, which Oxigraph's parser skips unread
+        raise not_utf8(path) from None
     except Exception as exc:  # rdflib raises several types; all mean the file is unusable.
         raise RDFSyntaxError(path, None, None, str(exc)) from exc
     return graph

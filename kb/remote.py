@@ -57,7 +57,11 @@ def _term(binding: dict) -> Node:
     datatype = binding.get("datatype")
     if datatype == "http://www.w3.org/2001/XMLSchema#string":
         datatype = None
-    return Literal(binding["value"], datatype=URIRef(datatype) if datatype else None)
+    # the lexical form as the endpoint sent it: rdflib's normalising would drop the time zone
+    # of "2020-01-01Z"^^xsd:date (issue 18)
+    return Literal(
+        binding["value"], datatype=URIRef(datatype) if datatype else None, normalize=False
+    )
 
 
 class RemoteStore(Store):

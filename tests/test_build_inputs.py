@@ -192,3 +192,20 @@ def test_input_files_the_build_would_skip_are_named(project, capsys):
         assert code == 2 and f"{stray} would not be read" in err, err
         stray.unlink()
     assert _build(capsys)[0] == 0
+
+
+def test_a_shape_file_or_the_configuration_not_utf8_is_named_with_its_line(project, capsys):
+    """Oxigraph's Turtle parser skips a comment unread; rdflib's decoder failed on it with a
+    position inside its chunk, and a non-UTF-8 pyproject.toml was a traceback (issue 18)."""
+    root = project({"c.ttl": DATA})
+    shape = (SHAPE_PREFIXES + "# Fran\u00e7ois's shapes\n").encode("latin-1")
+    (root / "shapes" / "latin.ttl").write_bytes(shape)
+    code, err = _build(capsys)
+    assert code == 2 and f"{root / 'shapes' / 'latin.ttl'}:5:7: syntax error: not UTF-8" in err
+    (root / "shapes" / "latin.ttl").unlink()
+    pyproject = root / "pyproject.toml"
+    pyproject.write_bytes(pyproject.read_bytes() + "# r\u00e9sum\u00e9\n".encode("latin-1"))
+    code, err = _build(capsys)
+    lines = pyproject.read_bytes().count(b"\n")
+    assert code == 2 and f"{pyproject}:{lines}: not UTF-8" in err
+    assert not (root / "build").exists()

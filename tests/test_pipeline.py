@@ -148,7 +148,12 @@ def test_conforming_build_writes_kb_and_reports(project) -> None:
     result = build(load_config(root))
     assert result.conforms
     written = write_outputs(result)
-    assert set(written) == {"validation-report.ttl", "validation-report.txt", "kb.nq"}
+    assert set(written) == {
+        "validation-report.ttl",
+        "validation-report.txt",
+        "kb.nq",
+        "manifest.json",
+    }
     quads = (root / "build" / "kb.nq").read_text(encoding="utf-8")
     assert "<https://w3id.org/mfg-clusters/graph/inferred>" in quads
     assert not list((root / "build").glob(".*.tmp"))

@@ -75,7 +75,9 @@ def test_run_file_and_syntax_error(small, capsys, tmp_path):
     bad.write_text("SELECT ?s WHERE {\n  ?s ?p\n}\n")
     assert main(["query", "run", "--file", str(bad)]) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and re.search(r"line \d+, column \d+", captured.err)
+    assert captured.out == "" and f"{bad}:2:3: SPARQL syntax error" in captured.err
+    assert main(["query", "run", "--file", str(bad), "--engine", "oxigraph"]) == 2
+    assert re.search(rf"{bad}:\d+:\d+: SPARQL syntax error", capsys.readouterr().err)
 
 
 def test_bad_names_and_parameters(small, capsys):

@@ -6,17 +6,20 @@ import argparse
 import os
 import sys
 
-from ..config import STORES
-from ..errors import ParameterError
+from ..config import STORES, Config
+from ..errors import KBError, ParameterError
+from ..store import OxigraphStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "load",
         help="push the KB (asserted and inferred graphs) to a remote SPARQL 1.1 store",
-        description="Build the KB in memory (load and infer) and copy every named graph to a "
-        "remote store through SPARQL 1.1 Update (INSERT DATA, default) or the Graph Store "
-        "Protocol, in batches, with progress on stderr.",
+        description="Copy every named graph of the KB (build/kb.nq when its manifest matches "
+        "the inputs, else a fresh validated build) to a remote store through SPARQL 1.1 Update "
+        "(INSERT DATA into staging graphs, then MOVE over the targets in one request: a failed "
+        "load leaves the server as it was) or the Graph Store Protocol (one PUT per graph). "
+        "Data that does not conform needs --force.",
     )
     p.add_argument(
         "--endpoint",
@@ -39,8 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--replace",
         action="store_true",
-        help="drop each target graph first, so loading again does not add stale data",
+        help="kept for existing scripts: every load now replaces each target graph whole",
     )
+    p.add_argument("--force", action="store_true", help="load even when the data does not conform")
     p.add_argument("--user", help="user name for HTTP authentication")
     p.add_argument(
         "--password-env",
@@ -48,13 +52,43 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="VAR",
         help="environment variable holding the password (default KB_ENDPOINT_PASSWORD)",
     )
-    p.add_argument("--store", choices=STORES, help="embedded engine used to build")
+    p.add_argument(
+        "--store",
+        choices=STORES,
+        help="kept for existing scripts: the KB is built and sent from Oxigraph's store, so "
+        "literals go out exactly as read",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=run_load)
 
 
-def run_load(args: argparse.Namespace) -> int:
+def built_kb(config: Config, force: bool, progress: bool) -> OxigraphStore:
+    """The KB to load: build/kb.nq when build/manifest.json shows a validated, conforming
+    build of the inputs as they are now; else a fresh build, validated and checked, refused
+    (KBError) when it does not conform unless `force`."""
     from ..build import build
+    from ..manifest import read_manifest, stale_reason
+    from ..store import load_nquads
+
+    manifest = read_manifest(config)
+    if manifest and manifest.get("validated") and stale_reason(config, manifest) is None:
+        if progress:
+            print(f"loading {config.build_dir / 'kb.nq'} (up to date)", file=sys.stderr)
+        store = load_nquads(config.build_dir / "kb.nq", "oxigraph")
+        assert isinstance(store, OxigraphStore)
+        return store
+    result = build(config, progress=progress)
+    if not result.conforms and not force:
+        raise KBError(
+            "the knowledge base does not conform (run `kb build` to see why); "
+            "use --force to load it anyway"
+        )
+    if not result.conforms:
+        print("kb load: the data does not conform; loading it anyway (--force)", file=sys.stderr)
+    return result.engine
+
+
+def run_load(args: argparse.Namespace) -> int:
     from ..config import load_config
     from ..upload import upload
 
@@ -63,14 +97,14 @@ def run_load(args: argparse.Namespace) -> int:
     if not args.endpoint.startswith(("http://", "https://")):
         raise ParameterError("--endpoint", f"{args.endpoint!r} is not an http(s) URL")
     config = load_config(store=args.store)
-    result = build(config, validate_data=False, run_integrity_checks=False, progress=not args.quiet)
+    # Oxigraph's own terms go out: an rdflib copy may have normalised lexical forms
+    store = built_kb(config, args.force, progress=not args.quiet)
     report = upload(
-        result.store,
+        store,
         args.endpoint,
         method=args.method,
         target_graph=args.graph,
         batch=args.batch,
-        replace=args.replace,
         user=args.user,
         password=os.environ.get(args.password_env),
         progress=None if args.quiet else sys.stderr,

@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogue import KnowledgeBase, bind, export_rdf, load_catalogue, read_query_text
+from ..catalogue import (
+    KnowledgeBase,
+    bind,
+    export_rdf,
+    load_catalogue,
+    read_query_text,
+    syntax_error_as_written,
+)
 from ..config import STORES, load_config
 from ..errors import KBError, ParameterError
 from ..results import FORMATS, canonical_text, serialise
@@ -102,6 +109,8 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise ParameterError(pair, "write parameters as NAME=VALUE")
+        if name.strip() in params:  # no parameter takes several values: the last won silently
+            raise ParameterError(name.strip(), "given more than once; give each parameter once")
         params[name.strip()] = value
     return params
 
@@ -123,8 +132,8 @@ def run_run(args: argparse.Namespace) -> int:
             # Parse before the build: a typo is reported at once, with file and position.
             try:
                 (RdflibStore() if engine == "rdflib" else OxigraphStore()).query(text)
-            except QuerySyntaxError as exc:
-                raise QuerySyntaxError(f"{args.file}: {exc}") from exc
+            except QuerySyntaxError as exc:  # FILE:LINE:COLUMN, as for a stored query
+                raise syntax_error_as_written(args.file, text, text, exc) from None
     else:
         # Check the name and the parameters before the (slower) knowledge base is opened.
         catalogue = load_catalogue(config.queries_dir)
@@ -136,6 +145,7 @@ def run_run(args: argparse.Namespace) -> int:
     else:
         print("opening the knowledge base ...", file=sys.stderr)
         kb = KnowledgeBase.open(config, engine=args.engine, reuse_build=not args.rebuild)
+        print(f"answering from {kb.origin}", file=sys.stderr)
     if text is not None:
         result = kb.sparql(text)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..config import STORES
 from ..errors import ParameterError
@@ -41,7 +42,13 @@ def run_serve(args: argparse.Namespace) -> int:
         raise ParameterError("--max-rows", "must be at least 1")
     if args.workers < 1:
         raise ParameterError("--workers", "must be at least 1")
-    engine = args.engine or load_config().store
+    from ..manifest import verdict
+
+    config = load_config()
+    conforms, note = verdict(config)
+    if not (conforms and args.quiet):  # a warning is printed even with -q
+        print(f"kb serve: the data: {note}", file=sys.stderr, flush=True)
+    engine = args.engine or config.store
     settings = ServeSettings(
         args.host, args.port, engine, args.timeout, args.max_rows, args.workers
     )
