@@ -7,6 +7,7 @@ virtuoso-t the test is skipped, except in CI (the CI variable set), where that i
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -115,16 +116,15 @@ def test_stored_query_answers_match(loaded, embedded, name):
     assert got == expected
 
 
+def kb_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(KB), *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
 def test_kb_query_run_against_virtuoso(loaded, virtuoso, embedded):
     name = CATALOGUE[0]
-    done = subprocess.run(
-        [str(KB), "query", "run", name, "--endpoint", virtuoso.sparql, "--format", "tsv"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = kb_cli("query", "run", name, "--endpoint", virtuoso.sparql, "--format", "tsv")
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stdout.splitlines() if line]
     assert len(lines) - 1 == len(embedded.execute(name).rows)
@@ -155,15 +155,6 @@ def test_match_on_virtuoso_gives_the_embedded_answer(loaded, embedded, request_f
 
 
 def test_kb_match_against_virtuoso(loaded, virtuoso):
-    done = subprocess.run(
-        [str(KB), "match", "--for", "afil", "--endpoint", virtuoso.sparql, "--format", "json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = kb_cli("match", "--for", "afil", "--endpoint", virtuoso.sparql, "--format", "json")
     assert done.returncode == 0, done.stderr
-    import json
-
     assert len(json.loads(done.stdout)["suggestions"]) == 10
