@@ -8,7 +8,6 @@ virtuoso-t the test is skipped, except in CI (the CI variable set), where that i
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Literal, URIRef
-from virtuoso_harness import available, running_virtuoso
 
 from kb.catalogue import KnowledgeBase, load_catalogue
 from kb.config import load_config
@@ -30,17 +28,6 @@ KB = Path(sys.executable).with_name("kb")
 CONFIG = load_config(ROOT)
 GENID = CONFIG.base_iri + ".well-known/genid/"
 CATALOGUE = sorted(load_catalogue(CONFIG.queries_dir))
-
-
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory):
-    if not available():
-        message = "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource-7-bin)"
-        if os.environ.get("CI"):
-            pytest.fail(message + " - required in CI")
-        pytest.skip(message)
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

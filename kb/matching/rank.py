@@ -100,11 +100,13 @@ class Matcher:
         """The candidate pool: whoever a selective signal finds, best POOL (by every signal
         but experience) kept. S3 areas are shared by whole regions (every organisation of a
         region gets its strategy's areas), so outside a described call they only score the
-        pool, they do not widen it."""
+        pool, they do not widen it; so do the domains one organisation lacks (--for), while a
+        team's missing domains bring candidates in (--team)."""
         candidates: dict[URIRef, _Candidate] = defaultdict(_Candidate)
         asked = {s: set(f) for s, f in seeker_features.items()}
         if request.mode != "profile":
             asked["s3"] = set()
+        if request.mode == "team":  # what the team lacks brings candidates in
             asked["effra"] |= set(self.all_domains) - set(seeker_features["effra"])
         self._add_features(candidates, self.reader.features("feature", asked))
         for row in self.seeker_rows["networks"] if request.seekers else ():
@@ -126,11 +128,26 @@ class Matcher:
             candidates = defaultdict(
                 _Candidate, {i: candidates[i] for i in ranked[: self._pool_cap(request)]}
             )
-        if request.mode != "profile" and seeker_features["s3"]:
-            found = self.reader.features("organisation", {"s3": list(candidates)})
-            wanted = {"s3": [r for r in found["s3"] if r.feature in seeker_features["s3"]]}
-            self._add_features(candidates, wanted)
+        self._score_pool_only(request, candidates, seeker_features)
         return candidates
+
+    def _score_pool_only(self, request, candidates, seeker_features) -> None:
+        """S3 areas (and, for one organisation, the domains it lacks) read for the pool."""
+        later: dict[str, list[URIRef]] = {}
+        if request.mode != "profile" and seeker_features["s3"]:
+            later["s3"] = list(candidates)
+        if request.mode == "for":
+            later["effra"] = list(candidates)
+        if not later:
+            return
+        found = self.reader.features("organisation", later)
+        self._add_features(
+            candidates,
+            {
+                "s3": [r for r in found["s3"] if r.feature in seeker_features["s3"]],
+                "effra": [r for r in found["effra"] if r.feature not in seeker_features["effra"]],
+            },
+        )
 
     @staticmethod
     def _pool_cap(request: MatchRequest) -> int:
