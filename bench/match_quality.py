@@ -81,8 +81,8 @@ def random_expectations(sizes: list[int]) -> tuple[float, float, float]:
     return r5, r10, mrr
 
 
-def evaluate(kb: KnowledgeBase, cases_limit: int | None, seed: int, progress: bool):
-    match = matcher(kb)
+def evaluate(kb: KnowledgeBase, cases_limit: int | None, seed: int, progress: bool, weights=None):
+    match = matcher(kb, weights)
     eligible = {r["o"] for r in kb.sparql(ELIGIBLE).dicts()}
     members: dict[URIRef, set[URIRef]] = defaultdict(set)
     for r in kb.sparql(PROJECTS).dicts():
@@ -169,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--engine", default="oxigraph", choices=("rdflib", "oxigraph"))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--weights", type=Path, help="weights overriding queries/match/weights.toml"
+    )
     args = parser.parse_args(argv)
     if args.generated:
         kb = generated_kb(args.generated, args.engine)
@@ -176,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         kb = KnowledgeBase.open(load_config(REPO), engine=args.engine)
         name = "Seed knowledge base"
-    ours, counts, cases, seconds = evaluate(kb, args.cases, args.seed, progress=True)
+    ours, counts, cases, seconds = evaluate(kb, args.cases, args.seed, True, args.weights)
     print(table(name, ours, counts, cases, seconds))
     return 0
 

@@ -74,6 +74,21 @@ def seed():
     return config, result.engine.graph(), load_shapes(config.shapes_dir)
 
 
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):
+    """A real Virtuoso on 127.0.0.1 for one test module, stopped by its process id; skipped
+    without virtuoso-t, except in CI (the CI variable set), where that is a failure."""
+    from virtuoso_harness import available, running_virtuoso
+
+    if not available():
+        message = "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource-7-bin)"
+        if os.environ.get("CI"):
+            pytest.fail(message + " - required in CI")
+        pytest.skip(message)
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
 @contextmanager
 def running_server(project: Path, *args: str) -> Iterator[str]:
     """`kb serve` on a free loopback port for `project` (extra `args` passed on), its URL

@@ -61,8 +61,9 @@ def names(result) -> list[str]:
     ("signal", "expected"),
     [
         ("effra_shared", ["a", "u", "b"]),  # 3/3, (1 + 0.5)/3 for the uncertain mark, 1/3
-        ("effra_complementary", ["c"]),  # the only one with the domains the seeker lacks
-        ("s3_shared", ["c", "n", "q"]),  # all three in XC1, whose strategy shares the area
+        # Nu and Qoppa are in XC1, whose strategy shares the area; so is Gamma, but outside a
+        # described call S3 areas only score candidates another signal found
+        ("s3_shared", ["n", "q"]),
         ("topics_shared", ["t"]),
         ("networks_shared", ["n"]),
         ("letters_shared", ["l"]),
@@ -80,6 +81,18 @@ def test_each_signal_alone_ranks_as_worked_out(world, signal, expected) -> None:
     assert top.evidence and all(e.signal == signal.replace("_", "-") for e in top.evidence)
     assert all(e.graph is not None and e.section is not None for e in top.evidence)
     assert all(str(e.section).endswith("/source/test/world") for e in top.evidence)
+
+
+def test_missing_domains_bring_candidates_for_a_team_only(world) -> None:
+    kb, root = world
+    weights = only(root, effra_complementary=1.0)
+    # Gamma has only the domains the seeker lacks: for a team that brings it in ...
+    assert names(match(kb, MatchRequest(team=(SEEKER,)), weights)) == ["c"]
+    # ... for one organisation it only scores candidates another signal found
+    assert names(match(kb, MatchRequest(organisation=SEEKER), weights)) == []
+    both = only(root, effra_complementary=1.0, s3_shared=0.001, two_hop=0.001)
+    found = match(kb, MatchRequest(organisation=SEEKER), both)
+    assert names(found)[0] == "u" or "c" not in names(found)
 
 
 def test_scores_are_the_weighted_shares(world) -> None:
@@ -138,9 +151,10 @@ def test_exclude_region_follows_the_hierarchy(world) -> None:
 
 def test_country_and_type_filters(world) -> None:
     kb, _root = world
-    in_c = names(match(kb, MatchRequest(organisation=SEEKER, regions=(URIRef(COUNTRY + "XC"),))))
+    team = (SEEKER,)  # a team, so that Gamma (only the domains the seeker lacks) is a candidate
+    in_c = names(match(kb, MatchRequest(team=team, regions=(URIRef(COUNTRY + "XC"),))))
     assert set(in_c) == {"c", "q", "n"}
-    universities = names(match(kb, MatchRequest(organisation=SEEKER, types=("university",))))
+    universities = names(match(kb, MatchRequest(team=team, types=("university",))))
     assert universities == ["c"]
 
 

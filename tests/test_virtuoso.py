@@ -7,7 +7,7 @@ virtuoso-t the test is skipped, except in CI (the CI variable set), where that i
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Literal, URIRef
-from virtuoso_harness import available, running_virtuoso
 
 from kb.catalogue import KnowledgeBase, load_catalogue
 from kb.config import load_config
@@ -29,17 +28,6 @@ KB = Path(sys.executable).with_name("kb")
 CONFIG = load_config(ROOT)
 GENID = CONFIG.base_iri + ".well-known/genid/"
 CATALOGUE = sorted(load_catalogue(CONFIG.queries_dir))
-
-
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory):
-    if not available():
-        message = "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource-7-bin)"
-        if os.environ.get("CI"):
-            pytest.fail(message + " - required in CI")
-        pytest.skip(message)
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -115,16 +103,45 @@ def test_stored_query_answers_match(loaded, embedded, name):
     assert got == expected
 
 
+def kb_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(KB), *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
 def test_kb_query_run_against_virtuoso(loaded, virtuoso, embedded):
     name = CATALOGUE[0]
-    done = subprocess.run(
-        [str(KB), "query", "run", name, "--endpoint", virtuoso.sparql, "--format", "tsv"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = kb_cli("query", "run", name, "--endpoint", virtuoso.sparql, "--format", "tsv")
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stdout.splitlines() if line]
     assert len(lines) - 1 == len(embedded.execute(name).rows)
+
+
+@pytest.mark.parametrize(
+    "request_fields",
+    [
+        {"organisation": URIRef(CONFIG.base_iri + "id/organisation/afil")},
+        {"team": (URIRef(CONFIG.base_iri + "id/organisation/afil"),), "fill": 3, "limit": 3},
+    ],
+    ids=["for", "team-fill"],
+)
+def test_match_on_virtuoso_gives_the_embedded_answer(loaded, embedded, request_fields):
+    """The matchmaker's signals are SPARQL: through a remote endpoint they rank the same
+    candidates with the same scores and cite the same graphs and sections."""
+    from kb.matching import MatchRequest, match
+
+    request = MatchRequest(**request_fields)
+    here, there = match(embedded, request), match(loaded, request)
+    assert [(s.candidate, s.score) for s in there.suggestions] == [
+        (s.candidate, s.score) for s in here.suggestions
+    ]
+    for mine, theirs in zip(here.suggestions, there.suggestions, strict=True):
+        assert {
+            (e.subject, e.predicate, e.object, e.graph, e.section) for e in theirs.evidence
+        } == {(e.subject, e.predicate, e.object, e.graph, e.section) for e in mine.evidence}
+
+
+def test_kb_match_against_virtuoso(loaded, virtuoso):
+    done = kb_cli("match", "--for", "afil", "--endpoint", virtuoso.sparql, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["suggestions"]) == 10

@@ -8,11 +8,8 @@ Virtuoso is started on 127.0.0.1 in a temporary folder and stopped by its proces
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from rdflib import Literal, URIRef
-from virtuoso_harness import available, running_virtuoso
 
 from kb.catalogue import check_query_syntax
 from kb.cli import main
@@ -43,17 +40,6 @@ SHAPES = """\
 mcsh:Figure a sh:NodeShape ; sh:targetClass mc:Figure ;
     sh:property [ sh:path mc:value ; sh:datatype xsd:decimal ; sh:minCount 1 ] .
 """
-
-
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory):
-    if not available():
-        message = "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource-7-bin)"
-        if os.environ.get("CI"):
-            pytest.fail(message + " - required in CI")
-        pytest.skip(message)
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
 
 
 @pytest.fixture

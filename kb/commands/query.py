@@ -14,10 +14,11 @@ from ..catalogue import (
     read_query_text,
     syntax_error_as_written,
 )
-from ..config import STORES, load_config
+from ..config import load_config
 from ..errors import KBError, ParameterError
 from ..results import FORMATS, canonical_text, serialise
 from ..store import OxigraphStore, QuerySyntaxError, RdflibStore
+from . import add_store_arguments
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,15 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a parameter value (repeatable); IRIs may use the project's prefixes",
     )
     run.add_argument("--format", "-f", choices=FORMATS, default="table")
-    where = run.add_mutually_exclusive_group()
-    where.add_argument("--engine", choices=STORES, help="embedded engine (default from config)")
-    where.add_argument("--endpoint", metavar="URL", help="a remote SPARQL 1.1 endpoint")
-    run.add_argument("--timeout", type=float, default=30.0, help="remote timeout in seconds")
-    run.add_argument(
-        "--rebuild",
-        action="store_true",
-        help="load and infer afresh even when build/kb.nq is up to date",
-    )
+    add_store_arguments(run, "from config")
     run.set_defaults(func=run_run)
 
     expect = qsub.add_parser(

@@ -29,6 +29,9 @@ _FEATURE_NOTES = {
     "letters": "is named in {f}",
 }
 EXPERIENCE_EVIDENCE = 5
+# Candidates kept for scoring (x4 when constraints may leave many out): the best by every
+# signal but experience; beyond it the answer does not change in practice, the time does.
+POOL = 1000
 ORG = "http://www.w3.org/ns/org#"
 # Who can be a partner: any organisation (W3C ORG, schema.org, EURIO), but no collaboration
 ORGANISATIONS = {
@@ -63,7 +66,13 @@ class Matcher:
 
     def _seeker_features(self, request: MatchRequest) -> dict[str, dict[URIRef, float]]:
         features: dict[str, dict[URIRef, float]] = {s: {} for s in FEATURE_SIGNALS}
-        for signal, rows in self.reader.features("organisation", request.seekers).items():
+        self.seeker_rows = self.reader.features("organisation", request.seekers)
+        self.seekers = set(request.seekers)
+        # A seeker's own members share it as a network (a cluster organisation's members are
+        # natural partners of a team it is in), and so does the network a seeker is in.
+        for seeker in request.seekers:
+            features["networks"][seeker] = 1.0
+        for signal, rows in self.seeker_rows.items():
             for row in rows:
                 old = features[signal].get(row.feature, 0.0)
                 features[signal][row.feature] = max(old, self._strength(row))
@@ -88,22 +97,73 @@ class Matcher:
         return own, self.reader.participations("project", projects)
 
     def _gather(self, request: MatchRequest, seeker_features, weights) -> dict[URIRef, _Candidate]:
+        """The candidate pool: whoever a selective signal finds, best POOL (by every signal
+        but experience) kept. S3 areas are shared by whole regions (every organisation of a
+        region gets its strategy's areas), so outside a described call they only score the
+        pool, they do not widen it; so do the domains one organisation lacks (--for), while a
+        team's missing domains bring candidates in (--team)."""
         candidates: dict[URIRef, _Candidate] = defaultdict(_Candidate)
         asked = {s: set(f) for s, f in seeker_features.items()}
-        if weights["effra-complementary"] > 0:
+        if request.mode != "profile":
+            asked["s3"] = set()
+        if request.mode == "team":  # what the team lacks brings candidates in
             asked["effra"] |= set(self.all_domains) - set(seeker_features["effra"])
-        for signal, rows in self.reader.features("feature", asked).items():
+        self._add_features(candidates, self.reader.features("feature", asked))
+        for row in self.seeker_rows["networks"] if request.seekers else ():
+            c = candidates[row.feature]  # the organisation a seeker is a member of
+            c.features["networks"][row.feature] = 1.0
+            c.feature_rows["networks"].append(row)
+        if request.seekers:
+            self._gather_projects(request, candidates)
+        for seeker in request.seekers:
+            candidates.pop(seeker, None)
+        if len(candidates) > self._pool_cap(request):
+            ranked = sorted(
+                candidates,
+                key=lambda i: (
+                    -self._score(candidates[i], seeker_features, weights, 1.0)[0],
+                    str(i),
+                ),
+            )
+            candidates = defaultdict(
+                _Candidate, {i: candidates[i] for i in ranked[: self._pool_cap(request)]}
+            )
+        self._score_pool_only(request, candidates, seeker_features)
+        return candidates
+
+    def _score_pool_only(self, request, candidates, seeker_features) -> None:
+        """S3 areas (and, for one organisation, the domains it lacks) read for the pool."""
+        later: dict[str, list[URIRef]] = {}
+        if request.mode != "profile" and seeker_features["s3"]:
+            later["s3"] = list(candidates)
+        if request.mode == "for":
+            later["effra"] = list(candidates)
+        if not later:
+            return
+        found = self.reader.features("organisation", later)
+        self._add_features(
+            candidates,
+            {
+                "s3": [r for r in found["s3"] if r.feature in seeker_features["s3"]],
+                "effra": [r for r in found["effra"] if r.feature not in seeker_features["effra"]],
+            },
+        )
+
+    @staticmethod
+    def _pool_cap(request: MatchRequest) -> int:
+        constrained = (
+            request.regions or request.exclude_regions or request.types or request.not_partners_of
+        )
+        return POOL * (4 if constrained else 1)
+
+    def _add_features(self, candidates, rows_by_signal) -> None:
+        for signal, rows in rows_by_signal.items():
             for row in rows:
                 c = candidates[row.organisation]
                 c.features[signal][row.feature] = max(
                     c.features[signal].get(row.feature, 0.0), self._strength(row)
                 )
                 c.feature_rows[signal].append(row)
-        if request.seekers and (weights["coparticipation"] > 0 or weights["two-hop"] > 0):
-            self._gather_projects(request, candidates)
-        for seeker in request.seekers:
-            candidates.pop(seeker, None)
-        return candidates
 
     def _gather_projects(self, request: MatchRequest, candidates: dict[URIRef, _Candidate]) -> None:
         seekers = set(request.seekers)
@@ -203,10 +263,32 @@ class Matcher:
 
     def match(self, request: MatchRequest) -> MatchResult:
         weights = self.weights[request.mode]
+        seeker_features, eligible, facts, scale, pool_size = self._candidates(request, weights)
+        if request.fill:
+            chosen = self._fill(request, eligible, facts, seeker_features, weights, scale)
+        else:
+            scored = [
+                (iri, *self._score(c, seeker_features, weights, scale))
+                for iri, c in eligible.items()
+            ]
+            chosen = self._ranked(request, scored, facts)
+        suggestions = self._explain(chosen, eligible, facts, seeker_features, request)
+        return MatchResult(request, dict(weights), suggestions, pool_size)
+
+    def scores(self, request: MatchRequest) -> dict[URIRef, float]:
+        """Every eligible candidate's score, unexplained and uncapped (for evaluation)."""
+        weights = self.weights[request.mode]
+        seeker_features, eligible, _facts, scale, _pool = self._candidates(request, weights)
+        return {
+            iri: self._score(c, seeker_features, weights, scale)[0] for iri, c in eligible.items()
+        }
+
+    def _candidates(self, request: MatchRequest, weights: dict[str, float]):
+        """(the seeker's features, eligible candidates with their rows, facts about them,
+        the experience scale, how many candidates had a signal before the constraints)."""
         self.all_domains = self.reader.effra_domains()
         seeker_features = self._seeker_features(request)
         candidates = self._gather(request, seeker_features, weights)
-        pool_size = len(candidates)
         excluded = self._excluded_partners(request)
         facts = self.reader.organisations([*candidates, *request.seekers])
         places = {p for f in facts.values() for p in f.places}
@@ -220,16 +302,7 @@ class Matcher:
             if r.project not in request.ignore_projects:
                 eligible[r.organisation].participations.append(r)
         scale = math.log1p(max((self._experience(c) for c in eligible.values()), default=0)) or 1.0
-        if request.fill:
-            chosen = self._fill(request, eligible, facts, seeker_features, weights, scale)
-        else:
-            scored = [
-                (iri, *self._score(c, seeker_features, weights, scale))
-                for iri, c in eligible.items()
-            ]
-            chosen = self._ranked(request, scored, facts)
-        suggestions = self._explain(chosen, eligible, facts, seeker_features, request)
-        return MatchResult(request, dict(weights), suggestions, pool_size)
+        return seeker_features, eligible, facts, scale, len(candidates)
 
     def _order(self, scored, facts):
         def key(item):
@@ -367,11 +440,14 @@ class Matcher:
                     if (r.feature in wanted) != (kind == "shared"):
                         continue
                     template = _FEATURE_NOTES[signal].replace("{f}", "{0}")
+                    refs = (r.feature,)
+                    if signal == "networks" and r.organisation in self.seekers:
+                        template, refs = "has {0} as a member", (r.organisation,)
                     if r.uncertain:
                         template += " (uncertain mark)"
                     if kind == "complementary":
                         template += ", which the seeker lacks"
-                    rows.append((key, r.s, r.p, r.o, template, (r.feature,)))
+                    rows.append((key, r.s, r.p, r.o, template, refs))
         if "coparticipation" in contributions:
             for (seeker, project), r in sorted(c.together.items()):
                 rows.append(
