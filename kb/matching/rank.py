@@ -55,6 +55,10 @@ class _Candidate:
 
 
 class Matcher:
+    """Answers match requests on one store, one request at a time: the request's seekers,
+    their rows, the domain list and the regions' levels are kept on the matcher while it
+    answers (a matcher is cheap to make: one per thread)."""
+
     def __init__(self, reader: SignalReader, weights: dict) -> None:
         self.reader = reader
         self.weights = weights
