@@ -18,6 +18,7 @@ import asyncio
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -77,6 +78,45 @@ async def client(url: str, queries, offset: int, stop_at: float, latencies, erro
             latencies.append(time.perf_counter() - start)
             if not ok:
                 errors.append((name, getattr(r, "status_code", repr(r))))
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants (the server and its workers), in
+    MB; pages shared between forked workers count once per process, as `ps` shows them."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+class MemorySampler(threading.Thread):
+    """The server tree's resident memory every half second, for its peak under load."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.peak = max(self.peak, tree_rss_mb(self.pid))
 
 
 async def run(url: str, clients: int, hostiles: int, seconds: float, queries) -> dict:
@@ -142,9 +182,15 @@ def main() -> int:
             if time.monotonic() > deadline:
                 raise SystemExit("kb serve did not come up")
             time.sleep(0.3)
+        before = tree_rss_mb(server.pid)
+        sampler = MemorySampler(server.pid)
+        sampler.start()
         result = asyncio.run(
             run(base + "/sparql", args.clients, args.hostile, args.seconds, queries)
         )
+        time.sleep(2)  # let abandoned work end and replaced workers settle
+        sampler.done.set()
+        after = tree_rss_mb(server.pid)
     finally:
         stop_process(server)
     print(
@@ -153,7 +199,9 @@ def main() -> int:
         f"{len(queries)} stored SELECT queries, {result['elapsed']:.1f} s\n"
         f"requests {result['requests']}, throughput {result['throughput']:.1f} req/s, "
         f"p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms, p99 {result['p99']:.0f} ms, "
-        f"errors {len(result['errors'])}"
+        f"errors {len(result['errors'])}\n"
+        f"server memory (RSS of the server and its workers): before {before:.0f} MB, "
+        f"peak {max(sampler.peak, after):.0f} MB, after {after:.0f} MB"
     )
     if args.hostile:
         print(f"hostile clients' answers: {result['hostile']}")
