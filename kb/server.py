@@ -244,7 +244,8 @@ class _Worker:
         self.check(text)
         try:
             # the engine stops at the cap: a huge answer is never computed in full
-            res = self.store.query(text, dataset=dataset, limit=max_rows)
+            # relative IRIs resolve against the KB's base IRI, the same on both engines
+            res = self.store.query(text, dataset=dataset, limit=max_rows, base=self.base_iri)
         except QuerySyntaxError as exc:
             raise _Refused(400, str(exc)) from exc
         headers = {"X-SPARQL-MaxRows": str(max_rows)} if res.truncated else {}

@@ -78,12 +78,13 @@ class Store(ABC):
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
         limit: int | None = None,
+        base: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query over the union of all named graphs, or over `dataset`.
         `bindings` are RDF terms bound through a VALUES block (kb.sparql_values), never pasted
         into the text. With `limit`, the engine's answer is read only up to `limit` rows or
         triples (the rest is never computed where the engine streams) and `truncated` says
-        whether there was more."""
+        whether there was more. Relative IRIs in the text resolve against `base`."""
 
     @abstractmethod
     def __len__(self) -> int:
@@ -132,16 +133,17 @@ class RdflibStore(Store):
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
         limit: int | None = None,
+        base: str | None = None,
     ) -> QueryResult:
         from pyparsing import ParseException
 
         try:
             if dataset is None and limit is not None:
-                return self._query_streaming(inject_values(text, bindings), limit)
+                return self._query_streaming(inject_values(text, bindings), limit, base)
             if dataset is None:
-                res = self.dataset.query(inject_values(text, bindings))
+                res = self.dataset.query(inject_values(text, bindings), base=base)
             else:
-                res = self._query_dataset(inject_values(text, bindings), dataset)
+                res = self._query_dataset(inject_values(text, bindings), dataset, base)
         except ParseException as exc:
             raise QuerySyntaxError(
                 f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
@@ -156,7 +158,7 @@ class RdflibStore(Store):
         variables = [str(v) for v in res.vars or []]
         return _select_result(variables, (tuple(row) for row in res), limit)
 
-    def _query_streaming(self, text: str, limit: int) -> QueryResult:
+    def _query_streaming(self, text: str, limit: int, base: str | None) -> QueryResult:
         """As Dataset.query, but a CONSTRUCT's triples are made one solution at a time and
         stop at `limit`: rdflib's own evalConstructQuery builds the whole graph first. Uses
         rdflib's evaluator as evalQuery does (rdflib 7)."""
@@ -165,7 +167,7 @@ class RdflibStore(Store):
         from rdflib.plugins.sparql.evalutils import _fillTemplate
         from rdflib.plugins.sparql.sparql import QueryContext
 
-        prepared = prepareQuery(text, initNs=dict(self.dataset.namespaces()))
+        prepared = prepareQuery(text, initNs=dict(self.dataset.namespaces()), base=base)
         main = prepared.algebra
         if main.name != "ConstructQuery":
             return self._result(self.dataset.query(prepared), limit)
@@ -175,12 +177,12 @@ class RdflibStore(Store):
         triples = (t for c in evalPart(ctx, main.p) for t in _fillTemplate(template, c))
         return _graph_result(triples, limit)
 
-    def _query_dataset(self, text: str, dataset: ProtocolDataset):
+    def _query_dataset(self, text: str, dataset: ProtocolDataset, base: str | None):
         """rdflib has no dataset argument: the query runs on a Dataset holding copies of the
         named graphs, with its FROM clauses dropped (the protocol's dataset wins)."""
         from rdflib.plugins.sparql import prepareQuery
 
-        prepared = prepareQuery(text)
+        prepared = prepareQuery(text, base=base)
         prepared.algebra["datasetClause"] = None
         view = Dataset()
         for iri in dataset.default:
@@ -282,13 +284,12 @@ class OxigraphStore(Store):
         bindings: Mapping[str, Node] | None = None,
         dataset: ProtocolDataset | None = None,
         limit: int | None = None,
+        base: str | None = None,
     ) -> QueryResult:
-        chosen = {}
+        chosen: dict = {"base_iri": base} if base else {}
         if dataset is not None:
-            chosen = {
-                "default_graph": [ox.NamedNode(g) for g in dataset.default],
-                "named_graphs": [ox.NamedNode(g) for g in dataset.named],
-            }
+            chosen["default_graph"] = [ox.NamedNode(g) for g in dataset.default]
+            chosen["named_graphs"] = [ox.NamedNode(g) for g in dataset.named]
         try:
             res = self.store.query(inject_values(text, bindings), **chosen)
         except SyntaxError as exc:

@@ -101,3 +101,15 @@ def test_kb_load_refuses_a_graph_iri_that_would_become_syntax(graph: str) -> Non
     # Refused before any request: the endpoint below is never contacted.
     with pytest.raises(ParameterError, match="--graph"):
         upload(RdflibStore(), "http://127.0.0.1:9/sparql", target_graph=graph, progress=None)
+
+
+@pytest.mark.parametrize("kind", ["rdflib", "oxigraph"])
+def test_relative_iris_resolve_against_the_base(kind) -> None:
+    from kb.store import open_store
+
+    store = open_store(kind)
+    base = "https://w3id.org/mfg-clusters/"
+    graph = store.query("CONSTRUCT { <s> <p> 1 } WHERE {}", base=base).graph
+    assert set(graph) == {(URIRef(base + "s"), URIRef(base + "p"), Literal(1))}
+    row = store.query("SELECT ?x WHERE { BIND(<id/a> AS ?x) }", base=base, limit=10).rows
+    assert row == [(URIRef(base + "id/a"),)]
