@@ -13,14 +13,18 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from conftest import KB, make_project, running_server
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from test_publish import published_site
 
+from kb import serve_proxy
 from kb.processes import free_port
 from kb.publish import conneg
 from kb.publish.data import page_path
@@ -34,12 +38,9 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 EXEC = URIRef("http://www.w3.org/ns/shacl#SPARQLExecutable")
 
 
-def config_for(site: Path, port: int, prefix: Path) -> str:
-    """The generated rules, with the published folder as root and a loopback port, wrapped
-    in the minimum a standalone nginx needs (events, http, temp paths inside `prefix`)."""
-    rules = conneg.nginx()
-    rules = rules.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    rules = re.sub(r"root [^;]+;", f"root {site};", rules)
+def standalone(http: str, prefix: Path) -> str:
+    """`http` (the content of an http block) wrapped in the minimum a standalone nginx
+    needs: events, pid and logs, temp paths inside `prefix`."""
     temp = "\n".join(
         f"    {name}_temp_path {prefix / name};"
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -54,40 +55,49 @@ events {{ worker_connections 64; }}
 http {{
     access_log off;
 {temp}
-{rules}
+{http}
 }}
 """
 
 
-@pytest.fixture(scope="module")
-def nginx(tmp_path_factory) -> tuple:
+def config_for(site: Path, port: int, prefix: Path) -> str:
+    """The generated rules, with the published folder as root and a loopback port."""
+    rules = conneg.nginx()
+    rules = rules.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    rules = re.sub(r"root [^;]+;", f"root {site};", rules)
+    return standalone(rules, prefix)
+
+
+def need_nginx() -> str:
     if NGINX is None:
         if os.environ.get("CI"):
             pytest.fail("nginx is not installed (.ci/run installs Debian's nginx)")
         pytest.skip("nginx is not installed")
-    result, site, _ = published_site(tmp_path_factory)
-    prefix = tmp_path_factory.mktemp("nginx")
-    port = free_port()
+    return NGINX
+
+
+@contextmanager
+def running_nginx(conf_text: str, prefix: Path, url: str) -> Iterator[str]:
+    """nginx in the foreground with `conf_text`, once `url` answers; stopped by its pid."""
     conf = prefix / "nginx.conf"
-    conf.write_text(config_for(site, port, prefix), encoding="utf-8")
+    conf.write_text(conf_text, encoding="utf-8")
     process = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-c", str(conf)],
+        [need_nginx(), "-p", str(prefix), "-c", str(conf)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
         while True:
             log = prefix / "error.log"
             assert process.poll() is None, log.read_text() if log.exists() else "nginx exited"
             try:
-                httpx.get(url + "/", timeout=1)
+                httpx.get(url, timeout=1)
                 break
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "nginx did not come up within 20 s"
                 time.sleep(0.1)
-        yield result, site, url
+        yield url
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGQUIT)  # graceful stop; the pid is nginx's own
@@ -96,6 +106,16 @@ def nginx(tmp_path_factory) -> tuple:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory) -> Iterator[tuple]:
+    need_nginx()
+    result, site, _ = published_site(tmp_path_factory)
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    with running_nginx(config_for(site, port, prefix), prefix, f"http://127.0.0.1:{port}/") as u:
+        yield result, site, u.rstrip("/")
 
 
 def a_cluster(result) -> str:
@@ -190,3 +210,62 @@ def test_format_html_and_unknown_formats(nginx):
     r = httpx.get(url + "/" + path, params={"format": "rdfxml"}, headers={"Accept": "text/turtle"})
     assert r.headers["content-type"].startswith("text/turtle")
     assert r.content == (site / (path + ".ttl")).read_bytes()
+
+
+# --- nginx as a rate-limiting reverse proxy in front of `kb serve` ---------------------------
+
+PROXIED_DATA = {
+    "ttl/orgs.ttl": """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/mfg-clusters/id/organisation/alpha>
+    skos:prefLabel "Alpha Cluster"@en .
+"""
+}
+
+
+def test_the_documented_proxy_is_the_generated_one():
+    """docs/endpoint.md shows the rules `kb serve --nginx-config` prints, word for word."""
+    doc = (Path(__file__).parents[1] / "docs" / "endpoint.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```nginx\n(.*?)```", doc, flags=re.S)
+    assert serve_proxy.nginx_proxy() in blocks
+    printed = subprocess.run(
+        [str(KB), "serve", "--nginx-config"], capture_output=True, text=True, check=True
+    )
+    assert printed.stdout == serve_proxy.nginx_proxy()
+
+
+def test_rate_limit_in_front_of_kb_serve(tmp_path):
+    """A real nginx with the generated rules in front of a real `kb serve`: a client over its
+    query rate gets 429 from nginx, under it kb serve's own answer; /health is never limited
+    and pages have their own, looser bucket."""
+    need_nginx()
+    project = make_project(tmp_path / "project", PROXIED_DATA)
+    with running_server(project, "--workers", "1") as upstream:
+        port = free_port()
+        rules = serve_proxy.nginx_proxy(
+            upstream=upstream.removeprefix("http://"),
+            listen=f"127.0.0.1:{port}",
+            query_rate="1r/m",  # slow enough that no token comes back during the test
+            query_burst=2,
+        )
+        prefix = tmp_path / "nginx"
+        prefix.mkdir()
+        with running_nginx(standalone(rules, prefix), prefix, f"http://127.0.0.1:{port}/health"):
+            url = f"http://127.0.0.1:{port}"
+            ask = {"query": "ASK { ?s ?p ?o }"}
+            accept = {"Accept": "application/sparql-results+json"}
+            statuses = []
+            for _ in range(8):
+                r = httpx.get(url + "/sparql", params=ask, headers=accept, timeout=30)
+                statuses.append(r.status_code)
+                if r.status_code == 200:
+                    assert r.json()["boolean"] is True  # kb serve's answer, through nginx
+            # one request at the rate plus a burst of two, then 429 for the rest
+            assert statuses == [200] * 3 + [429] * 5, statuses
+            # the query bucket is spent; health and pages are not held by it
+            for _ in range(10):
+                assert httpx.get(url + "/health", timeout=10).status_code == 200
+            for _ in range(5):
+                assert httpx.get(url + "/", timeout=10).status_code == 200
+            # a body over kb serve's limit is refused by nginx before it is read
+            big = httpx.post(url + "/sparql", content=b"#" * (2 << 20), timeout=30)
+            assert big.status_code == 413

@@ -49,6 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-long", type=int, default=2, help="long queries running at once (default 2)"
     )
+    p.add_argument(
+        "--nginx-config",
+        action="store_true",
+        help="print nginx reverse-proxy rules (rate limits per client) for this --host/--port "
+        "and exit; see docs/endpoint.md",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=run_serve)
 
@@ -72,6 +78,11 @@ def run_serve(args: argparse.Namespace) -> int:
             raise ParameterError("--" + name.replace("_", "-"), "must be at least 1")
     if args.long_after <= 0:
         raise ParameterError("--long-after", "must be a positive number of seconds")
+    if args.nginx_config:
+        from ..serve_proxy import nginx_proxy
+
+        sys.stdout.write(nginx_proxy(upstream=f"{args.host}:{args.port}"))
+        return 0
     from ..manifest import verdict
 
     config = load_config()
