@@ -245,13 +245,21 @@ class Matcher:
                 raw[f"{signal}-shared"] = share / sum(wanted.values())
             else:
                 raw[f"{signal}-shared"] = 0.0
-        missing = set(self.all_domains) - set(seeker_features["effra"])
+        missing = self._missing_domains(seeker_features["effra"])
         brings = {f: v for f, v in c.features.get("effra", {}).items() if f in missing}
         raw["effra-complementary"] = sum(brings.values()) / len(missing) if missing else 0.0
         raw["coparticipation"] = 1 - 0.5 ** len(c.together)
         raw["two-hop"] = 0.0 if c.together else 1 - 0.5 ** len(c.via)
         raw["experience"] = math.log1p(self._experience(c)) / experience_scale
         return raw
+
+    def _missing_domains(self, covered) -> frozenset[URIRef]:
+        """The EFFRA domains the seekers do not cover (asked once per candidate: cached)."""
+        key = frozenset(covered)
+        if getattr(self, "_missing_for", None) != key:
+            self._missing_for = key
+            self._missing = frozenset(self.all_domains) - key
+        return self._missing
 
     @staticmethod
     def _experience(c: _Candidate) -> int:
@@ -291,6 +299,7 @@ class Matcher:
         """(the seeker's features, eligible candidates with their rows, facts about them,
         the experience scale, how many candidates had a signal before the constraints)."""
         self.all_domains = self.reader.effra_domains()
+        self._missing_for = None
         seeker_features = self._seeker_features(request)
         candidates = self._gather(request, seeker_features, weights)
         excluded = self._excluded_partners(request)

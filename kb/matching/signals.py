@@ -7,6 +7,7 @@ blocks of RDF terms (kb.sparql_values), never by pasting values into the query t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ FEATURE_QUERIES = {
     "networks": "networks",
     "support-letters": "letters",
 }
+S3_AREA = URIRef("https://w3id.org/mfg-clusters/ontology#s3PriorityArea")
 # VALUES blocks above this many terms are sent in slices (endpoints limit request sizes)
 CHUNK = 500
 
@@ -66,6 +68,9 @@ class SignalReader:
             raise KBError(f"{folder}: the matchmaker's queries are missing")
         self.store = store
         self.queries: dict[str, StoredQuery] = load_catalogue(folder)
+        # region -> its strategy's priority areas: small (one strategy per region), the same
+        # for every request on this store, and slow to join per organisation
+        self._region_areas: dict[Node, list[dict]] | None = None
 
     def _rows(self, name: str, variable: str, terms: Iterable[Node]) -> list[dict]:
         """The rows of query `name` with `variable` bound to each of `terms`."""
@@ -93,6 +98,9 @@ class SignalReader:
             if not bound:
                 out[signal] = []
                 continue
+            if signal == "s3" and variable == "organisation":
+                out[signal] = self._s3_of_organisations(bound)
+                continue
             out[signal] = [
                 FeatureRow(
                     r["organisation"],
@@ -105,6 +113,23 @@ class SignalReader:
                 for r in self._rows(name, variable, bound)
             ]
         return out
+
+    def _s3_of_organisations(self, organisations: list[Node]) -> list[FeatureRow]:
+        """The rows of s3-priorities for given organisations, in two steps: their regions
+        and own areas, then the regions' areas (the same rows; see 15_located-in.rq)."""
+        if self._region_areas is None:
+            self._region_areas = defaultdict(list)
+            for r in self.store.query(self.queries["region-s3-areas"].text).dicts():
+                self._region_areas[r["region"]].append(r)
+        rows = []
+        for r in self._rows("located-in", "organisation", organisations):
+            org = r["organisation"]
+            if r.get("feature") is not None:
+                rows.append(FeatureRow(org, r["feature"], False, org, S3_AREA, r["feature"]))
+            for area in self._region_areas.get(r.get("region"), ()):
+                f = area["feature"]
+                rows.append(FeatureRow(org, f, False, area["s"], area["p"], f))
+        return rows
 
     def participations(self, variable: str, terms: Iterable[Node]) -> list[ParticipationRow]:
         """Participation rows with ?organisation or ?project bound to `terms`."""
