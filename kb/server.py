@@ -226,14 +226,15 @@ class _Worker:
         from .server_match import MatchService
 
         if self._matchmaker is None:
-            if self.queries_dir is None:
-                raise _Refused(404, "this server was started without the project's queries")
-            try:
-                self._matchmaker = MatchService(
-                    self.store, Path(self.queries_dir), self.prefixes, self.base_iri
+            folder = Path(self.queries_dir) if self.queries_dir is not None else None
+            if folder is None or not (folder / "match").is_dir():
+                raise _Refused(
+                    404, "this knowledge base has no matchmaker: its project lacks queries/match/"
                 )
-            except KBError as exc:
-                raise _Refused(404, f"no matchmaker on this knowledge base: {exc}") from None
+            try:
+                self._matchmaker = MatchService(self.store, folder, self.prefixes, self.base_iri)
+            except KBError as exc:  # the project's weights or queries are broken
+                raise _Refused(500, f"the matchmaker cannot start: {exc}") from None
         return self._matchmaker
 
     def match(self, arguments: dict, view: str) -> dict:

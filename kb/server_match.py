@@ -151,7 +151,8 @@ def check(args: argparse.Namespace) -> None:
 
 
 def task_arguments(args: argparse.Namespace) -> dict:
-    return dict(vars(args))
+    """The arguments as sent to a worker (without the command's function)."""
+    return {k: v for k, v in vars(args).items() if k != "func"}
 
 
 # --- the worker process ----------------------------------------------------------------------
@@ -246,7 +247,8 @@ class MatchService:
         choices = []
         for organisation, labels in names.items():
             label = labels.get("en") or labels.get("") or next(iter(labels.values()), "")
-            choices.append((_short(organisation, self.prefixes), label))
+            curie = _short(organisation, self.prefixes)
+            choices.append((str(organisation) if curie.startswith("<") else curie, label))
         choices.sort(key=lambda c: (c[1].casefold() or "\uffff", c[0]))
         domains = self.reader.effra_domains()
         labels = self.reader.labels(domains)
