@@ -27,7 +27,7 @@ from urllib.parse import parse_qs
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from .errors import ParameterError
+from .errors import KBError, ParameterError
 from .results import MEDIA_TYPES, serialise
 from .sandbox import deny_network, limit_memory
 from .serve_pool import Busy, PoolLimits, QueryTimeout, WorkerPool
@@ -177,18 +177,34 @@ TOO_DEEP = "the query nests too deeply to be checked; write it with fewer nested
 
 
 class _Refused(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        parameter: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status = status
+        self.parameter = parameter  # the request parameter at fault, when one is
+        self.headers = dict(headers or {})
 
 
 class _Worker:
     """Runs in the worker process: holds the KB and answers one task at a time."""
 
-    def __init__(self, nquads: str, engine: str, prefixes: Mapping[str, str], base_iri: str):
+    def __init__(
+        self,
+        nquads: str,
+        engine: str,
+        prefixes: Mapping[str, str],
+        base_iri: str,
+        queries_dir: str | None = None,
+    ):
         import rdflib.plugins.sparql
 
         from .publish.pages import resource_renderer
+        from .server_match import LIVE_NAV
         from .store import load_nquads
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -198,7 +214,42 @@ class _Worker:
         self.prefixes = dict(prefixes)
         self.base_iri = base_iri
         # Index the KB for the HTML pages now, not inside the first request's time limit.
-        resource_renderer(self.store, base_iri=base_iri, link_suffix="")
+        pages = resource_renderer(self.store, base_iri=base_iri, link_suffix="")
+        pages.env.globals["live_nav"] = LIVE_NAV  # the served pages link to /match
+        self.queries_dir = queries_dir
+        self._matchmaker: Any = None
+
+    def matchmaker(self):
+        """The matchmaker on this worker's store (made at its first use)."""
+        from pathlib import Path
+
+        from .server_match import MatchService
+
+        if self._matchmaker is None:
+            folder = Path(self.queries_dir) if self.queries_dir is not None else None
+            if folder is None or not (folder / "match").is_dir():
+                raise _Refused(
+                    404, "this knowledge base has no matchmaker: its project lacks queries/match/"
+                )
+            try:
+                self._matchmaker = MatchService(self.store, folder, self.prefixes, self.base_iri)
+            except KBError as exc:  # the project's weights or queries are broken
+                raise _Refused(500, f"the matchmaker cannot start: {exc}") from None
+        return self._matchmaker
+
+    def match(self, arguments: dict, view: str) -> dict:
+        """`kb match` with these arguments (already checked by the web process)."""
+        from .server_match import http_error
+
+        service = self.matchmaker()
+        try:
+            return service.answer(arguments, view)
+        except KBError as exc:  # an unknown organisation or code, an impossible constraint
+            message, parameter = http_error(exc)
+            raise _Refused(400, message, parameter) from None
+
+    def match_form(self) -> dict:
+        return self.matchmaker().form()
 
     def check(self, text: str) -> None:
         """Refuse updates and federated queries before the engine sees them. A query this
@@ -324,9 +375,10 @@ def _worker_main(
     prefixes: Mapping[str, str],
     base_iri: str,
     memory_mib: int = 1024,
+    queries_dir: str | None = None,
 ) -> None:
     try:
-        worker = _Worker(nquads, engine, prefixes, base_iri)
+        worker = _Worker(nquads, engine, prefixes, base_iri, queries_dir)
         limit_memory(memory_mib)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send({"status": 500, "message": f"worker could not load the KB: {exc}"})
@@ -344,11 +396,15 @@ def _worker_main(
                 )
             elif task["kind"] == "page":
                 reply = worker.page(task["iri"])
+            elif task["kind"] == "match":
+                reply = worker.match(task["arguments"], task["view"])
+            elif task["kind"] == "match-form":
+                reply = worker.match_form()
             else:
                 reply = worker.describe(task["iri"], task["serialiser"])
             reply["status"] = 200
         except _Refused as exc:
-            reply = {"status": exc.status, "message": str(exc)}
+            reply = {"status": exc.status, "message": str(exc), "parameter": exc.parameter}
         except RecursionError:  # rdflib evaluates nested expressions recursively
             reply = {"status": 400, "message": TOO_DEEP}
         except MemoryError:
@@ -431,7 +487,8 @@ form.addEventListener("submit", async ev => {
   }
 });
 </script>
-<p><a href="__ENDPOINT__?format=turtle">Service description</a></p>
+<p><a href="/match">Partner matchmaking</a> &middot;
+<a href="__ENDPOINT__?format=turtle">Service description</a></p>
 </body></html>
 """
 
@@ -523,8 +580,10 @@ def create_app(
     base_iri: str,
     prefixes: Mapping[str, str],
     graphs: Mapping[str, int],
+    queries_dir: str | os.PathLike | None = None,
 ):
-    """The Starlette application; `nquads` is the built KB the workers load."""
+    """The Starlette application; `nquads` is the built KB the workers load, `queries_dir`
+    the project's stored queries (the matchmaker's are in its match/ folder)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
@@ -533,6 +592,7 @@ def create_app(
     from starlette.routing import Route
 
     state: dict[str, WorkerPool] = {}
+    cache: dict[str, dict] = {}
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -544,7 +604,8 @@ def create_app(
             per_client=settings.per_client,
             queue_wait=max(60.0, 3 * settings.timeout),
         )
-        args = (nquads, settings.engine, dict(prefixes), base_iri, settings.worker_memory)
+        folder = None if queries_dir is None else str(queries_dir)
+        args = (nquads, settings.engine, dict(prefixes), base_iri, settings.worker_memory, folder)
         pool = WorkerPool(_worker_main, args, limits)
         state["pool"] = pool
         await pool.start()
@@ -707,6 +768,95 @@ def create_app(
     async def home(request: Request) -> Response:
         return query_page(request)
 
+    # --- the matchmaker: /match (the page) and /api/match (the data) -------------------------
+
+    async def pooled(request: Request, task: dict, light: bool = False) -> dict:
+        """The worker's reply to `task`, through the pool like a query (time limit, fair
+        turns); any refusal or failure as _Refused."""
+        try:
+            reply = await _unless_gone(request, state["pool"].run(task, _client(request), light))
+        except QueryTimeout as exc:
+            raise _Refused(504, str(exc)) from None
+        except Busy as exc:
+            retry = {"Retry-After": str(exc.retry_after)}
+            raise _Refused(exc.status, str(exc), None, retry) from None
+        if reply["status"] != 200:
+            raise _Refused(reply["status"], reply["message"], reply.get("parameter"))
+        return reply
+
+    async def match_form(request: Request) -> dict:
+        """What the form offers (organisations, domains, types): asked once, on the page
+        worker (the KB does not change while it is served)."""
+        if "match-form" not in cache:
+            cache["match-form"] = await pooled(request, {"kind": "match-form"}, light=True)
+        return cache["match-form"]
+
+    async def match_reply(request: Request, values: dict[str, list[str]], view: str) -> dict:
+        from .server_match import check, http_error, match_arguments, task_arguments
+
+        try:
+            args = match_arguments(values)
+            check(args)
+        except KBError as exc:  # refused before any worker is asked
+            message, parameter = http_error(exc)
+            raise _Refused(400, message, parameter) from None
+        task = {"kind": "match", "arguments": task_arguments(args), "view": view}
+        return await pooled(request, task)
+
+    async def match_page(request: Request) -> Response:
+        from .server_match import render_page
+
+        values: dict[str, list[str]] = {}
+        form = None
+        try:
+            values = _form(request.url.query, "the query string")
+            if "format" in values:
+                raise _Refused(
+                    400,
+                    "parameter 'format': /match is the HTML page; "
+                    "/api/match answers json, csv, turtle or table",
+                    "format",
+                )
+            form = await match_form(request)
+            if not any(v.strip() for vs in values.values() for v in vs):
+                return HTMLResponse(render_page(values, form))
+            reply = await match_reply(request, values, "html")
+        except _Refused as exc:
+            page = render_page(values, form, error=str(exc))
+            return HTMLResponse(page, status_code=exc.status, headers=exc.headers)
+        except _Gone:
+            return Response(status_code=499)
+        return HTMLResponse(render_page(values, form, reply["data"]))
+
+    async def match_api(request: Request) -> Response:
+        from .server_match import API_FORMATS, MEDIA
+
+        fmt = "json"
+        try:
+            values = _form(request.url.query, "the query string")
+            formats = [v.strip().lower() for v in values.pop("format", []) if v.strip()]
+            if len(formats) > 1:
+                raise _Refused(400, "parameter 'format': give it once", "format")
+            fmt = formats[0] if formats else "json"
+            if fmt not in API_FORMATS:
+                raise _Refused(
+                    400,
+                    f"parameter 'format': {fmt!r} is not one of {', '.join(API_FORMATS)}",
+                    "format",
+                )
+            reply = await match_reply(request, values, fmt)
+        except _Refused as exc:
+            body = {"error": str(exc), "parameter": exc.parameter}
+            return Response(
+                json.dumps(body, ensure_ascii=False) + "\n",
+                status_code=exc.status,
+                media_type="application/json",
+                headers=exc.headers,
+            )
+        except _Gone:
+            return Response(status_code=499)
+        return Response(reply["body"], media_type=MEDIA[fmt])
+
     async def stylesheet(_request: Request) -> Response:
         # the static site's style sheet, at the path the pages link to
         css = (resources.files("kb") / "static" / "style.css").read_bytes()
@@ -720,6 +870,8 @@ def create_app(
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{rest:path}", id_route, methods=["GET"]),
         Route("/resource", resource_route, methods=["GET"]),
+        Route("/match", match_page, methods=["GET"]),
+        Route("/api/match", match_api, methods=["GET"]),
         Route("/static/style.css", stylesheet, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
     ]
@@ -759,7 +911,9 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
         with open(nquads, "wb") as stream:
             result.engine.write_nquads(stream)
         del result
-        app = create_app(settings, nquads, config.base_iri, config.prefixes, graphs)
+        app = create_app(
+            settings, nquads, config.base_iri, config.prefixes, graphs, config.queries_dir
+        )
         if progress:
             print(
                 f"serving {sum(graphs.values())} triples in {len(graphs)} graphs at "

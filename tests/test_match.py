@@ -30,7 +30,7 @@ def org(name: str) -> URIRef:
 
 @pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
 def world(request, tmp_path_factory):
-    from tests.conftest import make_project
+    from conftest import make_project
 
     root = make_project(
         tmp_path_factory.mktemp("match"), {"world.ttl": WORLD.read_text()}, queries=REPO / "queries"

@@ -333,6 +333,15 @@ def test_resource_outside_id_and_unknown_resources(server):
 # --- refusals and limits ---------------------------------------------------------------------
 
 
+def test_no_matchmaker_without_its_queries(server):
+    # this project has no queries/match/: the page and the API say so, nothing crashes
+    r = httpx.get(server + "/api/match", params={"for": "alpha"})
+    assert r.status_code == 404
+    assert r.json()["error"].startswith("this knowledge base has no matchmaker")
+    r = httpx.get(server + "/match", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "has no matchmaker" in r.text
+
+
 def test_update_is_refused(server):
     insert = f"INSERT DATA {{ <{ALPHA}> <{MC}x> 1 }}"
     posts = [

@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Build the KB in memory and serve it read-only: SPARQL 1.1 Protocol at "
         "/sparql (GET and POST; JSON, XML, CSV, TSV, Turtle, JSON-LD, N-Triples by Accept), a "
         "query page at /, and each KB IRI .../id/... at /id/... as HTML, Turtle, JSON-LD or "
-        "N-Triples. Each query runs in a worker process that is killed at the time limit.",
+        "N-Triples, partner matchmaking at /match (page) and /api/match (the data of `kb match`). "
+        "Each query or match runs in a worker process that is killed at the time limit.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")

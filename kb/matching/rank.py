@@ -449,7 +449,9 @@ class Matcher:
                 if key not in contributions:
                     continue
                 wanted = seeker_features[signal]
-                for r in c.feature_rows.get(signal, []):
+                # in a fixed order, not the store's: a KB loaded from kb.nq and a fresh
+                # build hold the same rows in different orders
+                for r in sorted(c.feature_rows.get(signal, []), key=_row_key):
                     if (r.feature in wanted) != (kind == "shared"):
                         continue
                     template = _FEATURE_NOTES[signal].replace("{f}", "{0}")
@@ -503,6 +505,10 @@ class Matcher:
 
 
 _PARTICIPANT = URIRef("https://w3id.org/mfg-clusters/ontology#participant")
+
+
+def _row_key(r: FeatureRow) -> tuple[str, ...]:
+    return (str(r.feature), str(r.organisation), str(r.s), str(r.p), str(r.o))
 
 
 def _reasons(contributions: dict[str, float], shorts: list[tuple[str, str]]) -> list[str]:
