@@ -11,7 +11,7 @@ from __future__ import annotations
 
 # Requests that make a worker evaluate a query; pages, /id/... and static files are cheaper
 # and get the looser page limit.
-QUERY_PATHS = ("/sparql", "/match")
+QUERY_PATHS = ("/sparql", "/match", "/api/match")
 
 
 def nginx_proxy(
@@ -57,7 +57,7 @@ server {{
 {forward}
     }}
 
-    location ~ ^/({query_locations})(\\.json)?$ {{
+    location ~ ^/({query_locations})$ {{
         limit_req zone=kb_queries burst={query_burst} nodelay;
 {forward}
         # kb serve stops a query at its own --timeout; this only needs to be longer
