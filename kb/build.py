@@ -8,21 +8,26 @@ that stops on an error; a build that does not conform writes only its reports.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from rdflib import Graph, Literal
 
 from .catalogue import check_catalogue
 from .checks import CheckOutcome, run_checks
-from .config import Config
+from .config import DISK_ABOVE, Config
 from .errors import KBError, ShapeError
 from .fileio import AtomicFiles
 from .infer import infer, raise_clashes
-from .load import SourceFile, load
+from .load import SourceFile, load, source_files
 from .manifest import MANIFEST, HashingWriter, input_hashes, manifest_text
 from .store import OxigraphStore, Store, open_store
 from .validate import ShapesGraph, ValidationOutcome, check_shapes, load_shapes, locate_error
@@ -107,7 +112,7 @@ def build(
     queries = check_catalogue(config) if run_integrity_checks else 0
     # Every stage runs on Oxigraph: its parser, the rules, the compiled shapes and the checks
     # are Rust; the configured query engine gets a copy only if someone asks for it.
-    engine = OxigraphStore()
+    engine = _working_store(config, progress)
     with _stage(timings, "load", progress):
         files = load(config, engine, progress=progress)
     asserted = engine.count()  # distinct triples: files may repeat one another
@@ -139,6 +144,50 @@ def build(
         queries,
         inputs,
     )
+
+
+def turtle_bytes(config: Config) -> int:
+    return sum(source.path.stat().st_size for source in source_files(config))
+
+
+def _working_store(config: Config, progress: bool) -> OxigraphStore:
+    """Oxigraph in memory, or on disk in build/.store-<pid>-<n> (removed when the build's store
+    is dropped or the process ends); `auto` chooses the disk above DISK_ABOVE bytes."""
+    storage = config.storage
+    if storage == "auto":
+        size = turtle_bytes(config)
+        storage = "disk" if size > DISK_ABOVE else "memory"
+        if storage == "disk":
+            print(
+                f"build: {size / 2**20:,.0f} MiB of Turtle, over {DISK_ABOVE >> 20} MiB: the "
+                f"KB is kept in Oxigraph's on-disk store under {config.build_dir} (set "
+                '[tool.kb] storage = "memory" to keep it in memory)',
+                file=sys.stderr,
+                flush=True,
+            )
+    if storage == "memory":
+        return OxigraphStore()
+    config.build_dir.mkdir(parents=True, exist_ok=True)
+    for old in config.build_dir.glob(".store-*"):  # left by a build that was killed
+        pid = old.name.split("-")[1]
+        if not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".store-{os.getpid()}-", dir=config.build_dir))
+    if progress:
+        print(f"build: on-disk store {folder}", file=sys.stderr, flush=True)
+    engine = OxigraphStore(str(folder))
+    weakref.finalize(engine, shutil.rmtree, str(folder), True)
+    return engine
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _infer(config: Config, engine: OxigraphStore, profile: str) -> int:

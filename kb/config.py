@@ -13,6 +13,10 @@ from .namespaces import DEFAULT_PREFIXES
 INFERENCE_PROFILES = ("rules", "owlrl", "rdfs", "none")
 STORES = ("rdflib", "oxigraph")
 VALIDATORS = ("sparql", "pyshacl")
+# Where the build keeps the KB while it works: in memory, or in Oxigraph's on-disk store
+# (RocksDB) in a folder under build/; `auto` takes the disk above DISK_ABOVE bytes of Turtle.
+STORAGES = ("auto", "memory", "disk")
+DISK_ABOVE = 500 << 20  # about 4x10^6 triples of Turtle; the in-memory build then needs ~6 GB
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Config:
     store: str = "rdflib"
     validation: str = "sparql"
     prefixes: dict[str, str] = field(default_factory=dict)
+    storage: str = "auto"
 
     @property
     def source_dirs(self) -> tuple[Path, ...]:
@@ -152,6 +157,9 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
     validation = str(setting("validation", default="sparql"))
     if validation not in VALIDATORS:
         raise KBError(f"validation must be one of {', '.join(VALIDATORS)}, not {validation!r}")
+    storage = str(setting("storage", default="auto"))
+    if storage not in STORAGES:
+        raise KBError(f"storage must be one of {', '.join(STORAGES)}, not {storage!r}")
     base_iri = str(setting("base_iri"))
     if not base_iri.endswith("/"):
         raise KBError(f"base_iri must end with '/': {base_iri!r}")
@@ -168,4 +176,5 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
         store=store,
         validation=validation,
         prefixes=dict(table.get("prefixes") or DEFAULT_PREFIXES),
+        storage=storage,
     )

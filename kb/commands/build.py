@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..build import BuildResult, build, write_outputs
-from ..config import INFERENCE_PROFILES, STORES, VALIDATORS, load_config
+from ..config import INFERENCE_PROFILES, STORAGES, STORES, VALIDATORS, load_config
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -19,6 +19,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         choices=VALIDATORS,
         help="sparql (compiled shapes on Oxigraph) or pyshacl (the reference); default from "
         "[tool.kb]",
+    )
+    p.add_argument(
+        "--storage",
+        choices=STORAGES,
+        help="where the build keeps the KB while it works: memory, disk (Oxigraph's on-disk "
+        "store under build/) or auto (disk above 500 MiB of Turtle); default from [tool.kb]",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
@@ -95,7 +101,12 @@ def summary(result: BuildResult) -> str:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    config = load_config(inference=args.inference, store=args.store, validation=args.validation)
+    config = load_config(
+        inference=args.inference,
+        store=args.store,
+        validation=args.validation,
+        storage=args.storage,
+    )
     result = build(config, validate_data=not args.no_shapes, progress=not args.quiet)
     written = write_outputs(result)
     print(summary(result))
@@ -111,7 +122,12 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    config = load_config(inference=args.inference, store=args.store, validation=args.validation)
+    config = load_config(
+        inference=args.inference,
+        store=args.store,
+        validation=args.validation,
+        storage=args.storage,
+    )
     result = build(config, run_integrity_checks=False, progress=not args.quiet)
     assert result.validation is not None
     if args.format == "turtle":
