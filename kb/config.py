@@ -16,7 +16,7 @@ VALIDATORS = ("sparql", "pyshacl")
 # Where the build keeps the KB while it works: in memory, or in Oxigraph's on-disk store
 # (RocksDB) in a folder under build/; `auto` takes the disk above DISK_ABOVE bytes of Turtle.
 STORAGES = ("auto", "memory", "disk")
-DISK_ABOVE = 500 << 20  # about 4x10^6 triples of Turtle; the in-memory build then needs ~6 GB
+DISK_ABOVE = 500 << 20  # ~3x10^6 generated triples; the in-memory build then needs ~4.5 GB
 
 
 @dataclass(frozen=True)
