@@ -100,22 +100,33 @@ CREATE INDEX types_by_resource ON type(resource);
 """
 
 
-def _text_query(inferred_graph: str) -> str:
-    values = " ".join(f'(<{p}> "label")' for p in LABELS)
-    values += " " + " ".join(f'(<{p}> "description")' for p in DESCRIPTIONS)
-    return f"""PREFIX rdfs: <{RDFS}>
-SELECT ?s ?p ?text ?lang (MAX(?kind) AS ?k) (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs)
+def text_properties(store: Store) -> dict[str, str]:
+    """{property IRI: "label" or "description"}: LABELS and DESCRIPTIONS and every property
+    the knowledge base declares a sub-property of one of them (rdfs:subPropertyOf+); one that
+    is both is a label."""
+    kinds = dict.fromkeys(DESCRIPTIONS, "description") | dict.fromkeys(LABELS, "label")
+    bases = " ".join(f"<{p}>" for p in kinds)
+    query = f"""SELECT DISTINCT ?p ?base WHERE {{
+  VALUES ?base {{ {bases} }} ?p <{RDFS}subPropertyOf>+ ?base FILTER(isIRI(?p)) }}"""
+    found: dict[str, str] = {}
+    for p, base in store.select_values(query):
+        kind = kinds[base]  # type: ignore[index]
+        if found.get(p) != "label":  # type: ignore[arg-type]
+            found[p] = kind  # type: ignore[index]
+    return {**found, **kinds}
+
+
+def _text_query(properties: Mapping[str, str], inferred_graph: str) -> str:
+    values = " ".join(f'(<{p}> "{kind}")' for p, kind in sorted(properties.items()))
+    return f"""SELECT ?s ?p ?text ?lang ?kind (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs)
 WHERE {{
-  {{ SELECT DISTINCT ?p ?kind WHERE {{
-      VALUES (?base ?kind) {{ {values} }}
-      {{ BIND(?base AS ?p) }} UNION {{ ?p rdfs:subPropertyOf+ ?base }}
-  }} }}
+  VALUES (?p ?kind) {{ {values} }}
   GRAPH ?g {{ ?s ?p ?o }}
   FILTER(isIRI(?s) && isLiteral(?o) && ?g != <{inferred_graph}>)
   BIND(STR(?o) AS ?text)
   BIND(LANG(?o) AS ?lang)
 }}
-GROUP BY ?s ?p ?o ?text ?lang"""
+GROUP BY ?s ?p ?o ?text ?lang ?kind"""
 
 
 def _type_query(inferred_graph: str) -> str:
@@ -157,7 +168,8 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
     insert = "INSERT INTO entry(label, description, resource, property, lang, graphs) VALUES "
     insert += "(?, ?, ?, ?, ?, ?)"
     conn.execute("BEGIN")
-    for s, p, text, lang, kind, gs in store.select_values(_text_query(inferred_graph)):
+    text_query = _text_query(text_properties(store), inferred_graph)
+    for s, p, text, lang, kind, gs in store.select_values(text_query):
         assert s is not None and p is not None and text is not None
         lang = (lang or "").lower()
         rid = resources.setdefault(s, len(resources) + 1)

@@ -34,7 +34,7 @@ DATA = """@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
 <https://w3id.org/mfg-clusters/id/project/p2> a mc:Project ; mc:acronym "ROBIT" ;
     dct:title "Robotica per la manifattura"@it .
 <https://w3id.org/mfg-clusters/id/project/p3> a mc:Project ; mc:acronym "MOULDS" ;
-    mc:summary "Die casting and moulds"@en .
+    mc:summary "Die casting and moulds"@en ; mc:statedAs "zebra as printed" .
 """
 # The robotics projects of the seed (data/ttl/seed-002/annex-2.ttl): their dct:title says
 # robot, robotic, robots or robotics.
@@ -203,6 +203,11 @@ def test_stemming_and_prefixes(built):
     assert _ids("manufactur", built) == [ID + "project/p1"]
     assert _ids("manufactured", built) == [ID + "project/p1"]  # stem manufactur
     assert _ids("mould", built) == [ID + "project/p3"]  # "moulds", a summary
+    hit = kb.search("casting", type="mc:Project", root=built).hits[0]
+    # mc:summary is indexed as the sub-property of dct:description it is; mc:statedAs is not
+    assert hit.property == MC + "summary" and hit.label == "MOULDS"
+    assert hit.snippet == "Die [casting] and moulds"
+    assert _ids("zebra", built) == []
     assert _ids("robots manufacturing", built) == [ID + "project/p1"]  # both
     assert _ids("robots manifattura", built) == [ID + "project/p2"]  # robot*: "Robotica"
     assert _ids("robotica manufacturing", built) == []
