@@ -317,9 +317,8 @@ class OxigraphStore(Store):
         solutions = self.store.query(text)
         if not isinstance(solutions, ox.QuerySolutions):
             raise KBError("select_values needs a SELECT query")
-        width = range(len(solutions.variables))
         for solution in solutions:  # computed by Oxigraph as they are read
-            yield tuple(None if (t := solution[i]) is None else t.value for i in width)
+            yield tuple([None if term is None else term.value for term in solution])
 
     def count(self, graph_iri: str | None = None) -> int:
         """Triples in one named graph, or in the default graph (the union); counted by the

@@ -129,10 +129,14 @@ WHERE {{
 GROUP BY ?s ?p ?o ?text ?lang ?kind"""
 
 
-def _type_query(inferred_graph: str) -> str:
+def _type_query(properties: Mapping[str, str], inferred_graph: str) -> str:
+    """The types of the resources the text query finds, each with 1 when only inferred."""
+    values = " ".join(f"<{p}>" for p in sorted(properties))
     return f"""SELECT ?s ?t (MIN(?inferred) AS ?only_inferred) WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{
+      VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) }} }}
   GRAPH ?g {{ ?s a ?t }}
-  FILTER(isIRI(?s) && isIRI(?t))
+  FILTER(isIRI(?t))
   BIND(IF(?g = <{inferred_graph}>, 1, 0) AS ?inferred)
 }} GROUP BY ?s ?t"""
 
@@ -155,7 +159,8 @@ def _label_rank(prop: str, lang: str) -> tuple[int, int]:
 
 def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str) -> IndexStats:
     """Write the index into `conn` (an empty database) from `store`: one SELECT for the text
-    and one for the types, each read as a stream and inserted in batches, in one transaction."""
+    and one for the types of the resources it names (after a small one for the sub-properties),
+    each read as a stream (Store.select_values) and inserted in batches, in one transaction."""
     started = time.perf_counter()
     stats = IndexStats()
     for statement in _SCHEMA_SQL.strip().split(";\n"):
@@ -168,7 +173,8 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
     insert = "INSERT INTO entry(label, description, resource, property, lang, graphs) VALUES "
     insert += "(?, ?, ?, ?, ?, ?)"
     conn.execute("BEGIN")
-    text_query = _text_query(text_properties(store), inferred_graph)
+    properties_read = text_properties(store)
+    text_query = _text_query(properties_read, inferred_graph)
     for s, p, text, lang, kind, gs in store.select_values(text_query):
         assert s is not None and p is not None and text is not None
         lang = (lang or "").lower()
@@ -204,7 +210,7 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
     )
     stats.resources = len(resources)
     batch = []
-    for s, t, only_inferred in store.select_values(_type_query(inferred_graph)):
+    for s, t, only_inferred in store.select_values(_type_query(properties_read, inferred_graph)):
         rid = resources.get(s)  # type: ignore[arg-type]
         if rid is not None:
             batch.append((rid, t, 0 if only_inferred == "1" else 1))
