@@ -8,8 +8,9 @@ One row per (resource, property, literal) of the asserted named graphs: labels (
 rdfs:label, dct:title, mc:acronym ...) in the `label` column, descriptions (dct:description,
 skos:definition, rdfs:comment, mc:summary ...) in `description`, with the literal's language
 tag, the property and the graphs that state it; the sub-properties the ontology declares
-(rdfs:subPropertyOf*) are indexed with their base property. Each resource's types (asserted
-and inferred) are in a table of their own for --type, and its label for display.
+(rdfs:subPropertyOf*) are indexed with their base property. Each resource's asserted types
+(its inferred ones when it has none) are in a table of their own, with the class hierarchy
+(rdfs:subClassOf+, as asserted and inferred) for --type, and its label for display.
 
 Tokens: FTS5's `porter` stemmer over `unicode61 remove_diacritics 2` (case and accents folded,
 "Regióne" is "regione"); ranking: bm25 with a label counting ten times a description. The
@@ -87,6 +88,7 @@ CREATE TABLE resource(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT);
 CREATE TABLE property(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE graph(id INTEGER PRIMARY KEY, iri TEXT NOT NULL);
 CREATE TABLE type(resource INTEGER NOT NULL, type TEXT NOT NULL, asserted INTEGER NOT NULL);
+CREATE TABLE subclass(sub TEXT NOT NULL, super TEXT NOT NULL);
 CREATE VIRTUAL TABLE entry USING fts5(
     label, description,
     resource UNINDEXED, property UNINDEXED, lang UNINDEXED, graphs UNINDEXED,
@@ -97,6 +99,7 @@ _INDEXES_SQL = """
 CREATE UNIQUE INDEX resource_iri ON resource(iri);
 CREATE INDEX type_of ON type(type, resource);
 CREATE INDEX types_by_resource ON type(resource);
+CREATE INDEX subclass_of ON subclass(super, sub);
 """
 
 
@@ -129,16 +132,19 @@ WHERE {{
 GROUP BY ?s ?p ?o ?text ?lang ?kind"""
 
 
-def _type_query(properties: Mapping[str, str], inferred_graph: str) -> str:
-    """The types of the resources the text query finds, each with 1 when only inferred."""
-    values = " ".join(f"<{p}>" for p in sorted(properties))
-    return f"""SELECT ?s ?t (MIN(?inferred) AS ?only_inferred) WHERE {{
-  {{ SELECT DISTINCT ?s WHERE {{
-      VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) }} }}
-  GRAPH ?g {{ ?s a ?t }}
-  FILTER(isIRI(?t))
-  BIND(IF(?g = <{inferred_graph}>, 1, 0) AS ?inferred)
-}} GROUP BY ?s ?t"""
+def _asserted_types_query(inferred_graph: str) -> str:
+    return f"""SELECT DISTINCT ?s ?t WHERE {{
+  GRAPH ?g {{ ?s a ?t }} FILTER(?g != <{inferred_graph}> && isIRI(?s) && isIRI(?t)) }}"""
+
+
+def _inferred_types_query(resources: list[str], inferred_graph: str) -> str:
+    values = " ".join(f"<{iri}>" for iri in resources)
+    return f"""SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }}
+  GRAPH <{inferred_graph}> {{ ?s a ?t }} FILTER(isIRI(?t)) }}"""
+
+
+_SUBCLASS_QUERY = f"""SELECT DISTINCT ?sub ?super WHERE {{
+  ?sub <{RDFS}subClassOf>+ ?super FILTER(isIRI(?sub) && isIRI(?super) && ?sub != ?super) }}"""
 
 
 @dataclass
@@ -173,8 +179,7 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
     insert = "INSERT INTO entry(label, description, resource, property, lang, graphs) VALUES "
     insert += "(?, ?, ?, ?, ?, ?)"
     conn.execute("BEGIN")
-    properties_read = text_properties(store)
-    text_query = _text_query(properties_read, inferred_graph)
+    text_query = _text_query(text_properties(store), inferred_graph)
     for s, p, text, lang, kind, gs in store.select_values(text_query):
         assert s is not None and p is not None and text is not None
         lang = (lang or "").lower()
@@ -209,17 +214,28 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
         ((rid, iri, best.get(rid, (None, None))[1]) for iri, rid in resources.items()),
     )
     stats.resources = len(resources)
+    # Types: the asserted ones (a resource has one or two; the inferred ones are its classes'
+    # super-classes, many times more rows: 4.5x10^5 at 10^6 triples), the inferred ones of a
+    # resource with none asserted, and the class hierarchy, so that --type finds a class's
+    # sub-classes' instances as the inferred types would.
     batch = []
-    for s, t, only_inferred in store.select_values(_type_query(properties_read, inferred_graph)):
+    typed: set[int] = set()
+    for s, t in store.select_values(_asserted_types_query(inferred_graph)):
         rid = resources.get(s)  # type: ignore[arg-type]
         if rid is not None:
-            batch.append((rid, t, 0 if only_inferred == "1" else 1))
+            batch.append((rid, t, 1))
+            typed.add(rid)
             if len(batch) >= BATCH:
                 conn.executemany("INSERT INTO type VALUES (?, ?, ?)", batch)
                 stats.types += len(batch)
                 batch = []
+    untyped = [iri for iri, rid in resources.items() if rid not in typed]
+    for start in range(0, len(untyped), 500):
+        query = _inferred_types_query(untyped[start : start + 500], inferred_graph)
+        batch += [(resources[s], t, 0) for s, t in store.select_values(query)]  # type: ignore[index]
     conn.executemany("INSERT INTO type VALUES (?, ?, ?)", batch)
     stats.types += len(batch)
+    conn.executemany("INSERT INTO subclass VALUES (?, ?)", store.select_values(_SUBCLASS_QUERY))
     for statement in _INDEXES_SQL.strip().split(";\n"):
         conn.execute(statement)
     conn.execute("INSERT INTO entry(entry) VALUES ('optimize')")  # one b-tree: smaller, faster
@@ -285,7 +301,7 @@ class SearchHit:
 
     iri: str
     label: str | None
-    types: tuple[str, ...]  # asserted types, or inferred ones when none is asserted
+    types: tuple[str, ...]  # its asserted types (its inferred ones when none is asserted)
     snippet: str
     property: str  # the property of the best-ranked row
     lang: str  # its language tag ("" for none)
@@ -321,6 +337,10 @@ class SearchResult:
         return len(self.hits)
 
 
+# a type row of class ? or of one of its sub-classes
+_OF_CLASS = "(type = ? OR type IN (SELECT sub FROM subclass WHERE super = ?))"
+
+
 class SearchIndex:
     """An open text index (a file of write_index, or a database `fill` wrote)."""
 
@@ -340,12 +360,12 @@ class SearchIndex:
         self.conn.close()
 
     def has_type(self, iri: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM type WHERE type = ? LIMIT 1", (iri,)).fetchone()
-
-    def type_counts(self) -> list[tuple[str, int]]:
-        return self.conn.execute(
-            "SELECT type, COUNT(*) FROM type GROUP BY type ORDER BY COUNT(*) DESC"
-        ).fetchall()
+        """Whether some resource of the index is of class `iri` (or of a sub-class)."""
+        return bool(
+            self.conn.execute(
+                f"SELECT 1 FROM type WHERE {_OF_CLASS} LIMIT 1", (iri, iri)
+            ).fetchone()
+        )
 
     def search(
         self,
@@ -358,8 +378,8 @@ class SearchIndex:
     ) -> SearchResult:
         """The resources whose labels or descriptions hold every word of `text` (as a prefix,
         stemmed, case and accents folded), best bm25 first, one hit per resource. `type`: an
-        IRI, a class of the hit (asserted or inferred); `lang`: a language tag, keeping text
-        in it (or a sub-tag: en matches en-GB) and text with no language tag."""
+        IRI, a class of the hit (its asserted type or a super-class of it); `lang`: a language
+        tag, keeping text in it (or a sub-tag: en matches en-GB) and text with no tag."""
         expression = match_expression(text)
         if limit < 1:
             raise ParameterError("limit", f"must be at least 1, not {limit}")
@@ -373,8 +393,8 @@ class SearchIndex:
         if type is not None:
             if not self.has_type(type):
                 raise ParameterError("type", f"{type} is the type of no resource in the text index")
-            where.append("resource IN (SELECT resource FROM type WHERE type = ?)")
-            params.append(type)
+            where.append(f"resource IN (SELECT resource FROM type WHERE {_OF_CLASS})")
+            params += [type, type]
         w1, w2 = WEIGHTS
         # bm25() is only callable in a query on the FTS table itself, not in an aggregate:
         # the matched rows are scored first (MATERIALIZED: never flattened into the GROUP BY),

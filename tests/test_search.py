@@ -34,7 +34,9 @@ DATA = """@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
 <https://w3id.org/mfg-clusters/id/project/p2> a mc:Project ; mc:acronym "ROBIT" ;
     dct:title "Robotica per la manifattura"@it .
 <https://w3id.org/mfg-clusters/id/project/p3> a mc:Project ; mc:acronym "MOULDS" ;
-    mc:summary "Die casting and moulds"@en ; mc:statedAs "zebra as printed" .
+    mc:summary "Die casting and moulds"@en ; mc:statedAs "zebra as printed" ;
+    mc:section <https://w3id.org/mfg-clusters/id/source/doc/s1> .
+<https://w3id.org/mfg-clusters/id/source/doc/s1> skos:prefLabel "Section Zanzibar"@en .
 """
 # The robotics projects of the seed (data/ttl/seed-002/annex-2.ttl): their dct:title says
 # robot, robotic, robots or robotics.
@@ -105,6 +107,13 @@ def test_robot_finds_the_robotics_projects_of_the_seed(seed_index):
         h.snippet[h.snippet.index("[") + 1 : h.snippet.index("]")].lower() for h in everything
     }
     assert {"robot", "robots", "robotic", "robotics"} <= marked
+
+
+def test_a_type_finds_the_instances_of_its_sub_classes(seed_index):
+    formal = seed_index.search("lombardia", type="http://www.w3.org/ns/org#FormalOrganization")
+    assert ID + "organisation/afil" in _iris(formal)  # an mc:Association, asserted
+    assert all(MC + "Region" not in h.types for h in formal)
+    assert ID + "region/ITC4" in _iris(seed_index.search("lombardia", type=MC + "Region"))
 
 
 def test_one_hit_per_resource_best_rank_first(seed_index):
@@ -211,6 +220,14 @@ def test_stemming_and_prefixes(built):
     assert _ids("robots manufacturing", built) == [ID + "project/p1"]  # both
     assert _ids("robots manifattura", built) == [ID + "project/p2"]  # robot*: "Robotica"
     assert _ids("robotica manufacturing", built) == []
+
+
+def test_a_resource_with_no_asserted_type_has_its_inferred_ones(built):
+    # the range of mc:section is mc:DocumentSection
+    hit = kb.search("zanzibar", root=built).hits[0]
+    assert hit.iri == ID + "source/doc/s1"
+    assert set(hit.types) == {MC + "DocumentSection", "http://www.w3.org/ns/prov#Entity"}
+    assert _ids("zanzibar", built, type="mc:DocumentSection") == [ID + "source/doc/s1"]
 
 
 def test_cli_formats_and_exit_codes(built, capsys):

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--type",
         metavar="CLASS",
-        help="only resources of this class, asserted or inferred (a CURIE such as mc:Project, "
+        help="only resources of this class or of a sub-class (a CURIE such as mc:Organisation, "
         "or an IRI)",
     )
     p.add_argument(
