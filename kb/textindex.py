@@ -467,11 +467,12 @@ def current_index(config) -> SearchIndex | None:
     build = _build_id(manifest)
     if build is None or not path.is_file() or stale_reason(config, manifest) is not None:
         return None
+    index = SearchIndex.open(path)
     try:
-        index = SearchIndex.open(path)
         meta = index.meta()
-    except sqlite3.Error:
-        return None  # not an index (a file written by something else): made again
+    except sqlite3.Error:  # not an index (a file written by something else): made again
+        index.close()
+        return None
     if meta.get("format") != FORMAT or meta.get("build") != build:
         index.close()
         return None
@@ -498,13 +499,18 @@ def open_index(config, rebuild: bool = False, progress: bool = True) -> SearchIn
     kb = KnowledgeBase.open(config, engine="oxigraph", reuse_build=not rebuild)
     inferred = config.base_iri + INFERRED_GRAPH
     build = _build_id(kb.manifest)
+    unwritten = ""
     if build is not None:
         path = index_path(config)
-        with atomic_path(path) as tmp:
-            write_index(kb.store, tmp, inferred, build)
-        index = SearchIndex.open(path)
-        index.origin = f"{path}, made now from {kb.origin}"
-        return index
+        try:
+            with atomic_path(path) as tmp:
+                write_index(kb.store, tmp, inferred, build)
+        except (OSError, KBError) as exc:  # build/ not writable, a full disk: search anyway
+            unwritten = f" ({path} not written: {exc})"
+        else:
+            index = SearchIndex.open(path)
+            index.origin = f"{path}, made now from {kb.origin}"
+            return index
     conn = sqlite3.connect(":memory:", isolation_level=None)
     fill(conn, kb.store, inferred, "")
-    return SearchIndex(conn, f"an index in memory of {kb.origin}")
+    return SearchIndex(conn, f"an index in memory of {kb.origin}{unwritten}")

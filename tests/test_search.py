@@ -291,6 +291,24 @@ def test_a_missing_index_is_made_from_kb_nq_and_a_stale_one_in_memory(built, cap
     assert _ids("second", built) == [ID + "project/p1"]
 
 
+def test_an_index_file_that_is_not_an_index_is_made_again(built, capsys):
+    index_file = built / "build" / "search.sqlite"
+    index_file.write_bytes(b"not a database\n" * 100)
+    assert main(["search", "robot", "--type", "mc:Project"]) == 0
+    out, err = capsys.readouterr()
+    assert ID + "project/p1" in out and "made now from" in err
+    assert index_file.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_an_index_that_cannot_be_written_is_kept_in_memory(built, capsys):
+    (built / "build" / "search.sqlite").unlink()
+    (built / "build" / "search.sqlite").mkdir()  # a folder in the way: the rename fails
+    assert main(["search", "robot", "--type", "mc:Project"]) == 0
+    out, err = capsys.readouterr()
+    assert ID + "project/p1" in out and "an index in memory" in err and "not written" in err
+    assert not [p for p in (built / "build").iterdir() if p.name.endswith(".tmp")]
+
+
 def test_a_build_that_does_not_conform_removes_the_index(built, capsys):
     shape = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
