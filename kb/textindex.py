@@ -164,9 +164,10 @@ def _label_rank(prop: str, lang: str) -> tuple[int, int]:
 
 
 def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str) -> IndexStats:
-    """Write the index into `conn` (an empty database) from `store`: one SELECT for the text
-    and one for the types of the resources it names (after a small one for the sub-properties),
-    each read as a stream (Store.select_values) and inserted in batches, in one transaction."""
+    """Write the index into `conn` (an empty database) from `store`: one SELECT for the text,
+    one for the asserted types (kept for the resources the text names) and one for the class
+    hierarchy (after a small one for the sub-properties), each read as a stream
+    (Store.select_values) and inserted in batches (executemany), in one transaction."""
     started = time.perf_counter()
     stats = IndexStats()
     for statement in _SCHEMA_SQL.strip().split(";\n"):
