@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--type",
         metavar="CLASS",
-        help="only resources of this class or of a sub-class (a CURIE such as mc:Organisation, "
-        "or an IRI)",
+        help="only resources of this class or of a sub-class (a CURIE such as mc:Project or "
+        "org:FormalOrganization, or an IRI)",
     )
     p.add_argument(
         "--lang",
