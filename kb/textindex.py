@@ -368,6 +368,15 @@ class SearchIndex:
             ).fetchone()
         )
 
+    def classes(self) -> set[str]:
+        """Every class --type may name: the types of the indexed resources and their
+        super-classes."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT type FROM type UNION SELECT super FROM subclass "
+            "WHERE sub IN (SELECT type FROM type)"
+        )
+        return {iri for (iri,) in rows}
+
     def search(
         self,
         text: str,

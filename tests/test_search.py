@@ -259,6 +259,7 @@ def test_cli_formats_and_exit_codes(built, capsys):
         (["search", "   "], "parameter 'TEXT': empty"),
         (["search", '"-:'], "parameter 'TEXT': no word to search for"),
         (["search", "robot", "--type", "mc:Nothing"], "parameter '--type': mc:Nothing is the"),
+        (["search", "robot", "--type", "mc:Projet"], "; did you mean mc:Project"),
         (["search", "robot", "--type", "nope:Thing"], "parameter '--type': unknown prefix 'nope'"),
         (["search", "robot", "--lang", "e n"], "parameter '--lang': not a language tag"),
         (["search", "robot", "--limit", "0"], "parameter '--limit': must be at least 1"),

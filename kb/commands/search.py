@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 
 from ..config import load_config
@@ -63,6 +64,20 @@ def _type_iri(value: str, prefixes: dict[str, str]) -> str:
     return iri
 
 
+def _close_classes(value: str, classes: set[str], prefixes: dict[str, str]) -> list[str]:
+    """The classes whose CURIE or local name is closest to what the user typed."""
+    import difflib
+
+    from rdflib import URIRef
+
+    short = {_short(URIRef(c), prefixes): c for c in classes}
+    local = {re.split(r"[#/:]", s)[-1].lower(): s for s in short}
+    typed = re.split(r"[#/:]", value)[-1].lower()
+    found = difflib.get_close_matches(value, list(short), n=3, cutoff=0.75)
+    found += [local[n] for n in difflib.get_close_matches(typed, list(local), n=3, cutoff=0.7)]
+    return list(dict.fromkeys(found))[:3]
+
+
 def run(args: argparse.Namespace) -> int:
     config = load_config()
     try:
@@ -80,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
         message = str(exc).split(": ", 1)[1]
         if exc.name == "type":
             message = f"{args.type} is the type of no resource in the text index"
+            close = _close_classes(args.type, index.classes(), config.prefixes)
+            if close:
+                message += f"; did you mean {', '.join(close)}?"
         raise ParameterError(name, message) from None
     finally:
         index.close()
