@@ -216,7 +216,7 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
     )
     stats.resources = len(resources)
     # Types: the asserted ones (a resource has one or two; the inferred ones are its classes'
-    # super-classes, many times more rows: 4.5x10^5 at 10^6 triples), the inferred ones of a
+    # super-classes, 3.7 times as many rows at 10^6 triples), the inferred ones of a
     # resource with none asserted, and the class hierarchy, so that --type finds a class's
     # sub-classes' instances as the inferred types would.
     batch = []
