@@ -16,3 +16,22 @@ def match(request=None, /, *, root=None, engine=None, weights=None, **fields):
         request = MatchRequest(**fields)
     knowledge_base = KnowledgeBase.open(load_config(root), engine=engine, reuse_build=True)
     return run(knowledge_base, request, weights)
+
+
+def search(text, /, *, type=None, lang=None, limit=20, root=None, rebuild=False):
+    """Ranked full-text search of the knowledge base's labels and descriptions:
+    `kb.search("robot", type="mc:Project", lang="en")`. `type` is a CURIE of the project's
+    prefixes or an IRI. Returns a kb.textindex.SearchResult (its `hits` are SearchHit: iri,
+    label, types, snippet, property, lang, graphs, score), best first; see docs/search.md."""
+    from .catalogue import expand_iri
+    from .config import load_config
+    from .textindex import match_expression, open_index
+
+    config = load_config(root)
+    match_expression(text)  # an empty text is refused before any index is opened
+    index = open_index(config, rebuild=rebuild, progress=False)
+    try:
+        type_iri = expand_iri(type, config.prefixes) if type is not None else None
+        return index.search(text, type=type_iri, lang=lang, limit=limit)
+    finally:
+        index.close()

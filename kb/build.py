@@ -30,6 +30,7 @@ from .infer import infer, raise_clashes
 from .load import SourceFile, load, source_files
 from .manifest import MANIFEST, HashingWriter, input_hashes, manifest_text
 from .store import OxigraphStore, Store, open_store
+from .textindex import SEARCH_INDEX, IndexStats, write_index
 from .validate import ShapesGraph, ValidationOutcome, check_shapes, load_shapes, locate_error
 from .validate_fast import validate_parallel
 
@@ -252,9 +253,10 @@ def class_counts(engine: Store, base_iri: str) -> Counter:
 
 def write_outputs(result: BuildResult) -> list[str]:
     """Write the reports, build/manifest.json and, for a conforming build, the built knowledge
-    base: all of them or none (kb.fileio.AtomicFiles), so an interrupted write leaves the
-    previous build/ whole. A build that does not conform removes the previous kb.nq: its new
-    reports describe other data, and nothing may answer from it as if they did not."""
+    base and its text index (kb.textindex): all of them or none (kb.fileio.AtomicFiles), so an
+    interrupted write leaves the previous build/ whole. A build that does not conform removes
+    the previous kb.nq and text index: its new reports describe other data, and nothing may
+    answer from them as if they did not."""
     out = result.config.build_dir
     written = []
     with AtomicFiles() as files:
@@ -264,22 +266,33 @@ def write_outputs(result: BuildResult) -> list[str]:
             files.write(out / "validation-report.txt", result.validation.text() + "\n")
             written += ["validation-report.ttl", "validation-report.txt"]
         kb_nq = None
+        index: IndexStats | None = None
         if result.conforms:
             with files.writer(out / "kb.nq", "wb") as stream:
                 kb_nq = HashingWriter(stream)
                 result.engine.write_nquads(kb_nq)  # type: ignore[arg-type]
             written.append("kb.nq")
-        files.write(out / MANIFEST, _manifest(result, kb_nq))
+            # the text index of the same quads, tied to this kb.nq by its SHA-256
+            with files.path(out / SEARCH_INDEX) as tmp:
+                index = write_index(
+                    result.engine, tmp, result.inferred_graph_iri, kb_nq.digest.hexdigest()
+                )
+            result.timings["index"] = index.seconds
+            written.append(SEARCH_INDEX)
+        files.write(out / MANIFEST, _manifest(result, kb_nq, index))
         written.append(MANIFEST)
         if not result.conforms:  # last, once every new file is written; renamed just after
             (out / "kb.nq").unlink(missing_ok=True)
+            (out / SEARCH_INDEX).unlink(missing_ok=True)
     if result.validation is None:  # --no-shapes: an older report would describe other data
         for name in ("validation-report.ttl", "validation-report.txt"):
             (out / name).unlink(missing_ok=True)
     return written
 
 
-def _manifest(result: BuildResult, kb_nq: HashingWriter | None) -> str:
+def _manifest(
+    result: BuildResult, kb_nq: HashingWriter | None, index: IndexStats | None = None
+) -> str:
     v = result.validation
     counts = {
         "files": len(result.files),
@@ -298,4 +311,5 @@ def _manifest(result: BuildResult, kb_nq: HashingWriter | None) -> str:
         validated=v is not None,
         conforms=result.conforms,
         kb_nq=kb_nq,
+        search_index=index,
     )

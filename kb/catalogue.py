@@ -430,6 +430,8 @@ class KnowledgeBase:
     store: Store
     catalogue: dict[str, StoredQuery] = field(default_factory=dict)
     origin: str = ""  # where the answers come from, for the user (KnowledgeBase.open)
+    # the manifest of the build whose kb.nq it holds; None for a fresh load (KnowledgeBase.open)
+    manifest: dict[str, Any] | None = None
 
     @classmethod
     def open(
@@ -452,7 +454,7 @@ class KnowledgeBase:
                 origin = f"{built}, up to date (validated, conforms)"
                 if not manifest.get("validated"):
                     origin = f"{built}, up to date (NOT validated: built with --no-shapes)"
-                return cls(config, store, load_catalogue(config.queries_dir), origin)
+                return cls(config, store, load_catalogue(config.queries_dir), origin, manifest)
             origin += f"; {built} not used: {reason}"
         result = build(config, store_kind=engine, validate_data=False, run_integrity_checks=False)
         return cls(config, result.store, load_catalogue(config.queries_dir), origin)

@@ -77,6 +77,44 @@ def _open_temporary(path: Path, mode: str) -> Iterator[tuple[IO, str]]:
 
 
 @contextlib.contextmanager
+def temporary_path(path: Path) -> Iterator[Path]:
+    """An empty temporary file beside `path` for a writer that opens the file itself (SQLite:
+    kb.textindex), named as _open_temporary names them; made durable and readable when the
+    block finishes, removed when it fails. The caller renames it (AtomicFiles.path)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=temporary_name(path), suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _readable(tmp)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """temporary_path, renamed over `path` when the block finishes without error."""
+    with temporary_path(path) as tmp:
+        yield tmp
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
 def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
     """Yield a file object; the target appears only if the block finishes without error."""
     with _open_temporary(path, mode) as (stream, tmp):
@@ -108,6 +146,13 @@ class AtomicFiles:
         with _open_temporary(path, mode) as (stream, tmp):
             yield stream
         self.pending.append((tmp, path))
+
+    @contextlib.contextmanager
+    def path(self, path: Path) -> Iterator[Path]:
+        """A temporary file for a writer that opens it itself, renamed with the others."""
+        with temporary_path(path) as tmp:
+            yield tmp
+        self.pending.append((str(tmp), path))
 
     def write(self, path: Path, content: str | bytes) -> None:
         with self.writer(path, "wb" if isinstance(content, bytes) else "w") as stream:

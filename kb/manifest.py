@@ -3,10 +3,10 @@ whether build/kb.nq still describes the project.
 
 The manifest lists every input file (its path relative to the project and its SHA-256), the
 configuration that shapes kb.nq and its reports, the counts, and whether the build validated
-and conformed. It is written by `kb build` together with kb.nq and the reports (one
-kb.fileio.AtomicFiles commit). Staleness is decided by comparing the input set now with the
-manifest's: a file deleted, added or changed counts, whatever its mtime says (a deleted file
-has no mtime to compare; issue 18).
+and conformed. It is written by `kb build` together with kb.nq, the text index
+(search.sqlite) and the reports (one kb.fileio.AtomicFiles commit). Staleness is decided by
+comparing the input set now with the manifest's: a file deleted, added or changed counts,
+whatever its mtime says (a deleted file has no mtime to compare; issue 18).
 """
 
 from __future__ import annotations
@@ -161,6 +161,7 @@ def manifest_text(
     validated: bool,
     conforms: bool,
     kb_nq: HashingWriter | None,
+    search_index: Any = None,
 ) -> str:
     doc = {
         "format": FORMAT,
@@ -173,6 +174,19 @@ def manifest_text(
         "kb_nq": (
             {"written": True, "sha256": kb_nq.digest.hexdigest(), "bytes": kb_nq.size}
             if kb_nq is not None
+            else {"written": False}
+        ),
+        # build/search.sqlite (kb.textindex.IndexStats): made from this kb.nq, whose SHA-256 it
+        # records; `kb search` makes it again when it is missing or records another
+        "search_index": (
+            {
+                "written": True,
+                "file": "search.sqlite",
+                "bytes": search_index.bytes,
+                "rows": search_index.rows,
+                "resources": search_index.resources,
+            }
+            if search_index is not None
             else {"written": False}
         ),
     }

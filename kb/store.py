@@ -91,6 +91,13 @@ class Store(ABC):
     def __len__(self) -> int:
         """The number of quads."""
 
+    def select_values(self, text: str) -> Iterator[tuple[str | None, ...]]:
+        """The rows of a SELECT query one at a time, each term as its lexical value (an IRI's
+        text, a literal's text; None where unbound): for readers of a large answer that need
+        strings, not terms (kb.textindex). Engines that stream read the answer as it comes."""
+        for row in self.query(text).rows:
+            yield tuple(None if term is None else str(term) for term in row)
+
     def graph(self, graph_iri: str | None = None) -> Graph:
         """A fresh rdflib Graph with the triples of one named graph or of the union."""
         result = Graph()
@@ -328,6 +335,13 @@ class OxigraphStore(Store):
 
     def __len__(self) -> int:
         return len(self.store) - self.count()
+
+    def select_values(self, text: str) -> Iterator[tuple[str | None, ...]]:
+        solutions = self.store.query(text)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise KBError("select_values needs a SELECT query")
+        for solution in solutions:  # computed by Oxigraph as they are read
+            yield tuple([None if term is None else term.value for term in solution])
 
     def count(self, graph_iri: str | None = None) -> int:
         """Triples in one named graph, or in the default graph (the union); counted by the

@@ -152,6 +152,7 @@ def test_conforming_build_writes_kb_and_reports(project) -> None:
         "validation-report.ttl",
         "validation-report.txt",
         "kb.nq",
+        "search.sqlite",
         "manifest.json",
     }
     quads = (root / "build" / "kb.nq").read_text(encoding="utf-8")
