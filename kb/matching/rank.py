@@ -488,7 +488,11 @@ class Matcher:
                     )
                 )
         if "experience" in contributions:
-            cited = sorted(c.participations, key=lambda r: (not r.coordinator, str(r.project)))
+            # ties (two participations in one project, from two sections) by the node, so
+            # the five cited are the same on every engine whatever its row order
+            cited = sorted(
+                c.participations, key=lambda r: (not r.coordinator, str(r.project), str(r.s))
+            )
             for r in cited[:EXPERIENCE_EVIDENCE]:
                 role = "as coordinator" if r.coordinator else "as partner"
                 rows.append(
