@@ -101,7 +101,6 @@ def build(
     run_integrity_checks: bool = True,
     progress: bool = False,
 ) -> BuildResult:
-    timings: dict[str, float] = {}
     store_kind = store_kind or config.store
     open_store(store_kind)  # an unknown engine fails before any work
     profile = inference or config.inference
@@ -114,6 +113,36 @@ def build(
     # Every stage runs on Oxigraph: its parser, the rules, the compiled shapes and the checks
     # are Rust; the configured query engine gets a copy only if someone asks for it.
     engine = _working_store(config, progress)
+    try:
+        return _stages(
+            config,
+            engine,
+            store_kind,
+            profile,
+            shapes,
+            run_integrity_checks,
+            queries,
+            inputs,
+            progress,
+        )
+    except BaseException:
+        engine.discard()  # an on-disk store goes now, not when the traceback is dropped
+        raise
+
+
+def _stages(
+    config: Config,
+    engine: OxigraphStore,
+    store_kind: str,
+    profile: str,
+    shapes: ShapesGraph | None,
+    run_integrity_checks: bool,
+    queries: int,
+    inputs: dict[str, str],
+    progress: bool,
+) -> BuildResult:
+    """load -> infer -> validate -> checks on `engine`, each stage timed."""
+    timings: dict[str, float] = {}
     with _stage(timings, "load", progress):
         files = load(config, engine, progress=progress)
     asserted = engine.count()  # distinct triples: files may repeat one another
@@ -177,7 +206,7 @@ def _working_store(config: Config, progress: bool) -> OxigraphStore:
     if progress:
         print(f"build: on-disk store {folder}", file=sys.stderr, flush=True)
     engine = OxigraphStore(str(folder))
-    weakref.finalize(engine, shutil.rmtree, str(folder), True)
+    engine.discard = weakref.finalize(engine, shutil.rmtree, str(folder), True)
     return engine
 
 
@@ -208,7 +237,7 @@ def _rules_in_place(engine: OxigraphStore, iri: str) -> int:
     # queries in place see what the reference path (owlrl, then pySHACL) sees.
     from .rules import materialise
 
-    stats = materialise(engine.store, keep_only=True, graph=iri)
+    stats = materialise(engine.store, keep_only=True, bulk=engine.on_disk, graph=iri)
     raise_clashes(stats["clashes"])
     return int(stats["written"])
 

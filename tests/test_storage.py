@@ -132,3 +132,15 @@ def test_kb_build_storage_disk_from_the_command_line(tmp_path):
         [str(KB), "build", "--storage", "tape"], cwd=root, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "--storage" in bad.stderr
+
+
+def test_a_syntax_error_on_disk_names_the_file_and_leaves_no_store(tmp_path):
+    from kb.errors import RDFSyntaxError
+
+    root = make_project(tmp_path / "kb", DATA | {"ttl/broken.ttl": "<urn:a> <urn:b> .\n"})
+    config = load_config(root, storage="disk")
+    with pytest.raises(RDFSyntaxError) as caught:
+        build(config, validate_data=False)
+    assert "broken.ttl" in str(caught.value) and ":1:" in str(caught.value)
+    gc.collect()
+    assert _stores(config.build_dir) == []

@@ -98,7 +98,10 @@ class Matcher:
             if r.project not in ignore
         ]
         projects = {r.project for r in own}
-        return own, self.reader.participations("project", projects)
+        # in a total order: the first row of a (partner, project) or (partner, via) pair is
+        # the one cited, and engines return rows in different orders
+        rows = sorted(self.reader.participations("project", projects), key=_participation_key)
+        return sorted(own, key=_participation_key), rows
 
     def _gather(self, request: MatchRequest, seeker_features, weights) -> dict[URIRef, _Candidate]:
         """The candidate pool: whoever a selective signal finds, best POOL (by every signal
@@ -509,6 +512,10 @@ class Matcher:
 
 
 _PARTICIPANT = URIRef("https://w3id.org/mfg-clusters/ontology#participant")
+
+
+def _participation_key(r: ParticipationRow) -> tuple[str, ...]:
+    return (str(r.project), str(r.organisation), str(r.s))
 
 
 def _row_key(r: FeatureRow) -> tuple[str, ...]:
