@@ -21,3 +21,13 @@ def seed_kb_oxigraph(seed_kb: KnowledgeBase) -> KnowledgeBase:
     for name in seed_kb.store.graph_names():
         store.add_graph(name, seed_kb.store.triples(name))
     return KnowledgeBase(seed_kb.config, store, seed_kb.catalogue)
+
+
+# "robot" in the seeds (../shared/seeds/002_*.txt, Annex 2): FourByThree ("robotic solutions
+# ... human robot collaboration"), SYMPLEXITY ("Symbiotic Human-Robot Solutions") and HORSE
+# ("Smart integrated Robotics system") are the robotics projects; PERFoRM's title ("...
+# Reconfiguration of Flexible Robots and Machinery") has the word too. Each only in dct:title.
+ROBOT_PROJECTS = {
+    "https://w3id.org/mfg-clusters/id/project/" + slug
+    for slug in ("fourbythree", "symplexity", "horse", "perform")
+}

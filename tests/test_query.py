@@ -7,7 +7,11 @@ import io
 import json
 
 import pytest
-from query_fixtures import seed_kb, seed_kb_oxigraph  # noqa: F401  (pytest fixtures)
+from query_fixtures import (
+    ROBOT_PROJECTS,
+    seed_kb,  # noqa: F401  (pytest fixture)
+    seed_kb_oxigraph,  # noqa: F401  (pytest fixture)
+)
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
@@ -200,3 +204,28 @@ def test_catalogue_exports_as_rdf():
 def test_ad_hoc_kb_is_one_store(seed_kb):  # noqa: F811
     assert isinstance(seed_kb, KnowledgeBase)
     assert seed_kb.config.base_iri + "graph/inferred" in seed_kb.store.graph_names()
+
+
+# --- search (issue 17) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("term", ["robot", "ROBOT", "Robot"])
+def test_projects_by_topic_searches_titles(seed_kb, seed_kb_oxigraph, engine, term):  # noqa: F811
+    """The robotics projects say "robot" only in their dct:title; the search is
+    case-insensitive and names each project once per text that matched."""
+    kb = seed_kb if engine == "rdflib" else seed_kb_oxigraph
+    rows = kb.execute("projects-by-topic", term=term).rows
+    assert {str(project) for project, _label, _matched in rows} == ROBOT_PROJECTS
+    assert all("robot" in str(matched).lower() for _p, _l, matched in rows)
+    labels = [str(label) for _p, label, _m in rows]
+    assert labels == ["FourByThree", "HORSE", "PERFoRM", "SYMPLEXITY"]
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_label_search_finds_acronyms_titles_and_nuts_names(seed_kb, seed_kb_oxigraph, engine):  # noqa: F811
+    kb = seed_kb if engine == "rdflib" else seed_kb_oxigraph
+    found = {str(r[0]).rsplit("/", 1)[-1] for r in kb.execute("label-search", term="robots").rows}
+    assert "perform" in found  # its dct:title only: "... Flexible Robots and Machinery"
+    found = {str(r[0]) for r in kb.execute("label-search", term="OBERÖSTERREICH").rows}
+    assert CONFIG.base_iri + "id/region/AT31" in found  # mc:nutsName "Oberösterreich"

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from query_fixtures import ROBOT_PROJECTS
 from rdflib import BNode, Literal, URIRef
 
 from kb.catalogue import KnowledgeBase, load_catalogue
@@ -181,3 +182,15 @@ def test_every_named_graph_comes_back_isomorphic(loaded):
         assert len(there) == len(here), name
         assert isomorphic(here, there), name
     assert len(names) > 40  # every source file's graph, the ontology's and the inferred one
+
+
+@pytest.mark.parametrize("term", ["robot", "ROBOT"])
+def test_projects_by_topic_searches_titles_on_virtuoso(loaded, term):
+    rows = loaded.execute("projects-by-topic", term=term).rows
+    assert {str(project) for project, _label, _matched in rows} == ROBOT_PROJECTS
+    assert [str(label) for _p, label, _m in rows] == [
+        "FourByThree",
+        "HORSE",
+        "PERFoRM",
+        "SYMPLEXITY",
+    ]
