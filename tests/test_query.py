@@ -261,3 +261,19 @@ def test_every_stored_select_orders_by_projected_variables(seed_kb):  # noqa: F8
         assert query.order, name
         result = seed_kb.store.query(query.text, bind(query, {}, CONFIG.prefixes))
         assert {v for v, _desc in query.order} <= set(result.variables), name
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_regions_sharing_priorities_read_the_wording_as_printed(seed_kb, seed_kb_oxigraph, engine):  # noqa: F811
+    """Lombardy's priority "Key enabling technologies (...)" says "advanced manufacturing
+    processes" only in its wording as printed (mc:statedAs, section 3.1.4), not its label."""
+    kb = seed_kb if engine == "rdflib" else seed_kb_oxigraph
+    lombardy = CONFIG.base_iri + "id/region/ITC4"
+    key = "Key enabling technologies (priority themes of technological development)"
+    rows = kb.execute("regions-sharing-priorities", term="MANUFACTUR").rows
+    paired = {
+        str(r2 if str(r1) == lombardy else r1)
+        for r1, l1, r2, l2 in rows
+        if key in (str(l1), str(l2)) and lombardy in (str(r1), str(r2))
+    }
+    assert {CONFIG.base_iri + f"id/region/{c}" for c in ("DE1", "ES51", "FRK", "PT16")} <= paired
