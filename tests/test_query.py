@@ -26,6 +26,7 @@ from kb.catalogue import (
     Parameter,
     StoredQuery,
     bind,
+    check_stored_query,
     export_rdf,
     load_catalogue,
     ordered,
@@ -277,3 +278,23 @@ def test_regions_sharing_priorities_read_the_wording_as_printed(seed_kb, seed_kb
         if key in (str(l1), str(l2)) and lombardy in (str(r1), str(r2))
     }
     assert {CONFIG.base_iri + f"id/region/{c}" for c in ("DE1", "ES51", "FRK", "PT16")} <= paired
+
+
+def test_order_by_must_name_variables():
+    from kb.ordering import order_keys
+
+    assert order_keys("SELECT * WHERE { ?s ?p ?o } ORDER BY DESC(?o) ?s asc(?p)") == (
+        ("o", True),
+        ("s", False),
+        ("p", False),
+    )
+    assert order_keys("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3") == (("s", False),)
+    assert order_keys("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?p } }") == ()
+    with pytest.raises(KBError, match="orders by variables it projects"):
+        order_keys("SELECT * WHERE { ?s ?p ?o } ORDER BY LCASE(STR(?o))")
+    query = StoredQuery(
+        "expr", 98, CONFIG.queries_dir / "98_expr.rq",
+        "SELECT ?s WHERE { ?s ?p ?o } ORDER BY STR(?s)", "t", "q?", "everyone",
+    )  # fmt: skip
+    with pytest.raises(KBError, match="98_expr.rq"):
+        check_stored_query(query, CONFIG.prefixes)

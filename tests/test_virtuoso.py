@@ -228,3 +228,11 @@ def test_labels_sort_as_readers_expect_on_virtuoso(loaded, virtuoso):
         _Sender(virtuoso.sparql, "update", None, None, 60).update(
             f"DROP SILENT GRAPH <{COLLATION_GRAPH}>"
         )
+
+
+def test_label_search_is_case_insensitive_beyond_ascii_on_virtuoso(loaded, embedded):
+    """LCASE folds "Ö" on Virtuoso as on the embedded engines: the same rows for a NUTS name
+    typed in capitals."""
+    here = embedded.execute("label-search", term="OBERÖSTERREICH").rows
+    assert CONFIG.base_iri + "id/region/AT31" in {str(r[0]) for r in here}
+    assert loaded.execute("label-search", term="OBERÖSTERREICH").rows == here
