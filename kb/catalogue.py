@@ -90,6 +90,17 @@ class StoredQuery:
         match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
         return match.group(1).lower() if match else "select"
 
+    @property
+    def order(self) -> tuple[tuple[str, bool], ...]:
+        """The (variable, descending) keys of its ORDER BY: the order kb gives its rows on
+        every engine (kb/ordering.py)."""
+        from .ordering import order_keys
+
+        try:
+            return order_keys(self.text)
+        except KBError as exc:
+            raise KBError(f"{self.path}: {exc}") from None
+
     def expected_path(self) -> Path:
         suffix = ".nt" if self.kind == "construct" else ".tsv"
         return self.path.parent / "expected" / f"{self.name}{suffix}"
@@ -244,6 +255,7 @@ def check_stored_query(query: StoredQuery, prefixes: Mapping[str, str]) -> None:
     """The query parses; each declared parameter is a variable of its text, has a valid
     default and allowed values, and can be bound (the VALUES block goes into a WHERE group)."""
     check_query_syntax(query.text, query.path)
+    query.order  # noqa: B018  (KBError for an ORDER BY kb cannot apply: kb/ordering.py)
     used = _variables(query.text)
     for param in query.parameters:
         if param.name not in used:
@@ -410,6 +422,23 @@ def rows(result: QueryResult) -> list[Row]:
 # --- the knowledge base as a query engine ----------------------------------------------------
 
 
+def ordered(query: StoredQuery, result: QueryResult) -> QueryResult:
+    """A stored SELECT's answer in the order its ORDER BY states, by kb's collation rather
+    than the engine's: the same rows in the same order on rdflib, Oxigraph and a remote
+    endpoint (kb/ordering.py says how values compare)."""
+    if result.kind != "select" or not query.order:
+        return result
+    from dataclasses import replace
+
+    from .ordering import order_rows
+
+    try:
+        rows = order_rows(result.variables, result.rows, query.order)
+    except KBError as exc:
+        raise KBError(f"{query.path}: {exc}") from None
+    return replace(result, rows=rows)
+
+
 def built_store(config: Config, engine: str | None = None) -> Store | None:
     """The store of the last conforming `kb build` (build/kb.nq: asserted + inferred graphs),
     or None when build/manifest.json says it no longer describes the project: an input file
@@ -474,7 +503,7 @@ class KnowledgeBase:
         query = self.get(name)
         bindings = bind(query, params, self.config.prefixes)
         try:
-            return self.store.query(query.text, bindings)
+            result = self.store.query(query.text, bindings)
         except QuerySyntaxError as exc:  # named with its file, at the position as written
             from .sparql_values import inject_values
 
@@ -484,6 +513,7 @@ class KnowledgeBase:
                 check_query_syntax(query.text, query.path)
             sent = inject_values(query.text, bindings)
             raise syntax_error_as_written(query.path, query.text, sent, exc) from None
+        return ordered(query, result)
 
     def run(self, name: str, **params: Any) -> list[Row]:
         """The typed rows of a stored SELECT query."""

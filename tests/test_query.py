@@ -7,7 +7,16 @@ import io
 import json
 
 import pytest
-from query_fixtures import seed_kb, seed_kb_oxigraph  # noqa: F401  (pytest fixtures)
+from query_fixtures import (
+    COLLATION_COUNTRY,
+    COLLATION_GRAPH,
+    READER_ORDER,
+    ROBOT_PROJECTS,
+    collation_triples,
+    reader_labels,
+    seed_kb,  # noqa: F401  (pytest fixture)
+    seed_kb_oxigraph,  # noqa: F401  (pytest fixture)
+)
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
@@ -17,16 +26,18 @@ from kb.catalogue import (
     Parameter,
     StoredQuery,
     bind,
+    check_stored_query,
     export_rdf,
     load_catalogue,
+    ordered,
 )
 from kb.commands.query import answer_text
 from kb.config import load_config
 from kb.errors import KBError, ParameterError
 from kb.namespaces import SH
 from kb.remote import with_bindings
-from kb.results import FORMATS, canonical_text, serialise
-from kb.store import OxigraphStore, QuerySyntaxError
+from kb.results import FORMATS, canonical_text, serialise, to_tsv
+from kb.store import OxigraphStore, QuerySyntaxError, RdflibStore
 
 CONFIG = load_config()
 CATALOGUE = load_catalogue(CONFIG.queries_dir)
@@ -64,7 +75,11 @@ def test_values_block_binding_gives_the_same_answer(seed_kb, seed_kb_oxigraph, n
     bindings: on the same data it must give the same answer."""
     query = CATALOGUE[name]
     text = with_bindings(query.text, bind(query, {}, CONFIG.prefixes))
-    assert canonical_text(seed_kb_oxigraph.store.query(text)) == answer_text(seed_kb, name)
+    result = ordered(query, seed_kb_oxigraph.store.query(text))
+    if result.kind == "select":
+        assert to_tsv(result) == answer_text(seed_kb, name)
+    else:
+        assert canonical_text(result) == answer_text(seed_kb, name)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -200,3 +215,86 @@ def test_catalogue_exports_as_rdf():
 def test_ad_hoc_kb_is_one_store(seed_kb):  # noqa: F811
     assert isinstance(seed_kb, KnowledgeBase)
     assert seed_kb.config.base_iri + "graph/inferred" in seed_kb.store.graph_names()
+
+
+# --- search and order (issue 17) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("term", ["robot", "ROBOT", "Robot"])
+def test_projects_by_topic_searches_titles(seed_kb, seed_kb_oxigraph, engine, term):  # noqa: F811
+    """The robotics projects say "robot" only in their dct:title; the search is
+    case-insensitive and names each project once per text that matched."""
+    kb = seed_kb if engine == "rdflib" else seed_kb_oxigraph
+    rows = kb.execute("projects-by-topic", term=term).rows
+    assert {str(project) for project, _label, _matched in rows} == ROBOT_PROJECTS
+    assert all("robot" in str(matched).lower() for _p, _l, matched in rows)
+    labels = [str(label) for _p, label, _m in rows]
+    assert labels == ["FourByThree", "HORSE", "PERFoRM", "SYMPLEXITY"]
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_label_search_finds_acronyms_titles_and_nuts_names(seed_kb, seed_kb_oxigraph, engine):  # noqa: F811
+    kb = seed_kb if engine == "rdflib" else seed_kb_oxigraph
+    found = {str(r[0]).rsplit("/", 1)[-1] for r in kb.execute("label-search", term="robots").rows}
+    assert "perform" in found  # its dct:title only: "... Flexible Robots and Machinery"
+    found = {str(r[0]) for r in kb.execute("label-search", term="OBERÖSTERREICH").rows}
+    assert CONFIG.base_iri + "id/region/AT31" in found  # mc:nutsName "Oberösterreich"
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_labels_sort_as_readers_expect(engine):
+    store = RdflibStore() if engine == "rdflib" else OxigraphStore()
+    store.add_graph(COLLATION_GRAPH, collation_triples())
+    kb = KnowledgeBase(CONFIG, store, CATALOGUE)
+    assert reader_labels(kb) == [label for _slug, label in READER_ORDER]
+    rows = kb.execute("organisations-by-country", country=COLLATION_COUNTRY).rows
+    ebro = [str(o).rsplit("-", 1)[-1] for o, label in rows if str(label) == "Ebro"]
+    assert ebro == ["1", "2"]  # a label two organisations share: then by IRI
+
+
+def test_every_stored_select_orders_by_projected_variables(seed_kb):  # noqa: F811
+    """The order kb gives (kb/ordering.py) is read from each query's ORDER BY: it must name
+    the answer's columns, so that every engine's rows come out in one order."""
+    for name, query in CATALOGUE.items():
+        if query.kind != "select":
+            continue
+        assert query.order, name
+        result = seed_kb.store.query(query.text, bind(query, {}, CONFIG.prefixes))
+        assert {v for v, _desc in query.order} <= set(result.variables), name
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_regions_sharing_priorities_read_the_wording_as_printed(seed_kb, seed_kb_oxigraph, engine):  # noqa: F811
+    """Lombardy's priority "Key enabling technologies (...)" says "advanced manufacturing
+    processes" only in its wording as printed (mc:statedAs, section 3.1.4), not its label."""
+    kb = seed_kb if engine == "rdflib" else seed_kb_oxigraph
+    lombardy = CONFIG.base_iri + "id/region/ITC4"
+    key = "Key enabling technologies (priority themes of technological development)"
+    rows = kb.execute("regions-sharing-priorities", term="MANUFACTUR").rows
+    paired = {
+        str(r2 if str(r1) == lombardy else r1)
+        for r1, l1, r2, l2 in rows
+        if key in (str(l1), str(l2)) and lombardy in (str(r1), str(r2))
+    }
+    assert {CONFIG.base_iri + f"id/region/{c}" for c in ("DE1", "ES51", "FRK", "PT16")} <= paired
+
+
+def test_order_by_must_name_variables():
+    from kb.ordering import order_keys
+
+    assert order_keys("SELECT * WHERE { ?s ?p ?o } ORDER BY DESC(?o) ?s asc(?p)") == (
+        ("o", True),
+        ("s", False),
+        ("p", False),
+    )
+    assert order_keys("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3") == (("s", False),)
+    assert order_keys("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?p } }") == ()
+    with pytest.raises(KBError, match="orders by variables it projects"):
+        order_keys("SELECT * WHERE { ?s ?p ?o } ORDER BY LCASE(STR(?o))")
+    query = StoredQuery(
+        "expr", 98, CONFIG.queries_dir / "98_expr.rq",
+        "SELECT ?s WHERE { ?s ?p ?o } ORDER BY STR(?s)", "t", "q?", "everyone",
+    )  # fmt: skip
+    with pytest.raises(KBError, match="98_expr.rq"):
+        check_stored_query(query, CONFIG.prefixes)

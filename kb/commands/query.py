@@ -16,7 +16,7 @@ from ..catalogue import (
 )
 from ..config import load_config
 from ..errors import KBError, ParameterError
-from ..results import FORMATS, canonical_text, serialise
+from ..results import FORMATS, canonical_text, serialise, to_tsv
 from ..store import OxigraphStore, QuerySyntaxError, RdflibStore
 from . import add_store_arguments
 
@@ -157,8 +157,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def answer_text(kb: KnowledgeBase, name: str) -> str:
-    """A stored query's answer with default parameters, as kept in queries/expected/."""
-    return canonical_text(kb.execute(name))
+    """A stored query's answer with default parameters, as kept in queries/expected/: a
+    SELECT's rows in the order kb gives them (kb/ordering.py), the same on every engine; a
+    CONSTRUCT's triples sorted."""
+    result = kb.execute(name)
+    return to_tsv(result) if result.kind == "select" else canonical_text(result)
 
 
 def run_expect(args: argparse.Namespace) -> int:

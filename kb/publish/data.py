@@ -175,20 +175,20 @@ class SiteData:
         return out
 
     def sources_of(self, triple: tuple[Node, Node, Node]) -> list[Source]:
-        """The sections a fact comes from: the statement node's mc:section when it has one,
-        else what its data file is derived from, else the data file (graph) itself."""
+        """The sections a fact comes from, graph by graph: every named graph that states it
+        cites the sections it is derived from (prov:wasDerivedFrom), as `fact-provenance`
+        reads them; where that graph gives the subject an mc:section among those (a file
+        drawn from several sections says which one a statement node comes from), that one.
+        A fact two graphs state cites both; a graph without a source is cited as its data
+        file. A node's mc:section is never lent to facts another graph states about it."""
         found: list[Source] = []
-        for section in self.asserted.objects(triple[0], MC.section):
-            if isinstance(section, URIRef):
-                found.append(self.source(section))
-        if found:
-            return found
         for name in self.graphs_of.get(triple, []):
             sections = self.section_of_graph.get(name) or []
-            if sections:
-                found.extend(self.source(s) for s in sections)
-            else:
+            if not sections:
                 found.append(Source(URIRef(name), "data file " + name.removeprefix(self.base)))
+                continue
+            own = [s for s in self.graphs[name].objects(triple[0], MC.section) if s in sections]
+            found.extend(self.source(s) for s in sorted(own) or sections)
         return list(dict.fromkeys(found))
 
     # --- which resources get pages ---------------------------------------------------------
