@@ -1,11 +1,15 @@
 """`kb validate` reports for people and for CI: each result with the file and line of its focus
-node, the shape's name and message; as plain text, or as GitHub Actions workflow commands
-(annotations on the file and line of a pull request) with a Markdown job summary."""
+node, the shape's name and message; as plain text, as GitHub Actions workflow commands
+(annotations on the file and line of a pull request) with a Markdown job summary, as JSON, or
+as JUnit XML (the test-report format GitLab, Jenkins, Azure and most CI systems display)."""
 
 from __future__ import annotations
 
+import json
 import os
+from collections import Counter, defaultdict
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
@@ -67,6 +71,104 @@ class Report:
             lines.append((f"{where[0]}:{where[1]}: " if where else "") + r.line())
         return "\n".join(lines)
 
+    def summary(self) -> str:
+        """The head line, then each shape with results by severity and count (for -q)."""
+        lines = [self.outcome.text().split("\n", 1)[0]]
+        counts = Counter((r.severity, r.shape) for r in self.outcome.results)
+        order = {"Violation": 0, "Warning": 1, "Info": 2}
+        for (severity, shape), n in sorted(counts.items(), key=lambda x: (order[x[0][0]], x[0])):
+            name = self.shape_text_of(shape, SH.name)
+            lines.append(f"  {severity}: {n} x {shape}" + (f" ({name})" if name else ""))
+        return "\n".join(lines)
+
+    def shape_text_of(self, shape: str, prop: URIRef) -> str:
+        iri = expand(shape, self.prefixes)
+        value = self.shapes.value(URIRef(iri), prop) if iri else None
+        return str(value) if value is not None else ""
+
+    def json(self) -> str:
+        """Every result with where it is; the counts and the verdict (stable key order)."""
+        o = self.outcome
+        results = []
+        for r in o.results:
+            where = self.where(r)
+            results.append(
+                {
+                    "severity": r.severity,
+                    "focus": r.focus_node,
+                    "path": r.path,
+                    "value": r.value,
+                    "message": r.message,
+                    "shape": r.shape,
+                    "shape_name": self.shape_text(r, SH.name) or None,
+                    "component": r.component,
+                    "file": where[0] if where else None,
+                    "line": where[1] if where else None,
+                }
+            )
+        body = {
+            "conforms": o.conforms,
+            "violations": o.count("Violation"),
+            "warnings": o.count("Warning"),
+            "infos": o.count("Info"),
+            "shapes": o.shapes_count,
+            "results": results,
+        }
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+    def junit(self) -> str:
+        """One test case per shape with results (a violation fails it; warnings and infos
+        are its system-out), plus one case "conforms" that fails when the data does not."""
+        o = self.outcome
+        by_shape: dict[str, list[ValidationResult]] = defaultdict(list)
+        for r in o.results:
+            by_shape[r.shape].append(r)
+        suite = ET.Element(
+            "testsuite",
+            name="kb validate",
+            tests=str(len(by_shape) + 1),
+            failures=str(sum(1 for rs in by_shape.values() if _violations(rs)) + (not o.conforms)),
+            errors="0",
+            skipped="0",
+        )
+        verdict = ET.SubElement(suite, "testcase", classname="kb.validate", name="conforms")
+        if not o.conforms:
+            failure = ET.SubElement(
+                verdict, "failure", message=o.text().split("\n", 1)[0], type="Violation"
+            )
+            failure.text = o.text().split("\n", 1)[0]
+        for shape in sorted(by_shape):
+            rs = by_shape[shape]
+            name = self.shape_text_of(shape, SH.name)
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname="kb.validate.shape",
+                name=shape + (f" ({name})" * bool(name)),
+            )
+            where = next((w for w in map(self.where, rs) if w), None)
+            if where:
+                case.set("file", where[0])
+                case.set("line", str(where[1]))
+            lines = [(f"{w[0]}:{w[1]}: " if (w := self.where(r)) else "") + r.line() for r in rs]
+            bad = _violations(rs)
+            if bad:
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=f"{len(bad)} violations: {bad[0].message}",
+                    type="Violation",
+                )
+                failure.text = "\n".join(lines)
+            else:
+                ET.SubElement(case, "system-out").text = "\n".join(lines)
+        ET.indent(suite)
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            + ET.tostring(suite, encoding="unicode")
+            + "\n"
+        )
+
     def github(self) -> str:
         """Workflow commands: one ::error (violation) or ::warning annotation per result."""
         out = []
@@ -116,6 +218,10 @@ class Report:
                 + " |"
             )
         return "\n".join([head, "", *rows]) + "\n"
+
+
+def _violations(results: list[ValidationResult]) -> list[ValidationResult]:
+    return [r for r in results if r.severity == "Violation"]
 
 
 def write_step_summary(markdown: str) -> Path | None:

@@ -86,3 +86,68 @@ def test_workflow_runs_kb_commands_that_exist():
     for run in runs:
         argv = shlex.split(run.split(".venv/bin/kb ", 1)[1])
         parser().parse_args(argv)  # exits on an unknown option
+
+
+WARNING_SHAPES = (
+    SHAPES
+    + """mcsh:F-label a sh:PropertyShape ; sh:path mc:label ; sh:minCount 1 ;
+    sh:severity sh:Warning ; sh:name "label" ; sh:message "A figure should have a label." .
+mcsh:F sh:property mcsh:F-label .
+"""
+)
+
+
+def test_json_format_lists_every_result_with_file_and_line(project, capsys):
+    import json
+
+    project({"f.ttl": DATA}, {"s.ttl": WARNING_SHAPES})
+    assert main(["validate", "-q", "--format", "json"]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert (body["conforms"], body["violations"], body["warnings"]) == (False, 1, 1)
+    by_severity = {r["severity"]: r for r in body["results"]}
+    violation = by_severity["Violation"]
+    assert violation["focus"].endswith("figure/t") and violation["shape"].endswith("F-value")
+    assert (violation["file"], violation["line"]) == ("data/f.ttl", 3)
+    assert violation["message"] == "A figure's value is a number, 50%, not words."
+    assert violation["shape_name"] == "value"
+    assert by_severity["Warning"]["component"].endswith("MinCountConstraintComponent")
+
+
+def test_junit_format_fails_the_shape_with_violations(project, capsys):
+    from xml.etree import ElementTree as ET
+
+    project({"f.ttl": DATA}, {"s.ttl": WARNING_SHAPES})
+    assert main(["validate", "-q", "--format", "junit"]) == 1
+    suite = ET.fromstring(capsys.readouterr().out)
+    assert suite.tag == "testsuite" and suite.get("tests") == "3" and suite.get("failures") == "2"
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    value = next(c for n, c in cases.items() if "F-value" in n)
+    assert value.find("failure") is not None and value.get("file") == "data/f.ttl"
+    assert "data/f.ttl:3: Violation" in value.find("failure").text
+    label = next(c for n, c in cases.items() if "F-label" in n)
+    assert label.find("failure") is None and "Warning" in label.find("system-out").text
+    assert cases["conforms"].find("failure") is not None
+
+
+def test_junit_passes_when_only_warnings(project, capsys):
+    from xml.etree import ElementTree as ET
+
+    good = DATA.replace('"twelve"', "12.5")
+    project({"f.ttl": good}, {"s.ttl": WARNING_SHAPES})
+    assert main(["validate", "-q", "--format", "junit"]) == 0
+    suite = ET.fromstring(capsys.readouterr().out)
+    assert suite.get("failures") == "0"
+    assert all(c.find("failure") is None for c in suite.iter("testcase"))
+
+
+def test_quiet_text_prints_only_the_counts_per_shape(project, capsys):
+    project({"f.ttl": DATA}, {"s.ttl": WARNING_SHAPES})
+    assert main(["validate", "-q"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Conforms: False (1 violations, 1 warnings")
+    assert out[1:] == [
+        "  Violation: 1 x mcsh:F-value (value)",
+        "  Warning: 1 x mcsh:F-label (label)",
+    ]
+    assert main(["validate"]) == 1  # without -q: every result with its file and line
+    assert "data/f.ttl:3: Violation" in capsys.readouterr().out

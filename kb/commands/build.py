@@ -54,11 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(v)
     v.add_argument(
         "--format",
-        choices=("text", "turtle", "github"),
+        choices=("text", "turtle", "github", "json", "junit"),
         default="text",
-        help="text (default: each result with its file and line), the W3C validation report "
-        "graph in Turtle, or github: GitHub Actions annotations on the file and line, and a "
-        "Markdown job summary when $GITHUB_STEP_SUMMARY is set",
+        help="text (default: each result with its file and line; with -q only the counts "
+        "per shape), the W3C validation report graph in Turtle, github: GitHub Actions "
+        "annotations on the file and line and a Markdown job summary when "
+        "$GITHUB_STEP_SUMMARY is set, json: every result with file and line, or junit: "
+        "JUnit XML (one test case per shape with results) for GitLab, Jenkins and others",
     )
     v.set_defaults(func=run_validate)
 
@@ -142,6 +144,10 @@ def run_validate(args: argparse.Namespace) -> int:
             print(report.github())
         write_step_summary(report.markdown())
         print(result.validation.text().split("\n", 1)[0], file=sys.stderr)
+    elif args.format == "json":
+        sys.stdout.write(report.json())
+    elif args.format == "junit":
+        sys.stdout.write(report.junit())
     else:
-        print(report.text())
+        print(report.summary() if args.quiet else report.text())
     return 0 if result.validation.conforms else 1
