@@ -624,3 +624,42 @@ def test_a_large_network_shows_its_best_connected_nodes(site, monkeypatch):
     assert f"Showing the 12 best-connected of {len(degree)} nodes" in capped
     top = sorted(degree, key=lambda n: (-degree[n], str(n)))[:12]
     assert all(f"<title>{html.escape(data.label(n))} (" in capped for n in top)
+
+
+def test_dcat_ap_record_has_every_recommended_property(site):
+    """DCAT-AP 3.0.1's recommended properties are warnings in its split shapes: none left
+    (contact point, spatial, temporal, theme, issued/modified, distribution description and
+    availability, licence and publisher types), and each value has the class DCAT-AP asks."""
+    _, out, _ = site
+    record = Graph().parse(out / "catalog.ttl", format="turtle")
+    shapes = Graph()
+    for name in ("shapes.ttl", "shapes_recommended.ttl", "range.ttl"):
+        shapes.parse(SHAPES.parent / name, format="turtle")
+    conforms, report, text = validate(record, shacl_graph=shapes)
+    assert conforms, text
+    assert not set(report.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#ValidationResult")))
+    # the period is the one the data states: the seed's earliest start and latest end
+    period = next(record.objects(None, DCTERMS.temporal))
+    start = record.value(period, URIRef("http://www.w3.org/ns/dcat#startDate"))
+    end = record.value(period, URIRef("http://www.w3.org/ns/dcat#endDate"))
+    assert str(start) <= str(end)
+
+
+def test_void_names_example_resources_that_have_pages(site):
+    result, out, _ = site
+    base = result.config.base_iri
+    void = Graph().parse(out / ".well-known" / "void", format="turtle")
+    examples = sorted(void.objects(None, VOID.exampleResource))
+    assert URIRef(base + "id/organisation/afil") in examples
+    assert len(examples) >= 2
+    for example in examples:
+        assert (out / (page_path(str(example), base) + ".html")).exists(), example
+
+
+def test_publish_warns_about_placeholders():
+    from kb.commands.publish import placeholder_warnings
+
+    both = placeholder_warnings(None, None)
+    assert len(both) == 2 and "--site-url" in both[0] and "--endpoint" in both[1]
+    assert placeholder_warnings("https://kb.example.org/", "https://kb.example.org/sparql")
+    assert placeholder_warnings("https://clusters.eu/", "https://clusters.eu/sparql") == []

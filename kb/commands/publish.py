@@ -30,6 +30,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_publish)
 
 
+def placeholder_warnings(site_url: str | None, endpoint: str | None) -> list[str]:
+    """What still points at a stand-in: a site published without --site-url writes its w3id
+    redirect to mfg-clusters.example.org, and without --endpoint its query page asks a
+    `kb serve` on the reader's own machine."""
+    from ..publish.queries import DEFAULT_ENDPOINT
+
+    found = []
+    if not site_url or "example.org" in site_url:
+        found.append(
+            "no --site-url: the w3id redirect rules point at the placeholder "
+            "https://mfg-clusters.example.org/; give the site's real address"
+        )
+    if not endpoint or endpoint == DEFAULT_ENDPOINT or "example.org" in endpoint:
+        found.append(
+            f"no --endpoint: the query page sends queries to {DEFAULT_ENDPOINT} (a kb serve on "
+            "the reader's own machine); give the live SPARQL endpoint"
+        )
+    return found
+
+
 def run_publish(args: argparse.Namespace) -> int:
     from ..publish.site import check_replaceable, publish
 
@@ -40,6 +60,8 @@ def run_publish(args: argparse.Namespace) -> int:
         raise KBError(
             "the knowledge base does not conform (run `kb build`); use --force to publish anyway"
         )
+    for warning in placeholder_warnings(args.site_url, args.endpoint):
+        print(f"kb publish: warning: {warning}", file=sys.stderr)  # printed even with -q
     report = publish(
         result.store,
         config,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from ..namespaces import MC
 from .data import LICENCE, SiteData
@@ -14,7 +14,32 @@ from .dumps import DUMPS
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
-EU_LANGUAGE = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SCHEMA = Namespace("https://schema.org/")
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+EU_LANGUAGE = URIRef(EU_AUTHORITY + "language/ENG")
+# DCAT-AP's recommended properties, from the EU vocabularies DCAT-AP names: the data covers
+# Europe; its themes are the economy and science & technology; the dumps are kept (STABLE)
+EUROPE = URIRef(EU_AUTHORITY + "continent/EUROPE")
+THEME_SCHEME = URIRef(EU_AUTHORITY + "data-theme")
+THEMES = (URIRef(EU_AUTHORITY + "data-theme/ECON"), URIRef(EU_AUTHORITY + "data-theme/TECH"))
+STABLE = URIRef(EU_AUTHORITY + "planned-availability/STABLE")
+LICENCE_TYPE = URIRef("http://purl.org/adms/licencetype/Attribution")
+PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/NonProfitOrganisation")
+# DCAT-AP asks the concepts a record uses to carry their labels: as their vocabularies give them
+CONCEPT_LABELS = {
+    THEMES[0]: "Economy and finance",
+    THEMES[1]: "Science and technology",
+    STABLE: "Stable",
+    LICENCE_TYPE: "Attribution",
+    PUBLISHER_TYPE: "Non-Profit Organisation",
+}
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+# Europe's extent as DCAT asks it (WKT, longitude first): from the Azores (-31.3) to Cyprus
+# (34.6), the Canaries (27.6) to the North Cape (71.2), the NUTS 2021 regions' span
+EUROPE_BBOX = "POLYGON((-31.3 27.6,34.6 27.6,34.6 71.2,-31.3 71.2,-31.3 27.6))"
+EUROPE_CENTROID = "POINT(9.9 52.5)"
 TITLE = "Manufacturing Clusters Knowledge Base"
 DESCRIPTION = (
     "Linked open data about Europe's advanced-manufacturing cluster ecosystem: cluster "
@@ -76,6 +101,25 @@ def vocabularies(d: SiteData, prefixes: dict[str, str]) -> list[URIRef]:
     return found
 
 
+# VoID example resources: one of each of the kinds a reader comes for
+_EXAMPLE_CLASSES = ("ClusterOrganisation", "StrategicClusterPartnership", "Project", "Region")
+
+
+def example_resources(d: SiteData) -> list[URIRef]:
+    """The first described resource (by IRI) of each class of _EXAMPLE_CLASSES the data has;
+    AFIL, the seed's own cluster, first when it is there."""
+    described = set(d.described)
+    found = []
+    for name in _EXAMPLE_CLASSES:
+        members = sorted(s for s in d.asserted.subjects(RDF.type, MC[name]) if s in described)
+        afil = URIRef(d.base + "id/organisation/afil")
+        if afil in members:
+            members.insert(0, afil)
+        if members:
+            found.append(members[0])
+    return found
+
+
 def void_graph(d: SiteData, prefixes: dict[str, str], site_url: str | None = None) -> Graph:
     base = d.base
     stats = statistics(d)
@@ -95,6 +139,8 @@ def void_graph(d: SiteData, prefixes: dict[str, str], site_url: str | None = Non
     g.add((ds, DCTERMS.relation, URIRef(base + QUERY_CATALOGUE)))  # the stored queries
     for dump in DUMPS:
         g.add((ds, VOID.dataDump, URIRef(base + "dumps/" + dump.name)))
+    for example in example_resources(d):
+        g.add((ds, VOID.exampleResource, example))
     for vocabulary in vocabularies(d, prefixes):
         g.add((ds, VOID.vocabulary, vocabulary))
     g.add((ds, VOID.triples, Literal(stats.triples)))
@@ -120,6 +166,28 @@ def void_graph(d: SiteData, prefixes: dict[str, str], site_url: str | None = Non
     return g
 
 
+_DUMP_TEXT = {
+    True: "Every named graph of the knowledge base (each source file's asserted facts, the "
+    "OWL 2 RL inferences, the dataset description), as N-Quads.",
+    False: "The knowledge base's asserted facts (the union of its source files) with the "
+    "dataset description and its licence, as ",
+}
+
+
+def _dump_text(dump) -> str:
+    return _DUMP_TEXT[True] if dump.name.endswith(".nq") else _DUMP_TEXT[False] + dump.title + "."
+
+
+def time_span(d: SiteData) -> tuple[Literal, Literal] | None:
+    """(earliest start, latest end) the data states for anything (projects, partnerships),
+    as stated (xsd:gYear or xsd:date); None when it states none."""
+    starts = list(d.asserted.objects(None, SCHEMA.startDate))
+    ends = list(d.asserted.objects(None, SCHEMA.endDate)) or starts
+    if not starts:
+        return None
+    return min(starts, key=str), max(ends, key=str)
+
+
 def _slug(iri: URIRef) -> str:
     text = str(iri).replace("#", "/")
     return "-".join(p for p in text.split("/")[2:] if p).replace(".", "-")
@@ -135,7 +203,14 @@ def dcat_graph(
     catalogue = URIRef(base + "dataset#catalogue")
     publisher = URIRef(base + "dataset#publisher")
     g = Graph()
-    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("spdx", SPDX)):
+    for prefix, ns in (
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("spdx", SPDX),
+        ("dcatap", DCATAP),
+        ("vcard", VCARD),
+    ):
         g.bind(prefix, ns)
     g.add((catalogue, RDF.type, DCAT.Catalog))
     g.add((catalogue, DCTERMS.title, Literal(TITLE + " catalogue", lang="en")))
@@ -155,9 +230,24 @@ def dcat_graph(
     g.add((catalogue, DCAT.dataset, ds))
     g.add((catalogue, DCTERMS.language, EU_LANGUAGE))
     g.add((EU_LANGUAGE, RDF.type, DCTERMS.LinguisticSystem))
+    g.add((catalogue, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+    g.add((catalogue, DCTERMS.modified, Literal(issued, datatype=XSD.date)))
+    g.add((catalogue, DCTERMS.spatial, EUROPE))
+    g.add((catalogue, DCAT.themeTaxonomy, THEME_SCHEME))
+    g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
+    g.add((THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
+    g.add((EUROPE, RDF.type, DCTERMS.Location))
+    g.add((EUROPE, DCAT.bbox, Literal(EUROPE_BBOX, datatype=GEO.wktLiteral)))
+    g.add((EUROPE, DCAT.centroid, Literal(EUROPE_CENTROID, datatype=GEO.wktLiteral)))
+    for concept, label in CONCEPT_LABELS.items():
+        g.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal("Manufacturing Clusters KB developers", lang="en")))
+    g.add((publisher, DCTERMS.type, PUBLISHER_TYPE))
+    g.add((PUBLISHER_TYPE, RDF.type, SKOS.Concept))
     g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+    g.add((LICENCE, DCTERMS.type, LICENCE_TYPE))
+    g.add((LICENCE_TYPE, RDF.type, SKOS.Concept))
     # the shapes check classes with sh:class, so the record types what it links to
     g.add((URIRef(base), RDF.type, FOAF.Document))
     g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
@@ -170,6 +260,24 @@ def dcat_graph(
     g.add((ds, DCAT.landingPage, URIRef(base)))
     g.add((ds, DCTERMS.relation, URIRef(base + QUERY_CATALOGUE)))  # the stored queries
     g.add((ds, URIRef(str(DCAT) + "version"), Literal(version)))  # DCAT 3 term
+    g.add((ds, DCTERMS.spatial, EUROPE))
+    for theme in THEMES:
+        g.add((ds, DCAT.theme, theme))
+        g.add((theme, RDF.type, SKOS.Concept))
+        g.add((theme, SKOS.inScheme, THEME_SCHEME))
+    contact = URIRef(base + "dataset#contact")
+    g.add((ds, DCAT.contactPoint, contact))
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, RDF.type, VCARD.Kind))
+    g.add((contact, VCARD.fn, Literal("Manufacturing Clusters KB developers", lang="en")))
+    g.add((contact, VCARD.hasURL, URIRef(base)))
+    span = time_span(d)
+    if span:
+        period = URIRef(base + "dataset#period")
+        g.add((ds, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, span[0]))
+        g.add((period, DCAT.endDate, span[1]))
     for keyword in ("manufacturing", "clusters", "smart specialisation", "EFFRA", "Industry 4.0"):
         g.add((ds, DCAT.keyword, Literal(keyword, lang="en")))
     for dump in DUMPS:
@@ -178,6 +286,9 @@ def dcat_graph(
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(f"{TITLE}, {dump.title}", lang="en")))
+        g.add((dist, DCTERMS.description, Literal(_dump_text(dump), lang="en")))
+        g.add((dist, DCATAP.availability, STABLE))
+        g.add((STABLE, RDF.type, SKOS.Concept))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCTERMS.license, LICENCE))
