@@ -13,6 +13,7 @@ from .namespaces import DEFAULT_PREFIXES
 INFERENCE_PROFILES = ("rules", "owlrl", "rdfs", "none")
 STORES = ("rdflib", "oxigraph")
 VALIDATORS = ("sparql", "pyshacl")
+SUGGESTED_PARTNERS = 5
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Config:
     store: str = "rdflib"
     validation: str = "sparql"
     prefixes: dict[str, str] = field(default_factory=dict)
+    # kb publish: at most this many suggested partners per organisation page (0: none)
+    suggested_partners: int = SUGGESTED_PARTNERS
 
     @property
     def source_dirs(self) -> tuple[Path, ...]:
@@ -152,6 +155,9 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
     validation = str(setting("validation", default="sparql"))
     if validation not in VALIDATORS:
         raise KBError(f"validation must be one of {', '.join(VALIDATORS)}, not {validation!r}")
+    suggested_partners = count_setting(
+        "suggested_partners", setting("suggested_partners", default=SUGGESTED_PARTNERS)
+    )
     base_iri = str(setting("base_iri"))
     if not base_iri.endswith("/"):
         raise KBError(f"base_iri must end with '/': {base_iri!r}")
@@ -168,4 +174,14 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
         store=store,
         validation=validation,
         prefixes=dict(table.get("prefixes") or DEFAULT_PREFIXES),
+        suggested_partners=suggested_partners,
     )
+
+
+def count_setting(key: str, value: object) -> int:
+    """A whole number >= 0 from the table (an int) or a KB_* variable (its text)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise KBError(f"{key} must be a whole number >= 0, not {value!r}")
+    return value
