@@ -80,6 +80,33 @@ def turtle(graph: Graph, prefixes: dict[str, str]) -> bytes:
     )
 
 
+def ntriples(graph: Graph) -> bytes:
+    """N-Triples with its lines sorted: the same graph gives the same bytes in every run
+    (rdflib writes triples in its store's order)."""
+    text = graph.serialize(format="nt", encoding="utf-8")
+    lines = sorted(line for line in text.split(b"\n") if line.strip())
+    return b"".join(line + b"\n" for line in lines)
+
+
+def jsonld(graph: Graph, prefixes: dict[str, str]) -> bytes:
+    """Compacted JSON-LD with the inline prefix context, its nodes and unordered values
+    sorted (rdflib walks the subjects of a set, in an order that changes between runs)."""
+    text = graph.serialize(format="json-ld", context=jsonld_context(prefixes), auto_compact=True)
+    body = _sorted_json(json.loads(text))
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _sorted_json(value, ordered: bool = False):
+    if isinstance(value, dict):
+        return {k: _sorted_json(v, k == "@list") for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        if ordered:  # an RDF list keeps its order
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
 def jsonld_context(prefixes: dict[str, str]) -> dict:
     """An inline context (prefixes only) so the JSON-LD never needs a remote context."""
     return dict(sorted(prefixes.items()))
