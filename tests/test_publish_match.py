@@ -190,7 +190,8 @@ def test_every_link_of_the_section_resolves_to_a_file_of_the_site(site):
     assert (
         'title="took part in BIFOCAlps with Associazione Fabbrica Intelligente Lombardia"' in html
     )
-    assert 'href="../participation/bifocalps/bwcon/b3-toolbox.html"' in html
+    # the page of a participation of bwcon in BIFOCAlps (one of the sources stating it)
+    assert 'href="../participation/bifocalps/bwcon/' in html
 
 
 def test_published_match_lists_conform_and_cite_stored_triples(site):

@@ -140,6 +140,42 @@ class ListEntry:
     evidence: list[Evidence]
 
 
+class CachingReader(SignalReader):
+    """The matcher's reader for a publish: the store does not change while the site is
+    written, and the organisations of one knowledge base ask the same questions (who covers
+    D2, the S3 areas and participations of the same candidates), so each query's rows are
+    kept per bound term and asked once. Rows come back grouped by term in term order, each
+    term's rows sorted, so the answer does not depend on the engine's row order either.
+    Memory: at most the rows of every term asked (the features, participations and facts
+    of the organisations the lists mention), kept until the publish ends."""
+
+    def __init__(self, store: Store, queries_dir) -> None:
+        super().__init__(store, queries_dir)
+        self._cache: dict[tuple[str, str], dict[Node, list[dict]]] = {}
+        self._domains: list[URIRef] | None = None
+
+    def _rows(self, name: str, variable: str, terms) -> list[dict]:
+        known = self._cache.setdefault((name, variable), {})
+        wanted = sorted(set(terms))
+        missing = [t for t in wanted if t not in known]
+        if missing:
+            fresh: dict[Node, list[dict]] = {t: [] for t in missing}
+            for row in super()._rows(name, variable, missing):
+                fresh[row[variable]].append(row)
+            for term, rows in fresh.items():
+                known[term] = sorted(rows, key=_row_key)
+        return [row for t in wanted for row in known[t]]
+
+    def effra_domains(self) -> list[URIRef]:
+        if self._domains is None:
+            self._domains = super().effra_domains()
+        return list(self._domains)
+
+
+def _row_key(row: dict) -> tuple:
+    return tuple((k, "" if v is None else v.n3()) for k, v in sorted(row.items()))
+
+
 @dataclass
 class PartnerLists:
     d: SiteData
@@ -153,7 +189,7 @@ class PartnerLists:
     def __post_init__(self) -> None:
         folder = self.config.queries_dir
         self.weights = load_weights(folder / "match" / "weights.toml")
-        self.matcher = Matcher(SignalReader(self.store, folder), self.weights)
+        self.matcher = Matcher(CachingReader(self.store, folder), self.weights)
         self.prefixes = dict(self.config.prefixes)
 
     # --- who gets a list ----------------------------------------------------------------
