@@ -180,7 +180,9 @@ class SiteWriter:
                 weights=WEIGHTS_PATH,
                 shapes=SHAPES_PATH,
                 tables=[
-                    Table("Signals", ["signal", "name", "value", "weight"], signals),
+                    Table(
+                        "Signals", ["signal", "mc:matchSignal", "value (0 to 1)", "weight"], signals
+                    ),
                     Table(
                         f"Match lists ({len(rows)})",
                         ["organisation", "match list", "suggestions", "first suggestion"],
