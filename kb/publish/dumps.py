@@ -72,11 +72,17 @@ def flat_graph(d: SiteData, description: Graph, prefixes: dict[str, str]) -> Gra
 def turtle(graph: Graph, prefixes: dict[str, str]) -> bytes:
     """Turtle by Oxigraph, which keeps every literal's lexical form as loaded (rdflib's
     serializer rewrites "20"^^xsd:decimal as 20.0, a different RDF term)."""
+    return by_oxigraph(graph, ox.RdfFormat.TURTLE, prefixes)
+
+
+def by_oxigraph(graph: Graph, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """The graph written by Oxigraph in `fmt`, its triples sorted (the same bytes every run).
+    For JSON-LD this is the expanded form, about 10x faster than rdflib's compacted one."""
     triples = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
     return ox.serialize(
         (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples),
-        format=ox.RdfFormat.TURTLE,
-        prefixes=prefixes,
+        format=fmt,
+        prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None,
     )
 
 

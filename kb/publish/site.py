@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
@@ -91,10 +92,15 @@ class SiteWriter:
     def page(self, path: str, template: str = "page.html", **context) -> None:
         self.write(path + ".html", self.builder.render_template(template, path, **context))
 
-    def rdf_files(self, path: str, graph: Graph) -> None:
+    def rdf_files(self, path: str, graph: Graph, expanded: bool = False) -> None:
+        """`path`.ttl, .nt and .jsonld (compacted with the prefixes, or `expanded`)."""
         # No prefixes bound here: Oxigraph's Turtle and the JSON-LD context take them as
         # arguments and N-Triples has none (binding them cost a third of each page's time).
         self.write(path + ".ttl", dumps.turtle(graph, self.prefixes))
+        if expanded:  # large generated graphs (match lists): Oxigraph writes all three
+            self.write(path + ".nt", dumps.by_oxigraph(graph, ox.RdfFormat.N_TRIPLES))
+            self.write(path + ".jsonld", dumps.by_oxigraph(graph, ox.RdfFormat.JSON_LD))
+            return
         self.write(path + ".nt", dumps.ntriples(graph))
         self.write(path + ".jsonld", dumps.jsonld(graph, self.prefixes))
 
@@ -128,7 +134,7 @@ class SiteWriter:
             result = lists.match(org)
             iri = lists.list_iri(org)
             path = page_path(iri, d.base)
-            self.rdf_files(path, lists.graph(result, org))
+            self.rdf_files(path, lists.graph(result, org), expanded=True)
             link = Linker(d, path)
             section = lists.section(result, org, Linker(d, page_path(str(org), d.base)))
             self.page(
