@@ -472,6 +472,11 @@ def publish(
         issued = datetime.date.today()
         limit = config.suggested_partners if suggested_partners is None else suggested_partners
         lists = None
+        matchmaker = config.queries_dir / "match" / "weights.toml"
+        if limit > 0 and not matchmaker.is_file():
+            if suggested_partners:  # asked for by name: say why it cannot be done
+                raise KBError(f"{matchmaker}: not found; suggested partners need the matchmaker")
+            limit = 0  # a project without the matchmaker's queries publishes no suggestions
         if limit > 0:
             started = time.perf_counter()
             source = match_store if match_store is not None else matching_store(store)[0]
