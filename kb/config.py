@@ -17,6 +17,7 @@ VALIDATORS = ("sparql", "pyshacl")
 # (RocksDB) in a folder under build/; `auto` takes the disk above DISK_ABOVE bytes of Turtle.
 STORAGES = ("auto", "memory", "disk")
 DISK_ABOVE = 500 << 20  # ~3x10^6 generated triples; the in-memory build then needs ~4.5 GB
+SUGGESTED_PARTNERS = 5
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Config:
     validation: str = "sparql"
     prefixes: dict[str, str] = field(default_factory=dict)
     storage: str = "auto"
+    # kb publish: at most this many suggested partners per organisation page (0: none)
+    suggested_partners: int = SUGGESTED_PARTNERS
 
     @property
     def source_dirs(self) -> tuple[Path, ...]:
@@ -160,6 +163,9 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
     storage = str(setting("storage", default="auto"))
     if storage not in STORAGES:
         raise KBError(f"storage must be one of {', '.join(STORAGES)}, not {storage!r}")
+    suggested_partners = count_setting(
+        "suggested_partners", setting("suggested_partners", default=SUGGESTED_PARTNERS)
+    )
     base_iri = str(setting("base_iri"))
     if not base_iri.endswith("/"):
         raise KBError(f"base_iri must end with '/': {base_iri!r}")
@@ -177,4 +183,14 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
         validation=validation,
         prefixes=dict(table.get("prefixes") or DEFAULT_PREFIXES),
         storage=storage,
+        suggested_partners=suggested_partners,
     )
+
+
+def count_setting(key: str, value: object) -> int:
+    """A whole number >= 0 from the table (an int) or a KB_* variable (its text)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise KBError(f"{key} must be a whole number >= 0, not {value!r}")
+    return value

@@ -173,3 +173,23 @@ def test_region_map_renders(browser, served):
     marker.locator("circle").click(force=True)
     assert page.locator("h1").inner_text() == name
     page.close()
+
+
+def test_suggested_partners_are_visible_and_lead_to_the_match_list(browser, served):
+    result, _out, url = served
+    base = result.config.base_iri
+    afil = base + "id/organisation/afil"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + page_path(afil, base) + ".html")
+    found = page.locator("section#suggested-partners")
+    assert found.is_visible()
+    assert found.locator("h2").inner_text() == "Suggested partners"
+    rows = found.locator("tr.suggestion")
+    assert 1 <= rows.count() <= result.config.suggested_partners
+    partner = rows.first.locator("td.partner a").inner_text()
+    assert rows.first.locator("ul.reasons li").first.is_visible()
+    rows.first.locator("td a").first.click()  # the rank: the suggestion on the match list
+    assert page.url.endswith("id/match-list/organisation/afil.html#suggestion-1")
+    assert page.locator("section#suggestion-1").is_visible()
+    assert page.locator("section#suggestion-1 h2 a").inner_text() == partner
+    page.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..build import build
 from ..config import load_config
-from ..errors import KBError
+from ..errors import KBError, ParameterError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="the site folder")
     p.add_argument("--site-url", help="where the site will be hosted (for the w3id redirect)")
     p.add_argument("--endpoint", help="the live SPARQL endpoint the query page points to")
+    p.add_argument(
+        "--suggested-partners",
+        type=int,
+        metavar="N",
+        help="at most N suggested partners per organisation page, each organisation's match "
+        "list published beside it (default: suggested_partners in [tool.kb], 5; 0: none)",
+    )
     p.add_argument(
         "--force", action="store_true", help="publish even when the data does not conform"
     )
@@ -54,6 +61,8 @@ def run_publish(args: argparse.Namespace) -> int:
     from ..publish.site import check_replaceable, publish
 
     config = load_config()
+    if args.suggested_partners is not None and args.suggested_partners < 0:
+        raise ParameterError("--suggested-partners", "must be 0 or more")
     check_replaceable(args.out.resolve())  # before the build, so a wrong --out fails at once
     result = build(config, progress=not args.quiet)
     if not result.conforms and not args.force:
@@ -70,6 +79,8 @@ def run_publish(args: argparse.Namespace) -> int:
         site_url=args.site_url,
         endpoint=args.endpoint,
         progress=not args.quiet,
+        suggested_partners=args.suggested_partners,
+        match_store=result.engine,  # the matcher's queries run on the build's Oxigraph store
     )
     if args.quiet:
         return 0

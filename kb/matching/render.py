@@ -125,44 +125,59 @@ def to_csv(result: MatchResult) -> str:
     return out.getvalue()
 
 
-def to_graph(result: MatchResult, prefixes: Mapping[str, str]) -> Graph:
+def evidence_key(e) -> tuple:
+    """A stable order of a suggestion's evidence (the signal rows come in engine order)."""
+    known = SIGNALS.index(e.signal) if e.signal in SIGNALS else len(SIGNALS)
+    return (known, e.signal, e.note, str(e.subject), str(e.predicate), str(e.object))
+
+
+def to_graph(
+    result: MatchResult,
+    prefixes: Mapping[str, str],
+    iri: str | None = None,
+    created: datetime | None = None,
+) -> Graph:
     """The match list as RDF: each suggestion a mc:PartnerSuggestion with its score, its score
     per signal and prov:wasDerivedFrom the statements (reified, with their source section) that
-    produced it. Blank nodes: a match list is an answer, not a resource of the knowledge base."""
+    produced it. Blank nodes by default: a match list is an answer, not a resource of the
+    knowledge base. With `iri` (kb publish) the list is that resource and its parts are hash
+    IRIs of it (`#suggestion-1`, `#suggestion-1-effra-shared`, `#suggestion-1-evidence-1`),
+    evidence numbered in a stable order, and `created` replaces the current time."""
     g = Graph()
     for prefix, ns in prefixes.items():
         g.bind(prefix, ns)
     g.bind("mc", MC)
     g.bind("prov", PROV)
     g.bind("dct", DCTERMS)
-    listing = BNode()
+
+    def node(fragment: str) -> URIRef | BNode:
+        return URIRef(f"{iri}#{fragment}") if iri is not None else BNode()
+
+    listing = URIRef(iri) if iri is not None else BNode()
+    when = created or datetime.now(UTC).replace(microsecond=0)
     g.add((listing, RDF.type, MC.MatchList))
-    g.add(
-        (
-            listing,
-            DCTERMS.created,
-            Literal(datetime.now(UTC).replace(microsecond=0), datatype=XSD.dateTime),
-        )
-    )
+    g.add((listing, DCTERMS.created, Literal(when, datatype=XSD.dateTime)))
     g.add((listing, RDFS.comment, Literal(json.dumps(request_dict(result), sort_keys=True))))
     for seeker in result.request.seekers:
         g.add((listing, MC.matchFor, seeker))
     for rank, s in enumerate(result.suggestions, 1):
-        node = BNode()
-        g.add((listing, MC.hasSuggestion, node))
-        g.add((node, RDF.type, MC.PartnerSuggestion))
-        g.add((node, MC.suggestedPartner, s.candidate))
-        g.add((node, MC.matchRank, Literal(rank)))
-        g.add((node, MC.matchScore, Literal(f"{s.score:.6f}", datatype=XSD.decimal)))
+        name = f"suggestion-{rank}"
+        suggestion = node(name)
+        g.add((listing, MC.hasSuggestion, suggestion))
+        g.add((suggestion, RDF.type, MC.PartnerSuggestion))
+        g.add((suggestion, MC.suggestedPartner, s.candidate))
+        g.add((suggestion, MC.matchRank, Literal(rank)))
+        g.add((suggestion, MC.matchScore, Literal(f"{s.score:.6f}", datatype=XSD.decimal)))
         for signal, points in s.signals.items():
-            part = BNode()
-            g.add((node, MC.signalScore, part))
+            part = node(f"{name}-{signal}")
+            g.add((suggestion, MC.signalScore, part))
             g.add((part, RDF.type, MC.SignalScore))
             g.add((part, MC.matchSignal, Literal(signal)))
             g.add((part, MC.matchScore, Literal(f"{points:.6f}", datatype=XSD.decimal)))
-        for e in s.evidence:
-            statement = BNode()
-            g.add((node, PROV.wasDerivedFrom, statement))
+        evidence = sorted(s.evidence, key=evidence_key) if iri is not None else s.evidence
+        for i, e in enumerate(evidence, 1):
+            statement = node(f"{name}-evidence-{i}")
+            g.add((suggestion, PROV.wasDerivedFrom, statement))
             g.add((statement, RDF.type, RDF.Statement))
             g.add((statement, RDF.subject, e.subject))
             g.add((statement, RDF.predicate, e.predicate))

@@ -579,10 +579,14 @@ class PageBuilder:
                 )
             ],
             "kind": kind_of(d, iri),
+            "partners": None,
         }
 
-    def render(self, iri: URIRef) -> str:
+    def render(self, iri: URIRef, partners=None) -> str:
+        """The page of `iri`; `partners`: its "Suggested partners" section (kb publish
+        computes it, kb.publish.partners.Section), or None for no such section."""
         context = self.context(iri)
+        context["partners"] = partners
         path = page_path(str(iri), self.data.base)
         return self.render_template("resource.html", path, **context)
 

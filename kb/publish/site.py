@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
@@ -26,6 +27,15 @@ from ..store import Store
 from . import conneg, describe, dumps, ontology, queries, views
 from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
 from .pages import Linker, PageBuilder, Table, Value
+from .partners import (
+    ALTERNATES,
+    HOW_PATH,
+    SHAPES_PATH,
+    WEIGHTS_PATH,
+    PartnerLists,
+    matching_store,
+    timed,
+)
 
 FEATURED_CLASSES = ("Cluster", "ClusterOrganisation", "Region", "Project")
 
@@ -37,6 +47,8 @@ class PublishReport:
     files: int
     bytes: int
     seconds: float
+    match_lists: int = 0  # organisations given suggested partners and a match list
+    partner_seconds: float = 0.0  # the time those took (matcher, pages, RDF files)
 
 
 class SiteWriter:
@@ -48,8 +60,12 @@ class SiteWriter:
         progress: bool,
         site_url: str | None,
         endpoint: str | None,
+        partners: PartnerLists | None = None,
+        issued: datetime.date | None = None,
     ):
         self.d = d
+        self.partners = partners
+        self.issued = issued or datetime.date.today()
         self.config = config
         self.out = out
         self.progress = progress
@@ -76,36 +92,110 @@ class SiteWriter:
     def page(self, path: str, template: str = "page.html", **context) -> None:
         self.write(path + ".html", self.builder.render_template(template, path, **context))
 
-    def rdf_files(self, path: str, graph: Graph) -> None:
+    def rdf_files(self, path: str, graph: Graph, expanded: bool = False) -> None:
+        """`path`.ttl, .nt and .jsonld (compacted with the prefixes, or `expanded`)."""
         # No prefixes bound here: Oxigraph's Turtle and the JSON-LD context take them as
         # arguments and N-Triples has none (binding them cost a third of each page's time).
         self.write(path + ".ttl", dumps.turtle(graph, self.prefixes))
-        self.write(path + ".nt", graph.serialize(format="nt", encoding="utf-8"))
-        self.write(
-            path + ".jsonld",
-            graph.serialize(
-                format="json-ld", context=dumps.jsonld_context(self.prefixes), auto_compact=True
-            ),
-        )
+        if expanded:  # large generated graphs (match lists): Oxigraph writes all three
+            self.write(path + ".nt", dumps.by_oxigraph(graph, ox.RdfFormat.N_TRIPLES))
+            self.write(path + ".jsonld", dumps.by_oxigraph(graph, ox.RdfFormat.JSON_LD))
+            return
+        self.write(path + ".nt", dumps.ntriples(graph))
+        self.write(path + ".jsonld", dumps.jsonld(graph, self.prefixes))
 
     # --- resources ----------------------------------------------------------------------------
 
     def resources(self) -> None:
         d = self.d
         total = len(d.resources)
+        seekers = self.partners.seekers() if self.partners else set()
         for i, iri in enumerate(d.resources, 1):
             if "#" in str(iri):  # ontology terms and hash IRIs live on their document's page
                 continue
             path = page_path(str(iri), d.base)
             if path == "ontology":
                 continue
-            self.write(path + ".html", self.builder.render(iri))
+            section = self.match_list(iri) if iri in seekers else None
+            self.write(path + ".html", self.builder.render(iri, section))
             description = Graph()
             for triple in d.asserted.triples((iri, None, None)):
                 description.add(triple)
             self.rdf_files(path, description)
             if i % 200 == 0:
                 self.say(f"  pages {i}/{total}")
+
+    def match_list(self, org: URIRef):
+        """The organisation's match list (`kb match --for ORG`) as a resource in four formats,
+        and the "Suggested partners" section of its page."""
+        lists, d = self.partners, self.d
+        assert lists is not None
+        with timed(lists):
+            result = lists.match(org)
+            iri = lists.list_iri(org)
+            path = page_path(iri, d.base)
+            self.rdf_files(path, lists.graph(result, org), expanded=True)
+            link = Linker(d, path)
+            section = lists.section(result, org, Linker(d, page_path(str(org), d.base)))
+            self.page(
+                path,
+                "match_list.html",
+                title=lists.title(org),
+                iri=iri,
+                seeker=Value(d.label(org), link.href(org)),
+                entries=lists.entries(result, org, link),
+                alternates=[(fmt, link.raw(path + ext), media) for fmt, ext, media in ALTERNATES],
+                how_href=link.to(HOW_PATH),
+                command=section.command,
+                limit=lists.limit,
+            )
+            top = result.suggestions[0].candidate if result.suggestions else None
+            lists.lists.append((org, path, len(result.suggestions), top))
+        return section
+
+    def partners_page(self) -> None:
+        """How the suggested partners are computed: the signals with their weights, the
+        matcher's weights and shapes files, and every organisation's match list."""
+        lists, d = self.partners, self.d
+        assert lists is not None
+        with timed(lists):
+            folder = self.config.queries_dir / "match"
+            self.write(WEIGHTS_PATH, (folder / "weights.toml").read_bytes())
+            self.write(SHAPES_PATH, (folder / "match-list.shapes.ttl").read_bytes())
+            link = Linker(d, HOW_PATH)
+            signals = [
+                [Value(name), Value(signal), Value(what), Value(weight)]
+                for signal, name, what, weight in lists.how_rows()
+            ]
+            rows = [
+                [
+                    Value(d.label(org), link.href(org)),
+                    Value("match list", link.to(path)),
+                    Value(str(count)),
+                    Value(d.label(top), link.href(top)) if top is not None else Value(""),
+                ]
+                for org, path, count, top in sorted(
+                    lists.lists, key=lambda x: (d.label(x[0]).lower(), str(x[0]))
+                )
+            ]
+            self.page(
+                HOW_PATH,
+                "partners.html",
+                title="Suggested partners: how they are computed",
+                limit=lists.limit,
+                weights=WEIGHTS_PATH,
+                shapes=SHAPES_PATH,
+                tables=[
+                    Table(
+                        "Signals", ["signal", "mc:matchSignal", "value (0 to 1)", "weight"], signals
+                    ),
+                    Table(
+                        f"Match lists ({len(rows)})",
+                        ["organisation", "match list", "suggestions", "first suggestion"],
+                        rows,
+                    ),
+                ],
+            )
 
     def ontology_page(self) -> None:
         d = self.d
@@ -304,7 +394,7 @@ class SiteWriter:
         self.say("dumps ...")
         dumps.write_dumps(self.d, void, self.prefixes, self.out)
         sums = dumps.write_checksums(self.out)
-        issued = datetime.date.today().isoformat()
+        issued = self.issued.isoformat()
         dcat = describe.dcat_graph(self.d, sums, issued)
         self.write("catalog.ttl", dcat.serialize(format="turtle", encoding="utf-8"))
         self.write(".well-known/void", void.serialize(format="turtle", encoding="utf-8"))
@@ -361,7 +451,13 @@ def publish(
     site_url: str | None = None,
     endpoint: str | None = None,
     progress: bool = True,
+    suggested_partners: int | None = None,
+    match_store: Store | None = None,
 ) -> PublishReport:
+    """The site of the knowledge base in `store`, written to `out`. `suggested_partners`:
+    at most this many per organisation page (default: the configuration's
+    `suggested_partners`; 0 for none); `match_store`: the store the matchmaker reads (the same
+    knowledge base; by default `store`, or an Oxigraph copy of it when it is rdflib's)."""
     start = time.perf_counter()
     out = out.resolve()
     check_replaceable(out)
@@ -373,12 +469,31 @@ def publish(
     tmp = Path(tempfile.mkdtemp(prefix=temporary_name(out), suffix=".tmp", dir=out.parent))
     try:
         d = SiteData(store, config.base_iri, inferred_graph_iri)
-        writer = SiteWriter(d, config, tmp, progress, site_url, endpoint)
+        issued = datetime.date.today()
+        limit = config.suggested_partners if suggested_partners is None else suggested_partners
+        lists = None
+        matchmaker = config.queries_dir / "match" / "weights.toml"
+        if limit > 0 and not matchmaker.is_file():
+            if suggested_partners:  # asked for by name: say why it cannot be done
+                raise KBError(f"{matchmaker}: not found; suggested partners need the matchmaker")
+            limit = 0  # a project without the matchmaker's queries publishes no suggestions
+        if limit > 0:
+            started = time.perf_counter()
+            source = match_store if match_store is not None else matching_store(store)[0]
+            created = datetime.datetime.combine(issued, datetime.time(), datetime.UTC)
+            lists = PartnerLists(d, config, source, limit, created)
+            lists.seconds += time.perf_counter() - started
+        writer = SiteWriter(d, config, tmp, progress, site_url, endpoint, lists, issued)
         writer.say(f"publishing {len(d.resources)} resources to {out}")
         writer.static()
         writer.ontology_page()  # first: the pages link to its anchors
         writer.say("resource pages ...")
         writer.resources()
+        if lists is not None:
+            writer.partners_page()
+            writer.say(
+                f"  suggested partners for {len(lists.lists)} organisations: {lists.seconds:.1f} s"
+            )
         members = writer.class_pages()
         writer.code_index()
         writer.views()
@@ -406,4 +521,12 @@ def publish(
     files = [p for p in out.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     seconds = time.perf_counter() - start
-    return PublishReport(out, writer.pages, len(files), size, seconds)
+    return PublishReport(
+        out,
+        writer.pages,
+        len(files),
+        size,
+        seconds,
+        len(lists.lists) if lists is not None else 0,
+        lists.seconds if lists is not None else 0.0,
+    )
