@@ -69,8 +69,8 @@ def run_publish(args: argparse.Namespace) -> int:
         raise KBError(
             "the knowledge base does not conform (run `kb build`); use --force to publish anyway"
         )
-    for warning in placeholder_warnings(args.site_url, args.endpoint):
-        print(f"kb publish: warning: {warning}", file=sys.stderr)  # printed even with -q
+    for warning in [] if args.quiet else placeholder_warnings(args.site_url, args.endpoint):
+        print(f"kb publish: warning: {warning}", file=sys.stderr)
     report = publish(
         result.store,
         config,
