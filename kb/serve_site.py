@@ -12,6 +12,7 @@ served from there as the published site's nginx rules serve its folder.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -90,6 +91,16 @@ SITE_ROOTS = frozenset(
     }
 )
 MARKER = ".kb-site"
+ANCHORS = "ontology-anchors.json"  # beside the site folder
+
+
+def read_anchors(nquads: str) -> dict[str, str]:
+    """The ontology page's anchors by term name ({} until the site is written)."""
+    path = Path(nquads).parent / ANCHORS
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def split_suffix(path: str) -> tuple[str, str]:
@@ -155,6 +166,10 @@ def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sp
         writer.downloads(describe.void_graph(d, config.prefixes, None))
         writer.home(members, describe.statistics(d))
         writer.query_page()
+        # the anchors pyLODE gave the ontology's terms, for the resource pages' links to them
+        anchors = out.parent / ANCHORS
+        anchors.with_suffix(".tmp").write_text(json.dumps(d.anchors), encoding="utf-8")
+        os.replace(anchors.with_suffix(".tmp"), anchors)
         (work / SITE_MARKER).write_text("Written by kb serve for its own use.\n")
         try:
             os.rename(work, out)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
@@ -76,6 +76,7 @@ GRAPH_NAMES = {
     "rdf+xml": "application/rdf+xml",
     "rdfxml": "application/rdf+xml",
 }
+URL_SAFE = "/:@!$&'()*+,;=~%#?"  # what quote() leaves of a path or an IRI in a header
 MAX_BODY = 1 << 20  # a SPARQL query longer than 1 MiB is not a query
 MAX_QUERY_STRING = 64 << 10  # longer GET queries must be POSTed (414)
 # uvicorn reads request lines and headers up to this size, so a longer GET still gets its 414
@@ -213,6 +214,7 @@ class _Worker:
         sys.addaudithook(_deny_network)
         deny_network()  # the kernel's refusal also holds for Oxigraph's own HTTP client
         self.store = load_nquads(nquads, engine)
+        self.nquads = nquads
         self.prefixes = dict(prefixes)
         self.base_iri = base_iri
         # Index the KB for the HTML pages now, not inside the first request's time limit.
@@ -320,8 +322,11 @@ class _Worker:
     def page(self, iri: str) -> dict:
         """The resource's HTML page, the same one the static site has (links without suffix,
         as the pages are served at their IRI paths)."""
-        from .publish.pages import render_resource
+        from .publish.pages import render_resource, resource_renderer
 
+        data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
+        if not data.anchors:  # the ontology page's anchors, once the site writer has them
+            data.anchors.update(site.read_anchors(self.nquads))
         try:
             body = render_resource(self.store, iri, base_iri=self.base_iri, link_suffix="")
         except ParameterError:
@@ -947,7 +952,7 @@ def create_app(
                     exists = site.site_file(await site_folder(), path + chosen) is not None
                 if not exists:
                     return _text(404, f"no {chosen} document about /{path}", {"Vary": "Accept"})
-                target = "/" + path + chosen
+                target = "/" + quote(path + chosen, safe=URL_SAFE)
                 return Response(
                     f"See Other: {target} (a document about {base_iri}{path})\n",
                     status_code=303,
@@ -957,7 +962,8 @@ def create_app(
             if suffix and stem in paths and not site_thing(stem):
                 answer = await document(request, paths[stem], suffix)
                 if answer.status_code == 200:
-                    answer.headers["Link"] = f'<{paths[stem]}>; rel="describes"'
+                    described = quote(paths[stem], safe=URL_SAFE)
+                    answer.headers["Link"] = f'<{described}>; rel="describes"'
                 return answer
             root = path.split("/", 1)[0]
             if root not in site.SITE_ROOTS and site.split_suffix(root)[0] not in site.SITE_ROOTS:

@@ -31,7 +31,7 @@ from test_browser import browser  # noqa: F401 - the browser fixture
 from kb.build import build
 from kb.config import load_config
 from kb.publish.site import publish
-from kb.serve_site import SITE_ROOTS
+from kb.serve_site import SITE_ROOTS, safe_path, site_file, split_suffix
 
 pytestmark = pytest.mark.server
 
@@ -284,6 +284,24 @@ def test_every_link_of_a_served_page_resolves(server, start):
     assert not broken, broken
 
 
+def test_links_to_ontology_terms_land_on_their_anchors(server, site):
+    ontology = get(f"{server}/ontology.html").text  # (waits for the site to be written)
+    ids = set(re.findall(r' id="([^"]+)"', ontology))
+    page = get(f"{server}/{AFIL}.html")
+    parser = _Links()
+    parser.feed(page.text)
+    fragments = {
+        href.split("#", 1)[1]
+        for href in parser.links
+        if urlsplit(urljoin(str(page.url), href)).path == "/ontology" and "#" in href
+    }
+    assert fragments and fragments <= ids, fragments - ids
+    # the same terms the published page links to (pyLODE's ids aside)
+    published = _Links()
+    published.feed((site / f"{AFIL}.html").read_text(encoding="utf-8"))
+    assert len(fragments) == len({h for h in published.links if "ontology.html#" in h})
+
+
 # --- unknown paths and traversals -----------------------------------------------------------
 
 
@@ -322,6 +340,21 @@ def test_unknown_paths_are_404_and_traversals_refused(server):
             assert b"PRIVATE" not in body and b"[tool.kb]" not in body
         finally:
             conn.close()
+
+
+def test_a_site_file_never_leaves_the_site_folder(tmp_path):
+    root = tmp_path / "site"
+    (root / "dumps").mkdir(parents=True)
+    (root / "dumps" / "kb.nq").write_text("x")
+    (root / ".kb-site").write_text("marker")
+    (tmp_path / "secret").write_text("private")
+    (root / "dumps" / "link").symlink_to(tmp_path / "secret")
+    assert site_file(root, "dumps/kb.nq") == (root / "dumps" / "kb.nq").resolve()
+    for path in ("dumps/link", "dumps/../../secret", "../secret", ".kb-site", "dumps", "dumps/"):
+        assert site_file(root, path) is None, path
+    for path in ("", "/", "a//b", "a/./b", "a\\b", "a\x00b", "a\nb", "a/.."):
+        assert not safe_path(path), path
+    assert split_suffix("id/x.ttl") == ("id/x", ".ttl") and split_suffix(".rdf") == (".rdf", "")
 
 
 # --- the stored queries on the query page -----------------------------------------------------
