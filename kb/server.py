@@ -22,11 +22,13 @@ from collections.abc import Mapping
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
+from . import serve_site as site
 from .errors import KBError, ParameterError
 from .results import MEDIA_TYPES, serialise
 from .sandbox import deny_network, limit_memory
@@ -74,6 +76,7 @@ GRAPH_NAMES = {
     "rdf+xml": "application/rdf+xml",
     "rdfxml": "application/rdf+xml",
 }
+URL_SAFE = "/:@!$&'()*+,;=~%#?"  # what quote() leaves of a path or an IRI in a header
 MAX_BODY = 1 << 20  # a SPARQL query longer than 1 MiB is not a query
 MAX_QUERY_STRING = 64 << 10  # longer GET queries must be POSTed (414)
 # uvicorn reads request lines and headers up to this size, so a longer GET still gets its 414
@@ -211,6 +214,7 @@ class _Worker:
         sys.addaudithook(_deny_network)
         deny_network()  # the kernel's refusal also holds for Oxigraph's own HTTP client
         self.store = load_nquads(nquads, engine)
+        self.nquads = nquads
         self.prefixes = dict(prefixes)
         self.base_iri = base_iri
         # Index the KB for the HTML pages now, not inside the first request's time limit.
@@ -318,21 +322,37 @@ class _Worker:
     def page(self, iri: str) -> dict:
         """The resource's HTML page, the same one the static site has (links without suffix,
         as the pages are served at their IRI paths)."""
-        from .publish.pages import render_resource
+        from .publish.pages import render_resource, resource_renderer
 
+        data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
+        if not data.anchors:  # the ontology page's anchors, once the site writer has them
+            data.anchors.update(site.read_anchors(self.nquads))
         try:
             body = render_resource(self.store, iri, base_iri=self.base_iri, link_suffix="")
         except ParameterError:
             return {"found": False}
         return {"found": True, "body": body}
 
+    def paths(self) -> dict:
+        """Every resource page's site path -> its IRI (the things `kb serve` redirects to
+        their documents), as the static site lays them out."""
+        from .publish.data import page_path
+        from .publish.pages import resource_renderer
+
+        data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
+        found = {}
+        for iri in data.resources:
+            if "#" not in str(iri):
+                found.setdefault(page_path(str(iri), self.base_iri), str(iri))
+        return {"paths": found}
+
     def describe(self, iri: str, serialiser: str) -> dict:
         """The triples about `iri`, outgoing and incoming, in an RDF syntax."""
         subject = URIRef(iri)
         out = self.store.query("SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": subject}).rows
-        if not out:
-            return {"found": False}
         incoming = self.store.query("SELECT ?s ?p WHERE { ?s ?p ?o }", {"o": subject}).rows
+        if not out and not incoming:  # a resource only pointed to still has its description
+            return {"found": False}
         g = Graph()
         for p, o in out:
             g.add((subject, p, o))
@@ -400,6 +420,8 @@ def _worker_main(
                 reply = worker.match(task["arguments"], task["view"])
             elif task["kind"] == "match-form":
                 reply = worker.match_form()
+            elif task["kind"] == "paths":
+                reply = worker.paths()
             else:
                 reply = worker.describe(task["iri"], task["serialiser"])
             reply["status"] = 200
@@ -420,7 +442,7 @@ def _worker_main(
 
 # --- HTML ------------------------------------------------------------------------------------
 
-QUERY_PAGE = """<!doctype html>
+QUERY_PAGE = r"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Manufacturing Clusters KB - SPARQL</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -435,6 +457,11 @@ pre{background:#f7f7f7;padding:.5rem;overflow:auto}
 <h1>Manufacturing Clusters KB &mdash; SPARQL</h1>
 <p>A read-only SPARQL 1.1 endpoint at <code>__ENDPOINT__</code>: default graph = union of
 all named graphs; at most __MAXROWS__ rows; __TIMEOUT__ s per query.</p>
+<p class="stored"><label for="stored">Stored query</label> <select id="stored">
+<option value="">(your own query)</option>
+__STORED_OPTIONS__</select> <span id="question"></span></p>
+<div id="params"></div>
+<script type="application/json" id="kb-stored">__STORED_JSON__</script>
 <form id="form" method="get" action="__ENDPOINT__">
 <textarea id="query" name="query" spellcheck="false">__QUERY__</textarea><br>
 <label>Results as <select id="format" name="format">
@@ -458,8 +485,73 @@ function cell(t) {
   }
   return e(t.value) + (t["xml:lang"] ? "@" + e(t["xml:lang"]) : "");
 }
+// The stored queries (queries/*.rq): picking one loads its text into the editor and offers
+// its parameters, bound as RDF terms in a VALUES block at the start of the outermost WHERE
+// group (the position comes with the page), as `kb query run --endpoint` binds them.
+const kbStored = JSON.parse(document.getElementById("kb-stored").textContent);
+const picker = document.getElementById("stored"), paramsBox = document.getElementById("params");
+const editor = document.getElementById("query");
+const BAD_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
+let pending = null;  // what keeps the picked query from running (a parameter without a value)
+function term(input) {
+  const value = input.value.trim(), type = input.dataset.type;
+  if (!value) throw new Error("?" + input.name + " needs a value");
+  if (type === "iri") {
+    let iri = value.replace(/^<(.*)>$/, "$1");
+    const i = iri.indexOf(":"), prefixes = kbStored.prefixes;
+    if (i > 0 && prefixes[iri.slice(0, i)] && !iri.slice(i + 1).startsWith("//"))
+      iri = prefixes[iri.slice(0, i)] + iri.slice(i + 1);
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(iri) || BAD_IRI.test(iri))
+      throw new Error("?" + input.name + ": not an absolute IRI: " + value);
+    return "<" + iri + ">";
+  }
+  const lexical = value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')
+    .replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+  return '"' + lexical + '"^^<' + type + ">";
+}
+function bind() {
+  const q = kbStored.queries[picker.value];
+  pending = null;
+  if (!q) return;
+  const inputs = Array.from(paramsBox.querySelectorAll("input.param"));
+  editor.value = q.text;
+  if (!inputs.length) return;
+  try {
+    const block = "VALUES (" + inputs.map(p => "?" + p.name).join(" ") + ") { (" +
+      inputs.map(term).join(" ") + ") }";
+    editor.value = q.text.slice(0, q.values_at) + " " + block + " " + q.text.slice(q.values_at);
+  } catch (e) { pending = e.message; }
+  status.textContent = pending || "";
+}
+picker.addEventListener("change", () => {
+  const q = kbStored.queries[picker.value];
+  paramsBox.innerHTML = "";
+  document.getElementById("question").textContent = q ? q.question : "";
+  if (!q) { pending = null; return; }
+  for (const p of q.parameters) {
+    const row = document.createElement("p"), label = document.createElement("label");
+    const input = document.createElement("input");
+    input.className = "param"; input.name = p.name; input.value = p.default; input.size = 50;
+    input.dataset.type = p.type; input.id = "param-" + p.name;
+    label.htmlFor = input.id; label.textContent = "?" + p.name + " (" + p.type_label + ") ";
+    row.append(label, input, " " + p.description);
+    if (p.allowed.length) {
+      const list = document.createElement("datalist");
+      list.id = "allowed-" + p.name; input.setAttribute("list", list.id);
+      for (const a of p.allowed) {
+        const o = document.createElement("option"); o.value = a; list.append(o);
+      }
+      row.append(list);
+    }
+    paramsBox.append(row);
+  }
+  bind();
+});
+paramsBox.addEventListener("input", bind);
+if (picker.value) picker.dispatchEvent(new Event("change"));
 form.addEventListener("submit", async ev => {
   ev.preventDefault();
+  if (pending) { status.textContent = pending; return; }
   const fmt = document.getElementById("format").value;
   const body = new URLSearchParams({query: document.getElementById("query").value});
   if (fmt !== "table") body.set("format", fmt);
@@ -501,6 +593,24 @@ SELECT ?class (COUNT(?s) AS ?instances) WHERE {
 
 
 # --- the web application ---------------------------------------------------------------------
+
+
+def stored_queries(config: Any) -> list:
+    """The project's stored queries as the static site's query page shows them (title,
+    question, text without its header, parameters, where their VALUES block goes)."""
+    from .publish.queries import catalogue, shown
+
+    if config is None:
+        return []
+    return sorted(shown(catalogue(config), config), key=lambda q: q.title.lower())
+
+
+def _shown_json(value: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(value):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 class _Gone(Exception):
@@ -581,18 +691,22 @@ def create_app(
     prefixes: Mapping[str, str],
     graphs: Mapping[str, int],
     queries_dir: str | os.PathLike | None = None,
+    config: Any = None,
 ):
     """The Starlette application; `nquads` is the built KB the workers load, `queries_dir`
-    the project's stored queries (the matchmaker's are in its match/ folder)."""
+    the project's stored queries (the matchmaker's are in its match/ folder), `config` the
+    project's kb.config.Config (for the site's pages and the stored queries on `/`)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
     from starlette.requests import Request
-    from starlette.responses import HTMLResponse, Response
+    from starlette.responses import FileResponse, HTMLResponse, Response
     from starlette.routing import Route
 
     state: dict[str, WorkerPool] = {}
     cache: dict[str, dict] = {}
+    writing: dict[str, asyncio.Future] = {}
+    writers: list = []  # the site writer's process, killed if the server stops first
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -609,10 +723,15 @@ def create_app(
         pool = WorkerPool(_worker_main, args, limits)
         state["pool"] = pool
         await pool.start()
+        if config is not None:
+            start_site()
         try:
             yield
         finally:
             pool.close()
+            for process in writers:
+                if process.is_alive():
+                    process.kill()
 
     async def params(request: Request) -> tuple[dict[str, list[str]], str | None]:
         """Query-string and body parameters; the body text of a direct POST."""
@@ -661,6 +780,21 @@ def create_app(
         body = _serialise_graph(sd, GRAPH_OFFERS[mime][0], {"sd": str(SD), "void": str(VOID)})
         return Response(body, media_type=GRAPH_OFFERS[mime][1], headers={"Vary": "Accept"})
 
+    shown = stored_queries(config)
+    # JSON inside <script>: no "</" can end the element early
+    stored_json = json.dumps(
+        {"prefixes": dict(prefixes), "queries": {q.name: q for q in shown}},
+        ensure_ascii=False,
+        default=_shown_json,
+    ).replace("<", "\\u003c")
+
+    def stored_options(selected: str | None) -> str:
+        return "".join(
+            f'<option value="{html.escape(q.name)}"{" selected" if q.name == selected else ""}>'
+            f"{html.escape(q.title)}</option>\n"
+            for q in shown
+        )
+
     def query_page(request: Request) -> Response:
         page = (
             QUERY_PAGE.replace("__ENDPOINT__", "/sparql")
@@ -668,6 +802,8 @@ def create_app(
             .replace("__MAXROWS__", str(settings.max_rows))
             .replace("__TIMEOUT__", f"{settings.timeout:g}")
             .replace("__QUERY__", html.escape(request.query_params.get("query") or DEFAULT_QUERY))
+            .replace("__STORED_OPTIONS__", stored_options(request.query_params.get("stored")))
+            .replace("__STORED_JSON__", stored_json)
         )
         return HTMLResponse(page, headers={"Vary": "Accept"})
 
@@ -714,56 +850,142 @@ def create_app(
         headers = dict(reply["headers"]) | {"Vary": "Accept"}
         return Response(reply["body"], media_type=reply["type"], headers=headers)
 
-    async def resource(request: Request, iri: str) -> Response:
+    def choose_suffix(request: Request) -> str:
+        """The document suffix a client asks for: `?format=` first, then Accept (a client
+        naming no type, or */*, gets Turtle; a browser names text/html). _Refused 400/406."""
         fmt = request.query_params.get("format")
-        offers = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
-        names = {"html": "text/html", "ttl": "text/turtle", "turtle": "text/turtle"}
-        names |= {"jsonld": "application/ld+json", "json-ld": "application/ld+json"}
-        names |= {"nt": "application/n-triples", "ntriples": "application/n-triples"}
         if fmt:
-            if fmt.lower() not in names:
-                return _text(400, f"unknown format {fmt!r}; choose one of {', '.join(names)}")
-            mime = names[fmt.lower()]
-        else:
-            accept = request.headers.get("accept")
-            # A client that names no type (curl's */*) gets Turtle; browsers name text/html.
-            mime = negotiate(accept, offers[1:] + offers[:1]) if accept else "text/turtle"
-            if mime is None:
-                return _text(406, f"offered: {', '.join(offers)}", {"Vary": "Accept"})
-        if not valid_iri(iri):  # cannot name anything in the KB
-            return _text(404, f"no resource {iri!r} in this knowledge base", {"Vary": "Accept"})
-        if mime == "text/html":
+            if fmt.lower() not in site.FORMATS:
+                names = ", ".join(site.FORMATS)
+                raise _Refused(400, f"unknown format {fmt!r}; choose one of {names}")
+            return site.FORMATS[fmt.lower()]
+        accept = request.headers.get("accept")
+        mime = negotiate(accept, list(site.OFFERS)) if accept else "text/turtle"
+        if mime is None:
+            raise _Refused(406, f"offered: {', '.join(site.OFFERS)}", None, {"Vary": "Accept"})
+        return site.OFFERS[mime]
+
+    async def document(request: Request, iri: str, suffix: str) -> Response:
+        """The document about `iri` in the syntax of `suffix`: the HTML page or the triples
+        about it (outgoing and incoming), rendered by the page worker."""
+        if suffix == ".html":
             task = {"kind": "page", "iri": iri}
         else:
+            mime = next(m for m, s in site.OFFERS.items() if s == suffix)
             task = {"kind": "describe", "iri": iri, "serialiser": GRAPH_OFFERS[mime][0]}
+        reply = await pooled(request, task, light=True)
+        if not reply["found"]:
+            return _text(404, f"no resource {iri} in this knowledge base")
+        return Response(reply["body"], media_type=site.DOCUMENTS[suffix])
+
+    async def resource(request: Request, iri: str) -> Response:
+        """/resource?iri=: the description of any IRI, by Accept or `?format=` (200)."""
+        headers = {"Vary": "Accept"}
         try:
-            reply = await _unless_gone(request, state["pool"].run(task, _client(request), True))
-        except QueryTimeout as exc:
-            return _text(504, str(exc))  # not 503: clients retry 503, and the query would run again
-        except Busy as exc:
-            return _text(exc.status, str(exc), {"Retry-After": str(exc.retry_after)})
+            suffix = choose_suffix(request)
+            if not valid_iri(iri):  # cannot name anything in the KB
+                return _text(404, f"no resource {iri!r} in this knowledge base", headers)
+            answer = await document(request, iri, suffix)
+        except _Refused as exc:
+            return _text(exc.status, exc.args[0], headers | exc.headers)
         except _Gone:
             return Response(status_code=499)
-        headers = {"Vary": "Accept"}
-        if reply["status"] != 200:
-            return _text(reply["status"], reply["message"], headers)
-        if not reply["found"]:
-            return _text(404, f"no resource {iri} in this knowledge base", headers)
-        if mime == "text/html":
-            return HTMLResponse(reply["body"], headers=headers)
-        return Response(reply["body"], media_type=GRAPH_OFFERS[mime][1], headers=headers)
+        answer.headers.update(headers)
+        return answer
 
     def valid_iri(iri: str) -> bool:
         return not any(c in '<>"{}|^`\\' or ord(c) <= 0x20 for c in iri)
-
-    async def id_route(request: Request) -> Response:
-        return await resource(request, base_iri + "id/" + request.path_params["rest"])
 
     async def resource_route(request: Request) -> Response:
         iri = request.query_params.get("iri")
         if not iri:
             return _text(400, "parameter 'iri' is required")
         return await resource(request, iri)
+
+    # --- the static site's URL space (kb.serve_site) ------------------------------------------
+
+    async def resource_paths(request: Request) -> dict[str, str]:
+        """Site path -> IRI of every resource page (asked once of the page worker)."""
+        if "paths" not in cache:
+            cache["paths"] = await pooled(request, {"kind": "paths"}, light=True)
+        return cache["paths"]["paths"]
+
+    def start_site() -> asyncio.Future:
+        """The site's other pages and files are written once, in the background from the
+        start (niced, by a process of its own), into the server's temporary folder."""
+        if "site" not in writing:
+            folder = Path(nquads).parent / "site"
+            writing["site"] = asyncio.get_running_loop().run_in_executor(
+                None, site.run_site_writer, nquads, settings.engine, config, folder, writers
+            )
+        return writing["site"]
+
+    async def site_folder() -> Path:
+        """The folder of the site's other pages and files, once written."""
+        if config is None:
+            raise _Refused(404, "this server has no project configuration to publish")
+        try:
+            await asyncio.shield(start_site())
+        except RuntimeError as exc:
+            raise _Refused(500, str(exc)) from None
+        return Path(nquads).parent / "site"
+
+    def site_thing(path: str) -> bool:
+        """A thing whose documents `kb publish` writes as site pages, not resource pages."""
+        return path == "ontology" or path.startswith("id/query/")
+
+    async def linked_data(request: Request) -> Response:
+        """Every other path, as the published site has it: a thing's IRI path answers 303 to
+        its document; documents and the site's files answer 200; anything else 404."""
+        path = request.path_params["path"]
+        try:
+            if not site.safe_path(path.rstrip("/") or "/"):
+                return _text(404, f"no page /{path} here")
+            path = path.rstrip("/")
+            stem, suffix = site.split_suffix(path)
+            paths = await resource_paths(request)
+            if not suffix and (path in paths or site_thing(path)):
+                chosen = choose_suffix(request)
+                if path in paths and not site_thing(path):
+                    exists = True
+                else:
+                    exists = site.site_file(await site_folder(), path + chosen) is not None
+                if not exists:
+                    return _text(404, f"no {chosen} document about /{path}", {"Vary": "Accept"})
+                target = "/" + quote(path + chosen, safe=URL_SAFE)
+                return Response(
+                    f"See Other: {target} (a document about {base_iri}{path})\n",
+                    status_code=303,
+                    media_type="text/plain; charset=utf-8",
+                    headers={"Location": target, "Vary": "Accept"},
+                )
+            if suffix and stem in paths and not site_thing(stem):
+                answer = await document(request, paths[stem], suffix)
+                if answer.status_code == 200:
+                    described = quote(paths[stem], safe=URL_SAFE)
+                    answer.headers["Link"] = f'<{described}>; rel="describes"'
+                return answer
+            root = path.split("/", 1)[0]
+            if root not in site.SITE_ROOTS and site.split_suffix(root)[0] not in site.SITE_ROOTS:
+                return _text(404, f"no page /{path} here")
+            folder = await site_folder()
+            # as the site's nginx rules: try_files $uri$kb_suffix $uri.html $uri $uri/index.html
+            candidates = [path]
+            negotiated = False
+            if not suffix:
+                negotiated = True
+                candidates = [path + choose_suffix(request), path + ".html", path]
+                candidates.append(path + "/index.html")
+            for candidate in candidates:
+                found = site.site_file(folder, candidate)
+                if found is not None:
+                    headers = {"Vary": "Accept"} if negotiated else {}
+                    return FileResponse(found, media_type=site.content_type(found), headers=headers)
+            return _text(404, f"no page /{path} here")
+        except _Refused as exc:
+            return _text(exc.status, exc.args[0], exc.headers)
+        except _Gone:
+            return Response(status_code=499)
 
     async def home(request: Request) -> Response:
         return query_page(request)
@@ -868,12 +1090,12 @@ def create_app(
     routes = [
         Route("/", home, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
-        Route("/id/{rest:path}", id_route, methods=["GET"]),
         Route("/resource", resource_route, methods=["GET"]),
         Route("/match", match_page, methods=["GET"]),
         Route("/api/match", match_api, methods=["GET"]),
         Route("/static/style.css", stylesheet, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
+        Route("/{path:path}", linked_data, methods=["GET"]),
     ]
     middleware = [
         Middleware(
@@ -912,7 +1134,7 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
             result.engine.write_nquads(stream)
         del result
         app = create_app(
-            settings, nquads, config.base_iri, config.prefixes, graphs, config.queries_dir
+            settings, nquads, config.base_iri, config.prefixes, graphs, config.queries_dir, config
         )
         if progress:
             print(

@@ -261,10 +261,14 @@ class _Page(HTMLParser):
 
 
 def test_resource_html_for_browsers(server):
-    r = httpx.get(server + "/id/organisation/alpha", headers={"Accept": "text/html,*/*;q=0.8"})
+    thing = httpx.get(server + "/id/organisation/alpha", headers={"Accept": "text/html,*/*;q=0.8"})
+    # the IRI names an organisation, not a page: 303 to the page about it
+    assert thing.status_code == 303
+    assert thing.headers["location"] == "/id/organisation/alpha.html"
+    assert "Accept" in thing.headers["vary"]
+    r = httpx.get(server + thing.headers["location"])
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
-    assert "Accept" in r.headers["vary"]
     assert "<h1>Alpha Cluster &lt;&amp;&gt; Co</h1>" in r.text  # label, escaped
     # the static site's page, its links resolved against the IRI path and without suffix
     page = _Page()
@@ -277,19 +281,27 @@ def test_resource_html_for_browsers(server):
 
 
 @pytest.mark.parametrize(
-    "accept, ctype, fmt",
+    "accept, ctype, fmt, suffix",
     [
-        ("text/turtle", "text/turtle", "turtle"),
-        ("application/ld+json", "application/ld+json", "json-ld"),
-        ("application/n-triples", "application/n-triples", "nt"),
-        ("*/*", "text/turtle", "turtle"),
+        ("text/turtle", "text/turtle", "turtle", ".ttl"),
+        ("application/ld+json", "application/ld+json", "json-ld", ".jsonld"),
+        ("application/n-triples", "application/n-triples", "nt", ".nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml", ".rdf"),
+        ("*/*", "text/turtle", "turtle", ".ttl"),
     ],
 )
-def test_resource_rdf_by_accept(server, embedded, accept, ctype, fmt):
-    r = httpx.get(server + "/id/organisation/alpha", headers={"Accept": accept})
+def test_resource_rdf_by_accept(server, embedded, accept, ctype, fmt, suffix):
+    thing = httpx.get(server + "/id/organisation/alpha", headers={"Accept": accept})
+    assert thing.status_code == 303
+    assert thing.headers["location"] == "/id/organisation/alpha" + suffix
+    assert "Accept" in thing.headers["vary"]
+    r = httpx.get(
+        server + "/id/organisation/alpha", headers={"Accept": accept}, follow_redirects=True
+    )
     assert r.status_code == 200
+    assert r.url.path == "/id/organisation/alpha" + suffix
     assert r.headers["content-type"].startswith(ctype)
-    assert "Accept" in r.headers["vary"]
+    assert r.headers["link"] == f'<{ALPHA}>; rel="describes"'
     g = Graph().parse(data=r.text, format=fmt)
     expected = embedded.query("SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": URIRef(ALPHA)}).rows
     assert {(p, o) for p, o in g.predicate_objects(URIRef(ALPHA))} == set(expected)
@@ -300,18 +312,22 @@ def test_resource_rdf_by_accept(server, embedded, accept, ctype, fmt):
 
 
 @pytest.mark.parametrize(
-    "fmt, ctype",
+    "fmt, ctype, suffix",
     [
-        ("ttl", "text/turtle"),
-        ("jsonld", "application/ld+json"),
-        ("nt", "application/n-triples"),
-        ("html", "text/html"),
+        ("ttl", "text/turtle", ".ttl"),
+        ("jsonld", "application/ld+json", ".jsonld"),
+        ("nt", "application/n-triples", ".nt"),
+        ("rdf", "application/rdf+xml", ".rdf"),
+        ("html", "text/html", ".html"),
     ],
 )
-def test_format_parameter_overrides_accept(server, fmt, ctype):
+def test_format_parameter_overrides_accept(server, fmt, ctype, suffix):
     r = httpx.get(
         server + "/id/organisation/alpha", params={"format": fmt}, headers={"Accept": "text/html"}
     )
+    assert r.status_code == 303
+    assert r.headers["location"] == "/id/organisation/alpha" + suffix
+    r = httpx.get(server + r.headers["location"], headers={"Accept": "text/html"})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith(ctype)
 

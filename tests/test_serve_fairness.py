@@ -78,7 +78,7 @@ def test_two_hostile_clients_do_not_slow_down_a_third(server):
             while time.monotonic() < end:
                 for kind, call in (
                     ("health", lambda: http.get(server + "/health")),
-                    ("page", lambda: http.get(server + "/id/organisation/alpha")),
+                    ("page", lambda: http.get(server + "/id/organisation/alpha.ttl")),
                     ("query", lambda: http.post(server + "/sparql", data={"query": CHEAP})),
                 ):
                     start = time.monotonic()

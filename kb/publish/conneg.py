@@ -112,15 +112,15 @@ def w3id(site_url: str) -> str:
     for name, suffix in FORMATS.items():
         lines += [
             _format_cond(name),
-            f"RewriteRule ^((?:id|code)/.+|ontology)$ {target}$1{suffix} [R=303,L,QSD]",
+            f"RewriteRule ^((?:id|code|graph)/.+|ontology)$ {target}$1{suffix} [R=303,L,QSD]",
         ]
     for media, suffix in RDF_TYPES:
         lines += [
             f"RewriteCond %{{HTTP_ACCEPT}} {_regex(media)}",
-            f"RewriteRule ^((?:id|code)/.+|ontology)$ {target}$1{suffix} [R=303,L]",
+            f"RewriteRule ^((?:id|code|graph)/.+|ontology)$ {target}$1{suffix} [R=303,L]",
         ]
     lines += [
-        "RewriteRule ^((?:id|code)/.+|ontology)$ " + target + "$1.html [R=303,L]",
+        "RewriteRule ^((?:id|code|graph)/.+|ontology)$ " + target + "$1.html [R=303,L]",
         "RewriteRule ^$ " + target + " [R=303,L]",
         "RewriteRule ^(.*)$ " + target + "$1 [R=303,L]",
         "",
