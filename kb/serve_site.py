@@ -88,6 +88,7 @@ SITE_ROOTS = frozenset(
         ".htaccess",
         "void",
         "catalog",
+        "partners",  # how the suggested partners are computed (kb publish)
     }
 )
 MARKER = ".kb-site"
