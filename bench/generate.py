@@ -143,6 +143,7 @@ def generate(target: int, stream, seed: int = 42, collaboration: str = "random")
             w.iri(ms, RDF_TYPE, ORG + "Membership")
             w.iri(ms, ORG + "member", member)
             w.iri(ms, ORG + "organization", co)
+            w.iri(ms, MC + "section", SECTION)  # a membership is a statement: one source each
             organisations.append(member)
             web.members[co].append(member)
         if n % 2 == 0:  # a project with partners from anywhere
