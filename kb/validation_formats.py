@@ -72,13 +72,20 @@ class Report:
         return "\n".join(lines)
 
     def summary(self) -> str:
-        """The head line, then each shape with results by severity and count (for -q)."""
+        """For -q: the head line, every violation with its file and line (as text()), and
+        warnings and infos only counted, per shape (a CI log keeps what breaks the build)."""
         lines = [self.outcome.text().split("\n", 1)[0]]
+        for r in self.outcome.results:
+            if r.severity == "Violation":
+                where = self.where(r)
+                lines.append((f"{where[0]}:{where[1]}: " if where else "") + r.line())
         counts = Counter((r.severity, r.shape) for r in self.outcome.results)
-        order = {"Violation": 0, "Warning": 1, "Info": 2}
-        for (severity, shape), n in sorted(counts.items(), key=lambda x: (order[x[0][0]], x[0])):
-            name = self.shape_text_of(shape, SH.name)
-            lines.append(f"  {severity}: {n} x {shape}" + (f" ({name})" if name else ""))
+        for (severity, shape), n in sorted(
+            counts.items(), key=lambda x: (x[0][0] != "Warning", x[0])
+        ):
+            if severity != "Violation":
+                name = self.shape_text_of(shape, SH.name)
+                lines.append(f"{severity}: {n} x {shape}" + (f" ({name})" if name else ""))
         return "\n".join(lines)
 
     def shape_text_of(self, shape: str, prop: URIRef) -> str:

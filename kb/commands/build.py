@@ -56,9 +56,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--format",
         choices=("text", "turtle", "github", "json", "junit"),
         default="text",
-        help="text (default: each result with its file and line; with -q only the counts "
-        "per shape), the W3C validation report graph in Turtle, github: GitHub Actions "
-        "annotations on the file and line and a Markdown job summary when "
+        help="text (default: each result with its file and line; with -q warnings and "
+        "infos only counted per shape), the W3C validation report graph in Turtle, "
+        "github: GitHub Actions annotations on the file and line and a Markdown job summary when "
         "$GITHUB_STEP_SUMMARY is set, json: every result with file and line, or junit: "
         "JUnit XML (one test case per shape with results) for GitLab, Jenkins and others",
     )
