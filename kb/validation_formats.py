@@ -72,7 +72,7 @@ class Report:
         return "\n".join(lines)
 
     def summary(self) -> str:
-        """For -q: the head line, every violation with its file and line (as text()), and
+        """For --summary: the head line, every violation with its file and line (as text()), and
         warnings and infos only counted, per shape (a CI log keeps what breaks the build)."""
         lines = [self.outcome.text().split("\n", 1)[0]]
         for r in self.outcome.results:

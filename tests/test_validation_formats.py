@@ -140,12 +140,13 @@ def test_junit_passes_when_only_warnings(project, capsys):
     assert all(c.find("failure") is None for c in suite.iter("testcase"))
 
 
-def test_quiet_text_counts_the_warnings_and_lists_the_violations(project, capsys):
+def test_summary_counts_the_warnings_and_lists_the_violations(project, capsys):
     project({"f.ttl": DATA}, {"s.ttl": WARNING_SHAPES})
-    assert main(["validate", "-q"]) == 1
+    assert main(["validate", "-q", "--summary"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("Conforms: False (1 violations, 1 warnings")
     assert out[1].startswith("data/f.ttl:3: Violation: id:figure/t path mc:value")
     assert out[2:] == ["Warning: 1 x mcsh:F-label (label)"]
-    assert main(["validate"]) == 1  # without -q: every result with its file and line
+    # without it (-q only stops the progress lines): every result with its file and line
+    assert main(["validate", "-q"]) == 1
     assert "data/f.ttl:2: Warning: id:figure/t path mc:label" in capsys.readouterr().out

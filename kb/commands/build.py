@@ -56,11 +56,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--format",
         choices=("text", "turtle", "github", "json", "junit"),
         default="text",
-        help="text (default: each result with its file and line; with -q warnings and "
-        "infos only counted per shape), the W3C validation report graph in Turtle, "
-        "github: GitHub Actions annotations on the file and line and a Markdown job summary when "
+        help="text (default: each result with its file and line), the W3C validation "
+        "report graph in Turtle, github: GitHub Actions annotations on the file and line "
+        "and a Markdown job summary when "
         "$GITHUB_STEP_SUMMARY is set, json: every result with file and line, or junit: "
         "JUnit XML (one test case per shape with results) for GitLab, Jenkins and others",
+    )
+    v.add_argument(
+        "--summary",
+        action="store_true",
+        help="with the text format: every violation with its file and line, warnings and "
+        "infos only counted per shape (for CI logs)",
     )
     v.set_defaults(func=run_validate)
 
@@ -149,5 +155,5 @@ def run_validate(args: argparse.Namespace) -> int:
     elif args.format == "junit":
         sys.stdout.write(report.junit())
     else:
-        print(report.summary() if args.quiet else report.text())
+        print(report.summary() if args.summary else report.text())
     return 0 if result.validation.conforms else 1
