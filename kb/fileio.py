@@ -60,18 +60,25 @@ def _open_temporary(path: Path, mode: str) -> Iterator[tuple[IO, str]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(prefix=temporary_name(path), suffix=".tmp", dir=path.parent)
-    try:
+    with _removed_on_failure(path, tmp):
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding) as stream:
             yield stream, tmp
             stream.flush()
             os.fsync(stream.fileno())
         _readable(tmp)
+
+
+@contextlib.contextmanager
+def _removed_on_failure(path: Path, tmp: str) -> Iterator[None]:
+    """The temporary file `tmp` for `path` removed if the block fails; an OSError without a
+    file name (a full disk, a file-size limit) re-raised naming the output."""
+    try:
+        yield
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
-            # a full disk or a file-size limit: name the output that could not be written
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
 
@@ -85,7 +92,7 @@ def temporary_path(path: Path) -> Iterator[Path]:
     remove_stale(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(prefix=temporary_name(path), suffix=".tmp", dir=path.parent)
     os.close(fd)
-    try:
+    with _removed_on_failure(path, tmp):
         yield Path(tmp)
         fd = os.open(tmp, os.O_RDONLY)
         try:
@@ -93,12 +100,6 @@ def temporary_path(path: Path) -> Iterator[Path]:
         finally:
             os.close(fd)
         _readable(tmp)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
-            raise OSError(exc.errno, exc.strerror, str(path)) from exc
-        raise
 
 
 @contextlib.contextmanager
