@@ -45,7 +45,7 @@ DATA_GRAPH = "https://w3id.org/mfg-clusters/graph/data/bench"
 
 
 def _bindings(config, query) -> dict:
-    from kb.catalogue import bind
+    from kb.sparql.catalogue import bind
 
     params = {
         p.name: GENERATED_DEFAULTS.get(p.default, p.default)
@@ -56,7 +56,7 @@ def _bindings(config, query) -> dict:
 
 
 def _time_queries(kb_store, config, runs: int, progress: str, only=None) -> dict:
-    from kb.catalogue import load_catalogue
+    from kb.sparql.catalogue import load_catalogue
 
     out = {}
     for name, query in sorted(load_catalogue(config.queries_dir).items()):
@@ -89,7 +89,7 @@ def worker(
     publish_limit: int = 300_000,
 ) -> dict:
 
-    from kb.config import load_config
+    from kb.core.config import load_config
     from kb.load import source_files
 
     config = load_config(REPO)
@@ -104,7 +104,7 @@ def worker(
         sys.path.insert(0, str(REPO / "tests"))
         from virtuoso_harness import running_virtuoso
 
-        from kb.remote import RemoteStore
+        from kb.store.remote import RemoteStore
 
         folder = REPO / "build" / "bench" / f"virtuoso-{data.parent.name}"
         import shutil
@@ -145,7 +145,7 @@ def worker(
     elif engine == "oxigraph":
         import gc
 
-        from kb.build import build, write_outputs
+        from kb.build.pipeline import build, write_outputs
 
         # `kb build` as a user runs it on the generated data (plus the sources the code lists
         # cite), on the Oxigraph store: load, infer, validate (compiled shapes), checks; then
@@ -212,7 +212,7 @@ def worker(
     else:
         from rdflib import Graph
 
-        from kb.infer import infer
+        from kb.reason import infer
         from kb.store import RdflibStore
 
         loads = []
@@ -232,7 +232,8 @@ def worker(
             for t in inferred:
                 store.add(t)
         if out["triples"] <= validate_limit:
-            from kb.validate import load_shapes, validate
+            from kb.shacl.pyshacl_engine import validate
+            from kb.shacl.shapes import load_shapes
 
             start = time.perf_counter()
             report = validate(store, load_shapes(config.shapes_dir), config.prefixes)
@@ -338,18 +339,19 @@ def markdown(results: list[dict], runs: int) -> str:
         f"Written by `bench/benchmark.py` on {time.strftime('%Y-%m-%d')}, "
         f"{platform.machine()}, Python {platform.python_version()}, medians of {runs} runs. "
         "Data: bench/generate.py (a valid KB) plus the ontology and data/ttl/sources.ttl. "
-        "**oxigraph** is `kb build` itself (kb.build.build on the Oxigraph store: Oxigraph's "
+        "**oxigraph** is `kb build` itself (kb.build.pipeline.build on the Oxigraph store: "
+        "Oxigraph's "
         "parser, the compiled rules, the compiled SHACL shapes, the integrity checks), then "
         "kb.nq written, then every stored query; *full* = that build + writing + every query "
         "once, the 60 s target's figure. **rdflib** is the reference path: rdflib's parser, "
         "owlrl, pySHACL (single process), queries on rdflib's engine. **virtuoso** loads the "
         "kb.nq the Oxigraph build wrote (asserted + inferred, graph by graph as `kb upload` "
-        "fills a server) and is queried through the remote path (`kb.remote.RemoteStore`). "
+        "fills a server) and is queried through the remote path (`kb.store.remote.RemoteStore`). "
         "Queries run with their parameters bound (bench/benchmark.py GENERATED_DEFAULTS). Times "
         "in seconds, medians (the Oxigraph build: of --runs builds up to 2x10^5 triples, one "
         "build above); peak memory is the worker's (Virtuoso: the server's) maximum resident "
         "set, for Oxigraph before publishing; inferred = triples in the inferred graph after "
-        "kb.infer's filter.",
+        "kb.reason.entailments's filter.",
         "",
         "| scale | engine | triples | load | infer | inferred | validate | results | checks | "
         "write | all queries | slowest query | full | publish | peak MB | wall |",
@@ -463,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(json.dumps(result))
         return 0
-    from kb.fileio import atomic_write
+    from kb.core.fileio import atomic_write
 
     if args.output is None:  # a partial run never overwrites the full results
         partial = args.only or args.queries_only

@@ -28,10 +28,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.catalogue import bind, load_catalogue  # noqa: E402
-from kb.config import load_config  # noqa: E402
-from kb.processes import free_port, stop_process  # noqa: E402
-from kb.remote import with_bindings  # noqa: E402
+from kb.core.config import load_config  # noqa: E402
+from kb.core.processes import free_port, stop_process  # noqa: E402
+from kb.sparql.catalogue import bind, load_catalogue  # noqa: E402
+from kb.store.remote import with_bindings  # noqa: E402
 
 
 def stored_selects() -> list[tuple[str, str]]:

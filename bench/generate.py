@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kb.fileio import atomic_writer  # noqa: E402
+from kb.core.fileio import atomic_writer  # noqa: E402
 
 BASE = "https://w3id.org/mfg-clusters/"
 MC = BASE + "ontology#"

@@ -2,9 +2,9 @@
 skolemising blank nodes, and `kb load` into a real Virtuoso through staging graphs and MOVE.
 
 For each scale, on the synthetic KB of bench/generate.py (with the ontology and
-data/ttl/sources.ttl): the time to hash every input (kb.manifest.input_hashes, done by every
+data/ttl/sources.ttl): the time to hash every input (kb.build.manifest.input_hashes, done by every
 build) beside the build itself and the writing of build/ (kb.nq hashed as it is written); the
-time to skolemise every graph (kb.skolem); and, up to --load-limit triples, two `kb load`s
+time to skolemise every graph (kb.publish.skolem); and, up to --load-limit triples, two `kb load`s
 into Virtuoso (tests/virtuoso_harness.py: 127.0.0.1, stopped by its process id), with the
 server's triple count after each (a reload must not change it). Writes a Markdown table.
 
@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from kb.build import build, write_outputs  # noqa: E402
-from kb.config import load_config  # noqa: E402
-from kb.fileio import atomic_write  # noqa: E402
-from kb.manifest import HashingWriter, input_hashes  # noqa: E402
-from kb.remote import RemoteStore  # noqa: E402
-from kb.upload import _source, upload  # noqa: E402
+from kb.build.manifest import HashingWriter, input_hashes  # noqa: E402
+from kb.build.pipeline import build, write_outputs  # noqa: E402
+from kb.core.config import load_config  # noqa: E402
+from kb.core.fileio import atomic_write  # noqa: E402
+from kb.publish.upload import _source, upload  # noqa: E402
+from kb.store.remote import RemoteStore  # noqa: E402
 
 
 def _data(scale: int) -> Path:
@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         "(hashed as written, when the data conforms) and the manifest; *kb.nq*: the N-Quads "
         "dump alone, into a plain file and through the hashing writer the build uses (SHA-256 "
         "of kb.nq for the manifest); *skolemise*: stable skolem IRIs for every "
-        "graph (kb/skolem.py), as `kb load` does; *kb load*: SPARQL Update into staging graphs "
+        "graph (kb/publish/skolem.py), as `kb load` does; *kb load*: SPARQL Update into staging "
+        "graphs "
         "of 2000-triple batches, then one MOVE request, into Debian's Virtuoso 7 on "
         "127.0.0.1; *reload*: the same again, which must leave the server's count unchanged. "
         "*violations*: the synthetic data no longer conforms to today's shapes "

@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO))
 
 from rdflib import URIRef  # noqa: E402
 
-from kb.catalogue import KnowledgeBase  # noqa: E402
-from kb.config import load_config  # noqa: E402
+from kb.build.knowledge_base import KnowledgeBase  # noqa: E402
+from kb.core.config import load_config  # noqa: E402
 from kb.matching import MatchRequest, matcher  # noqa: E402
 
 ELIGIBLE = """

@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kb.build import build  # noqa: E402
-from kb.config import load_config  # noqa: E402
+from kb.build.pipeline import build  # noqa: E402
+from kb.core.config import load_config  # noqa: E402
 from kb.publish.data import SiteData  # noqa: E402
 from kb.publish.partners import PartnerLists, matching_store  # noqa: E402
 from kb.publish.site import SiteWriter, publish  # noqa: E402

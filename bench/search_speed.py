@@ -5,8 +5,8 @@
 For each knowledge base (the seed, or bench/generate.py's data at N triples built in a
 temporary project as bench/match_quality.py's generated_kb does: load + infer on Oxigraph):
 make build/search.sqlite's index of it into a temporary file as `kb build` does
-(kb.textindex.write_index: time, size, rows, resources), then for each search word time
-`kb search WORD` (kb.textindex.SearchIndex.search, limit 20: ranking every match, snippets of
+(kb.fulltext.index.write_index: time, size, rows, resources), then for each search word time
+`kb search WORD` (kb.fulltext.index.SearchIndex.search, limit 20: ranking every match, snippets of
 the 20 best) and the stored query label-search with the same word on the same Oxigraph store,
 and count what each finds: resources for the index (all of them, not only the 20 shown),
 distinct resources for label-search. Prints Markdown tables; the figures are in
@@ -31,10 +31,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kb.build import INFERRED_GRAPH  # noqa: E402
-from kb.catalogue import KnowledgeBase  # noqa: E402
-from kb.config import load_config  # noqa: E402
-from kb.textindex import SearchIndex, write_index  # noqa: E402
+from kb.build.knowledge_base import KnowledgeBase  # noqa: E402
+from kb.build.pipeline import INFERRED_GRAPH  # noqa: E402
+from kb.core.config import load_config  # noqa: E402
+from kb.fulltext.index import SearchIndex, write_index  # noqa: E402
 
 # Words a user would type. Generated labels are "Cluster 12", "Project 12", "PRJ12",
 # "Region AA11", "Priority 0 of AA11" (bench/benchmark.py GENERATED_DEFAULTS: "12", "aa11").

@@ -30,8 +30,8 @@ sys.path.insert(0, str(REPO))
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from kb.build import build, write_outputs
-from kb.config import load_config
+from kb.build.pipeline import build, write_outputs
+from kb.core.config import load_config
 config = load_config(Path(sys.argv[1]), storage=sys.argv[2])
 started = time.perf_counter()
 result = build(config)

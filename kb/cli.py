@@ -13,8 +13,9 @@ import os
 import pkgutil
 import sys
 
-from . import __version__, commands
-from .errors import KBError
+from kb import commands
+from kb.core import __version__
+from kb.core.errors import KBError
 
 
 def parser() -> argparse.ArgumentParser:

@@ -28,19 +28,20 @@ from urllib.parse import parse_qs, quote
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from . import serve_site as site
-from .errors import KBError, ParameterError
-from .results import MEDIA_TYPES, serialise
-from .sandbox import deny_network, limit_memory
-from .serve_pool import Busy, PoolLimits, QueryTimeout, WorkerPool
-from .store import ProtocolDataset
-from .truncation import mark_graph, mark_results, notice
+from kb import serve_site as site
+from kb.core.errors import KBError, ParameterError
+from kb.sandbox import deny_network, limit_memory
+from kb.serve_pool import Busy, PoolLimits, QueryTimeout, WorkerPool
+from kb.sparql.results import MEDIA_TYPES, serialise
+from kb.store import ProtocolDataset
+from kb.truncation import mark_graph, mark_results, notice
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
-# Offers in server preference order: MIME type -> (kb.results format name, content type sent).
+# Offers in server preference order: MIME type -> (kb.sparql.results format name, content type
+# sent).
 RESULT_OFFERS: dict[str, tuple[str, str]] = {
     "application/sparql-results+json": ("json", MEDIA_TYPES["json"]),
     "application/json": ("json", MEDIA_TYPES["json"]),
@@ -206,9 +207,9 @@ class _Worker:
     ):
         import rdflib.plugins.sparql
 
-        from .publish.pages import resource_renderer
-        from .server_match import LIVE_NAV
-        from .store import load_nquads
+        from kb.publish.pages import resource_renderer
+        from kb.server_match import LIVE_NAV
+        from kb.store import load_nquads
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         sys.addaudithook(_deny_network)
@@ -227,7 +228,7 @@ class _Worker:
         """The matchmaker on this worker's store (made at its first use)."""
         from pathlib import Path
 
-        from .server_match import MatchService
+        from kb.server_match import MatchService
 
         if self._matchmaker is None:
             folder = Path(self.queries_dir) if self.queries_dir is not None else None
@@ -243,7 +244,7 @@ class _Worker:
 
     def match(self, arguments: dict, view: str) -> dict:
         """`kb match` with these arguments (already checked by the web process)."""
-        from .server_match import http_error
+        from kb.server_match import http_error
 
         service = self.matchmaker()
         try:
@@ -294,7 +295,7 @@ class _Worker:
         max_rows: int,
         dataset: ProtocolDataset | None = None,
     ) -> dict:
-        from .store import QuerySyntaxError
+        from kb.store import QuerySyntaxError
 
         self.check(text)
         try:
@@ -322,7 +323,7 @@ class _Worker:
     def page(self, iri: str) -> dict:
         """The resource's HTML page, the same one the static site has (links without suffix,
         as the pages are served at their IRI paths)."""
-        from .publish.pages import render_resource, resource_renderer
+        from kb.publish.pages import render_resource, resource_renderer
 
         data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
         if not data.anchors:  # the ontology page's anchors, once the site writer has them
@@ -336,8 +337,8 @@ class _Worker:
     def paths(self) -> dict:
         """Every resource page's site path -> its IRI (the things `kb serve` redirects to
         their documents), as the static site lays them out."""
-        from .publish.data import page_path
-        from .publish.pages import resource_renderer
+        from kb.publish.data import page_path
+        from kb.publish.pages import resource_renderer
 
         data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
         found = {}
@@ -598,7 +599,7 @@ SELECT ?class (COUNT(?s) AS ?instances) WHERE {
 def stored_queries(config: Any) -> list:
     """The project's stored queries as the static site's query page shows them (title,
     question, text without its header, parameters, where their VALUES block goes)."""
-    from .publish.queries import catalogue, shown
+    from kb.publish.queries import catalogue, shown
 
     if config is None:
         return []
@@ -695,7 +696,7 @@ def create_app(
 ):
     """The Starlette application; `nquads` is the built KB the workers load, `queries_dir`
     the project's stored queries (the matchmaker's are in its match/ folder), `config` the
-    project's kb.config.Config (for the site's pages and the stored queries on `/`)."""
+    project's kb.core.config.Config (for the site's pages and the stored queries on `/`)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
@@ -1014,7 +1015,7 @@ def create_app(
         return cache["match-form"]
 
     async def match_reply(request: Request, values: dict[str, list[str]], view: str) -> dict:
-        from .server_match import check, http_error, match_arguments, task_arguments
+        from kb.server_match import check, http_error, match_arguments, task_arguments
 
         try:
             args = match_arguments(values)
@@ -1026,7 +1027,7 @@ def create_app(
         return await pooled(request, task)
 
     async def match_page(request: Request) -> Response:
-        from .server_match import render_page
+        from kb.server_match import render_page
 
         values: dict[str, list[str]] = {}
         form = None
@@ -1051,7 +1052,7 @@ def create_app(
         return HTMLResponse(render_page(values, form, reply["data"]))
 
     async def match_api(request: Request) -> Response:
-        from .server_match import API_FORMATS, MEDIA
+        from kb.server_match import API_FORMATS, MEDIA
 
         fmt = "json"
         try:
@@ -1113,8 +1114,8 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
     """Build the KB in memory, hand it to the workers and serve until interrupted."""
     import uvicorn
 
-    from .build import build
-    from .config import load_config
+    from kb.build.pipeline import build
+    from kb.core.config import load_config
 
     config = load_config()
     if progress:

@@ -65,9 +65,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="session")
 def seed():
     """The seed KB for the validator equality tests: config, asserted + inferred union, shapes."""
-    from kb.build import build
-    from kb.config import load_config
-    from kb.validate import load_shapes
+    from kb.build.pipeline import build
+    from kb.core.config import load_config
+    from kb.shacl.shapes import load_shapes
 
     config = load_config(Path(__file__).resolve().parent.parent)
     result = build(config, validate_data=False, run_integrity_checks=False)
@@ -95,7 +95,7 @@ def running_server(project: Path, *args: str) -> Iterator[str]:
     once /health answers; stopped by its process id (and its workers' group) afterwards."""
     import httpx
 
-    from kb.processes import free_port, stop_process
+    from kb.core.processes import free_port, stop_process
 
     port = free_port()
     log_path = project / "serve.log"

@@ -1,7 +1,7 @@
 """`kb ARGV` that, when SIG is not 0, sends itself signal SIG half-way through writing an
 output: tests/test_interrupted_writes.py runs it as `python interrupt_child.py SIG ARGV...`.
 The process writes for real and dies (SIGKILL) or stops (SIGINT) as a user's would; only the
-moment is chosen, by wrapping the two places outputs are written: kb.fileio's temporary files
+moment is chosen, by wrapping the two places outputs are written: kb.core.fileio's temporary files
 (kb.nq, the reports, every import) and the pages `kb publish` writes into its folder."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class _HalfThenSignal:
 def _interrupt_writes(sig: int) -> None:
     import signal
 
-    import kb.fileio as fileio
+    import kb.core.fileio as fileio
     from kb.publish import site
 
     # as in a terminal, where Ctrl-C reaches kb: a process started in the background of a

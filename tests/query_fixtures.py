@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.catalogue import KnowledgeBase
-from kb.config import load_config
+from kb.build.knowledge_base import KnowledgeBase
+from kb.core.config import load_config
 from kb.store import OxigraphStore
 
 
@@ -25,7 +25,7 @@ def seed_kb_oxigraph(seed_kb: KnowledgeBase) -> KnowledgeBase:
 
 # Labels as readers meet them: mixed case, accents, letters NFKD does not decompose (Ø, Ł),
 # a German sharp s, a label two organisations share. READER_ORDER is written out by hand (not
-# computed with kb.ordering): accents and case are ignored, then the exact text decides
+# computed with kb.sparql.ordering): accents and case are ignored, then the exact text decides
 # ("LAZIO" before "Lazio"), then the IRI. Code-point order, what SPARQL's ORDER BY gives on
 # simple strings, would put every capital first and "Émilia", "Île", "Łódź", "Øresund" last.
 COLLATION_COUNTRY = "https://w3id.org/mfg-clusters/id/country/ZZ"

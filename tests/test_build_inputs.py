@@ -155,9 +155,10 @@ def test_a_stored_query_that_is_not_utf8_is_named_by_query_list_and_publish(proj
 def test_a_syntax_error_is_placed_as_written_not_after_the_bound_values(project, store):
     """The parameters go in as a VALUES block after the first `{`; an error further on is
     reported at its place in the file, not shifted by the block."""
-    from kb.catalogue import KnowledgeBase, check_query_syntax
-    from kb.config import load_config
-    from kb.errors import KBError
+    from kb.build.knowledge_base import KnowledgeBase
+    from kb.core.config import load_config
+    from kb.core.errors import KBError
+    from kb.sparql.catalogue import check_query_syntax
 
     root = project({"c.ttl": DATA})
     text = (

@@ -88,9 +88,9 @@ def test_a_deleted_folder_is_not_answered_from_the_old_build(two_folders, capsys
 
 
 def test_an_added_or_changed_file_or_configuration_makes_the_build_stale(two_folders, capsys):
-    from kb.catalogue import built_store
-    from kb.config import load_config
-    from kb.manifest import stale_reason
+    from kb.build.knowledge_base import built_store
+    from kb.build.manifest import stale_reason
+    from kb.core.config import load_config
 
     root = two_folders
     assert stale_reason(load_config(root)) is None
@@ -146,8 +146,8 @@ def test_a_build_without_shapes_says_so_in_the_manifest_and_to_the_user(project,
 
 
 def test_the_verdict_on_the_inputs_as_they_are_now(two_folders):
-    from kb.config import load_config
-    from kb.manifest import verdict
+    from kb.build.manifest import verdict
+    from kb.core.config import load_config
 
     root = two_folders
     assert verdict(load_config(root)) == (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.build import build
-from kb.config import load_config
+from kb.build.pipeline import build
+from kb.core.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,5 @@
-"""The fast inference path (kb/rules.py) gives exactly owlrl's inferred triples (kb/infer.py)."""
+"""The fast inference path (kb/reason/compiled.py) gives exactly owlrl's inferred triples
+(kb/reason/entailments.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,19 @@ from generated import generated_turtle
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from kb.config import load_config
-from kb.errors import InconsistencyError
-from kb.infer import check_consistency, check_consistency_store, infer
+from kb.core.config import load_config
+from kb.core.errors import InconsistencyError
 from kb.load import load, source_files
-from kb.rules import INFERRED, drop_noise, infer_fast, inferred_triples, load_asserted, materialise
+from kb.reason import infer
+from kb.reason.compiled import (
+    INFERRED,
+    drop_noise,
+    infer_fast,
+    inferred_triples,
+    load_asserted,
+    materialise,
+)
+from kb.reason.entailments import check_consistency, check_consistency_store
 from kb.store import RdflibStore, from_ox
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pytest
 from rdflib import DCTERMS, RDF, SKOS, BNode, Graph, Literal, Namespace, URIRef
 
 from kb.cli import main
-from kb.errors import KBError
+from kb.core.errors import KBError
 from kb.importers.codelists import type_of_action
 from kb.importers.common import ID, MC
 from kb.importers.cordis import Known, import_cordis
@@ -348,7 +348,7 @@ def test_nuts_codes_outside_the_given_versions_are_not_linked(tmp_path):
 
 
 def test_a_broken_data_file_is_named_with_its_line(tmp_path):
-    from kb.errors import RDFSyntaxError
+    from kb.core.errors import RDFSyntaxError
     from kb.importers.cordis import read_known
 
     broken = tmp_path / "broken.ttl"

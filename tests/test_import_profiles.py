@@ -11,7 +11,7 @@ import pytest
 from rdflib import OWL, Graph, URIRef
 
 from kb.cli import main
-from kb.config import load_config
+from kb.core.config import load_config
 from kb.importers import eccp_profile, profiles
 
 REPO = Path(__file__).resolve().parent.parent
@@ -237,7 +237,7 @@ def test_seed_profile_imported_into_the_full_kb_keeps_afil_one_resource(full_kb,
     out = capsys.readouterr().out
     assert "0 violations" in out
     assert re.search(r"integrity checks +(\d+)/\1 passed", out), out
-    from kb.build import build
+    from kb.build.pipeline import build
 
     result = build(load_config(full_kb), validate_data=False, run_integrity_checks=False)
     rows = result.store.query(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
-from kb.build import build
+from kb.build.pipeline import build
 from kb.cli import main
-from kb.config import load_config
+from kb.core.config import load_config
 from kb.importers.common import EU_COUNTRY, ID, MC, shared_data_dir
 from kb.importers.nuts import merged_table, referenced_codes, select
 from kb.load import load

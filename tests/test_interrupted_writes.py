@@ -5,7 +5,7 @@ itself half-way through writing an output (tests/interrupt_child.py), and a full
 file-size limit (RLIMIT_FSIZE: every write past it fails with EFBIG, as on a full tmpfs).
 
 All the import commands write their file through kb.importers.common.write_turtle or (cordis)
-kb.fileio.atomic_writer, the paths covered here by `kb import countries` and `kb import
+kb.core.fileio.atomic_writer, the paths covered here by `kb import countries` and `kb import
 cordis`; the slower reference imports (nuts, nace, cordis-ref: 15-25 s each on the shared
 machine) share countries' writer."""
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from kb.catalogue import KnowledgeBase
+from kb.build.knowledge_base import KnowledgeBase
 from kb.cli import main
-from kb.config import load_config
-from kb.errors import KBError, ParameterError
+from kb.core.config import load_config
+from kb.core.errors import KBError, ParameterError
 from kb.matching import SIGNALS, MatchRequest, Profile, match, resolver
 
 REPO = Path(__file__).resolve().parent.parent

@@ -25,7 +25,7 @@ from rdflib.namespace import RDF
 from test_publish import published_site
 
 from kb import serve_proxy
-from kb.processes import free_port
+from kb.core.processes import free_port
 from kb.publish import conneg
 from kb.publish.data import page_path
 

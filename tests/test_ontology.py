@@ -6,9 +6,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kb.config import load_config
+from kb.core.config import load_config
+from kb.core.namespaces import MC
 from kb.load import parse_file, source_files
-from kb.namespaces import MC
 
 CONFIG = load_config()
 ONTOLOGY = CONFIG.root / "ontology" / "mc.ttl"

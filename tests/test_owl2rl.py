@@ -1,10 +1,11 @@
 """Every rule of the OWL 2 RL tables (OWL 2 Profiles, section 4.3, tables 4-9) on a case of
-its own, run by both inference profiles: the compiled rules (kb/rules.py, the build's default)
+its own, run by both inference profiles: the compiled rules (kb/reason/compiled.py, the build's
+default)
 and owlrl (the reference). For each case the rule's conclusion is entailed (or, for a rule
 whose conclusion is false, the knowledge base is refused as inconsistent), and both profiles
 give the same inferred triples. No W3C OWL 2 test suite is at hand as files (docs/
 conformance.md says where the RL cases live and why they are not vendored); this is the
-project's fixture for every rule, as kb.infer's filter leaves the conclusions visible.
+project's fixture for every rule, as kb.reason.entailments's filter leaves the conclusions visible.
 
 KNOWN lists the cases where a profile is not expected to agree, each with the reason."""
 
@@ -16,8 +17,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kb.errors import InconsistencyError, KBError
-from kb.infer import infer
+from kb.core.errors import InconsistencyError, KBError
+from kb.reason import infer
 
 EX = "https://example.org/rl#"
 PREFIXES = f"""@prefix ex: <{EX}> .
@@ -27,7 +28,7 @@ PREFIXES = f"""@prefix ex: <{EX}> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 FALSE = "inconsistent"
-TAUTOLOGY = None  # the rule fires, but kb.infer's filter drops what it concludes
+TAUTOLOGY = None  # the rule fires, but kb.reason.entailments's filter drops what it concludes
 
 
 def ex(name: str) -> URIRef:

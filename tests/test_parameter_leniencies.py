@@ -1,4 +1,4 @@
-"""Parameter values `kb query run -p` (and every other caller of kb.catalogue.bind) used to
+"""Parameter values `kb query run -p` (and every other caller of kb.sparql.catalogue.bind) used to
 accept and now refuses, each naming the parameter (issue 18, finding 7): an IRI of an unsafe
 scheme, a repeated `-p`, digits of another script read as a number, an empty search term."""
 
@@ -10,9 +10,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from kb.catalogue import Parameter, bind, load_catalogue, to_term
 from kb.cli import main
-from kb.errors import ParameterError
+from kb.core.errors import ParameterError
+from kb.sparql.catalogue import Parameter, bind, load_catalogue, to_term
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = load_catalogue(REPO / "queries")

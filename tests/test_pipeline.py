@@ -8,12 +8,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kb.build import build, write_outputs
-from kb.config import load_config
-from kb.errors import InconsistencyError, RDFSyntaxError
-from kb.infer import infer
+from kb.build.pipeline import build, write_outputs
+from kb.core.config import load_config
+from kb.core.errors import InconsistencyError, RDFSyntaxError
+from kb.core.namespaces import ID, MC
 from kb.load import parse_file, source_files
-from kb.namespaces import ID, MC
+from kb.reason import infer
 
 PREFIXES = """\
 @prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
@@ -209,7 +209,7 @@ def test_the_configured_store_holds_what_the_build_wrote(project, kind: str) -> 
 
 def test_validation_setting_is_checked_and_named_in_the_summary(project, monkeypatch) -> None:
     from kb.commands.build import summary
-    from kb.errors import KBError
+    from kb.core.errors import KBError
 
     root = project({"sample.ttl": SAMPLE})
     monkeypatch.setenv("KB_VALIDATION", "shaclex")

@@ -22,9 +22,9 @@ from pyshacl import validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
-from kb.build import build
-from kb.config import load_config
-from kb.errors import KBError, ParameterError
+from kb.build.pipeline import build
+from kb.core.config import load_config
+from kb.core.errors import KBError, ParameterError
 from kb.publish.data import LICENCE, page_path
 from kb.publish.describe import dataset_iri
 from kb.publish.dumps import sha256
@@ -122,7 +122,7 @@ def test_every_minted_iri_resolves_to_a_page(site):
 
 
 def test_a_stored_query_page_shows_the_query_and_links_to_run_it(site):
-    from kb.catalogue import load_catalogue
+    from kb.sparql.catalogue import load_catalogue
 
     result, out, _ = site
     base = result.config.base_iri
@@ -389,8 +389,8 @@ def test_publish_replaces_the_site_atomically(site, tmp_path):
 
 
 def test_the_query_page_lists_and_the_rdf_describes_every_stored_query(site):
-    from kb.catalogue import load_catalogue
     from kb.publish.queries import DEFAULT_ENDPOINT
+    from kb.sparql.catalogue import load_catalogue
 
     result, out, _ = site
     stored = load_catalogue(result.config.queries_dir)

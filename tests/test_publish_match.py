@@ -24,8 +24,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from test_publish import published_site, same_graph
 
 import kb
-from kb.config import load_config
-from kb.errors import KBError
+from kb.core.config import load_config
+from kb.core.errors import KBError
 from kb.publish.data import page_path
 from kb.publish.partners import LIST_FOLDER
 from kb.publish.site import publish

@@ -23,7 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, XSD
 from test_publish import published_site
 
-from kb.namespaces import MC
+from kb.core.namespaces import MC
 from kb.publish.data import SiteData, local_name, page_path
 
 DATA_FILE = "data file "

@@ -20,9 +20,13 @@ from query_fixtures import (
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
-from kb.catalogue import (
+from kb.build.knowledge_base import KnowledgeBase
+from kb.commands.query import answer_text
+from kb.core.config import load_config
+from kb.core.errors import KBError, ParameterError
+from kb.core.namespaces import SH
+from kb.sparql.catalogue import (
     USERS,
-    KnowledgeBase,
     Parameter,
     StoredQuery,
     bind,
@@ -31,13 +35,9 @@ from kb.catalogue import (
     load_catalogue,
     ordered,
 )
-from kb.commands.query import answer_text
-from kb.config import load_config
-from kb.errors import KBError, ParameterError
-from kb.namespaces import SH
-from kb.remote import with_bindings
-from kb.results import FORMATS, canonical_text, serialise, to_tsv
+from kb.sparql.results import FORMATS, canonical_text, serialise, to_tsv
 from kb.store import OxigraphStore, QuerySyntaxError, RdflibStore
+from kb.store.remote import with_bindings
 
 CONFIG = load_config()
 CATALOGUE = load_catalogue(CONFIG.queries_dir)
@@ -254,7 +254,7 @@ def test_labels_sort_as_readers_expect(engine):
 
 
 def test_every_stored_select_orders_by_projected_variables(seed_kb):  # noqa: F811
-    """The order kb gives (kb/ordering.py) is read from each query's ORDER BY: it must name
+    """The order kb gives (kb/sparql/ordering.py) is read from each query's ORDER BY: it must name
     the answer's columns, so that every engine's rows come out in one order."""
     for name, query in CATALOGUE.items():
         if query.kind != "select":
@@ -281,7 +281,7 @@ def test_regions_sharing_priorities_read_the_wording_as_printed(seed_kb, seed_kb
 
 
 def test_order_by_must_name_variables():
-    from kb.ordering import order_keys
+    from kb.sparql.ordering import order_keys
 
     assert order_keys("SELECT * WHERE { ?s ?p ?o } ORDER BY DESC(?o) ?s asc(?p)") == (
         ("o", True),

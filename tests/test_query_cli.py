@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph
 from rdflib.query import Result
 
-from kb.catalogue import load_catalogue
 from kb.cli import main
+from kb.sparql.catalogue import load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
@@ -96,8 +96,8 @@ def test_export(small, capsys):
 
 
 def test_reuses_a_fresh_build(small, capsys):
-    from kb.catalogue import built_store
-    from kb.config import load_config
+    from kb.build.knowledge_base import built_store
+    from kb.core.config import load_config
 
     config = load_config(small)
     assert built_store(config) is None

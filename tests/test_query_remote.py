@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from kb.errors import KBError
-from kb.remote import GET_LIMIT, USER_AGENT, RemoteStore, query_form, with_bindings
+from kb.core.errors import KBError
 from kb.store import QuerySyntaxError
+from kb.store.remote import GET_LIMIT, USER_AGENT, RemoteStore, query_form, with_bindings
 
 A = "http://example.org/a"
 

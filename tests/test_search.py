@@ -17,9 +17,9 @@ import pytest
 
 import kb
 from kb.cli import main
-from kb.errors import ParameterError
+from kb.core.errors import ParameterError
+from kb.fulltext.index import SearchIndex, fill, match_expression, words
 from kb.store import open_store
-from kb.textindex import SearchIndex, fill, match_expression, words
 
 ID = "https://w3id.org/mfg-clusters/id/"
 MC = "https://w3id.org/mfg-clusters/ontology#"
@@ -48,8 +48,8 @@ SEED_ROBOTICS = {
 @pytest.fixture(scope="module")
 def seed_index():
     """The seed knowledge base (sources loaded, inferred) indexed in memory."""
-    from kb.build import build
-    from kb.config import load_config
+    from kb.build.pipeline import build
+    from kb.core.config import load_config
 
     config = load_config(Path(__file__).resolve().parent.parent)
     result = build(config, validate_data=False, run_integrity_checks=False)
@@ -327,7 +327,7 @@ def test_a_build_that_does_not_conform_removes_the_index(built, capsys):
 
 CHILD = """
 import os, signal, sys
-import kb.textindex as t
+import kb.fulltext.index as t
 sig = int(sys.argv[1])
 signal.signal(signal.SIGINT, signal.default_int_handler)
 real = t.fill
@@ -390,8 +390,8 @@ def test_an_interrupted_index_write_leaves_the_previous_index_whole(built, sig):
 
 def test_the_index_reads_the_store_interface_on_either_engine(built):
     """The rows are the same whether the store is rdflib's or Oxigraph's."""
-    from kb.build import build
-    from kb.config import load_config
+    from kb.build.pipeline import build
+    from kb.core.config import load_config
 
     result = build(load_config(built), validate_data=False, run_integrity_checks=False)
     rdflib_store = open_store("rdflib")

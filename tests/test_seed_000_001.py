@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from kb.build import build
-from kb.config import load_config
+from kb.build.pipeline import build
+from kb.core.config import load_config
 
 BASE = "https://w3id.org/mfg-clusters/"
 ID = BASE + "id/"

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal, URIRef
 
-from kb.build import build
-from kb.config import load_config
+from kb.build.pipeline import build
+from kb.core.config import load_config
 
 B = "https://w3id.org/mfg-clusters/"
 SRC = B + "id/source/4m4iof-concept-note/"

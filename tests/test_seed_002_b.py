@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 
-from kb.build import build
-from kb.config import load_config
+from kb.build.pipeline import build
+from kb.core.config import load_config
 
 ID = "https://w3id.org/mfg-clusters/id/"
 CODE = "https://w3id.org/mfg-clusters/code/"
@@ -385,8 +385,8 @@ def test_clusters_by_effra_domain_shows_the_strategy_region_at_every_level(store
     Baden-Württemberg, Flanders) and NUTS 2 (Catalonia, Lombardy, Centro, North-West); the old
     query showed only level 2, so Minalogic, ViaMéca, bwcon, microTEC Südwest and Flanders Make
     had none."""
-    from kb.catalogue import bind, load_catalogue
-    from kb.config import load_config
+    from kb.core.config import load_config
+    from kb.sparql.catalogue import bind, load_catalogue
 
     config = load_config()
     query = load_catalogue(config.queries_dir)["clusters-by-effra-domain"]

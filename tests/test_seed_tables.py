@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import build
-from kb.config import load_config
+from kb.build.pipeline import build
+from kb.core.config import load_config
 
 EXPECTED = Path(__file__).parent / "expected"
 ORG = "https://w3id.org/mfg-clusters/id/organisation/"

@@ -37,8 +37,8 @@ from SPARQLWrapper import (
 )
 
 import kb
-from kb.build import build
-from kb.config import load_config
+from kb.build.pipeline import build
+from kb.core.config import load_config
 
 pytestmark = pytest.mark.server
 

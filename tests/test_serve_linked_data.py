@@ -28,8 +28,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from test_browser import browser  # noqa: F401 - the browser fixture
 
-from kb.build import build
-from kb.config import load_config
+from kb.build.pipeline import build
+from kb.core.config import load_config
 from kb.publish.site import publish
 from kb.serve_site import SITE_ROOTS, safe_path, site_file, split_suffix
 

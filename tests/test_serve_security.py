@@ -20,7 +20,7 @@ import httpx
 import pytest
 from conftest import make_project, running_server
 
-from kb.processes import free_port
+from kb.core.processes import free_port
 
 pytestmark = pytest.mark.server
 

@@ -20,9 +20,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from kb.infer import infer
 from kb.load import parse_file
-from kb.validate import ValidationOutcome, load_shapes, meta_validate, validate
+from kb.reason import infer
+from kb.shacl.pyshacl_engine import meta_validate, validate
+from kb.shacl.report import ValidationOutcome
+from kb.shacl.shapes import load_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "shapes"
@@ -115,7 +117,7 @@ def _ontology() -> Graph:
 
 
 def _closure(data: Graph) -> Graph:
-    """What kb.build validates: ontology + data + owlrl entailments."""
+    """What kb.build.pipeline validates: ontology + data + owlrl entailments."""
     union = _ontology() + data  # `+` copies: the cached ontology graph stays untouched
     return union + infer(union).inferred
 

@@ -1,4 +1,5 @@
-"""Stable skolem IRIs (kb.skolem): the same graph, parsed again (new blank-node labels), gets
+"""Stable skolem IRIs (kb.publish.skolem): the same graph, parsed again (new blank-node labels),
+gets
 the same IRIs; different graphs or different surroundings get different ones; blank nodes
 that only differ by their label stay distinct (issue 18: each `kb load` used to add new
 copies of the ontology's OWL restrictions)."""
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kb.skolem import skolem_iris, skolemised
+from kb.publish.skolem import skolem_iris, skolemised
 
 REPO = Path(__file__).resolve().parent.parent
 GENID = "https://w3id.org/mfg-clusters/.well-known/genid/"

@@ -13,10 +13,10 @@ from conftest import KB, REPO, make_project
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
-import kb.build
-from kb.build import build, write_outputs
-from kb.config import load_config
-from kb.errors import KBError
+import kb.build.pipeline
+from kb.build.pipeline import build, write_outputs
+from kb.core.config import load_config
+from kb.core.errors import KBError
 
 DATA = {
     "ttl/orgs.ttl": """@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
@@ -76,7 +76,7 @@ def test_auto_takes_the_disk_above_the_stated_size_and_says_so(tmp_path, monkeyp
     assert _stores(config.build_dir) == []  # a few kB of Turtle: in memory
     assert "on-disk store" not in capsys.readouterr().err
     del result
-    monkeypatch.setattr(kb.build, "DISK_ABOVE", 100)
+    monkeypatch.setattr(kb.build.pipeline, "DISK_ABOVE", 100)
     result = build(config, validate_data=False)
     err = capsys.readouterr().err
     assert "over 0 MiB" in err and "on-disk store" in err and 'storage = "memory"' in err
@@ -135,7 +135,7 @@ def test_kb_build_storage_disk_from_the_command_line(tmp_path):
 
 
 def test_a_syntax_error_on_disk_names_the_file_and_leaves_no_store(tmp_path):
-    from kb.errors import RDFSyntaxError
+    from kb.core.errors import RDFSyntaxError
 
     root = make_project(tmp_path / "kb", DATA | {"ttl/broken.ttl": "<urn:a> <urn:b> .\n"})
     config = load_config(root, storage="disk")

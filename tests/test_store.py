@@ -78,7 +78,7 @@ def test_hostile_literals_are_inert(store, hostile: str) -> None:
 
 
 def test_iri_that_would_break_out_is_refused(store) -> None:
-    from kb.errors import ParameterError
+    from kb.core.errors import ParameterError
 
     with pytest.raises(ParameterError, match="not a valid IRI"):
         store.query("SELECT * WHERE { ?s ?p ?o }", {"s": URIRef("http://x> } UNION { ?s ?p ?o")})
@@ -95,8 +95,8 @@ def test_values_go_into_the_where_group_not_the_template(store) -> None:
 
 @pytest.mark.parametrize("graph", ["urn:g> ; DROP ALL ; INSERT DATA { <urn:a", "urn:a b", 'x"y'])
 def test_kb_load_refuses_a_graph_iri_that_would_become_syntax(graph: str) -> None:
-    from kb.errors import ParameterError
-    from kb.upload import upload
+    from kb.core.errors import ParameterError
+    from kb.publish.upload import upload
 
     # Refused before any request: the endpoint below is never contacted.
     with pytest.raises(ParameterError, match="--graph"):

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from kb.config import load_config
+from kb.core.config import load_config
 from kb.load import source_files
 
 CONFIG = load_config()
@@ -32,7 +32,7 @@ def test_every_data_file_names_its_source_section() -> None:
     from rdflib import URIRef
     from rdflib.namespace import PROV, RDF
 
-    from kb.namespaces import MC
+    from kb.core.namespaces import MC
 
     missing = []
     for source in source_files(CONFIG):

@@ -1,5 +1,6 @@
-"""The parallel validation path (kb/validate_fast.py) reports exactly what the reference
-pySHACL run (kb/validate.py) reports: same focus nodes, paths, values, shapes, components and
+"""The parallel validation path (kb/shacl/parallel.py) reports exactly what the reference
+pySHACL run (kb/shacl/pyshacl_engine.py) reports: same focus nodes, paths, values, shapes,
+components and
 severities, on the seed KB and on a generated fixture with injected violations."""
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from generated import generated_graph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
-from kb.validate import validate
-from kb.validate_fast import targeted_shapes, validate_parallel, work_units
+from kb.shacl.parallel import targeted_shapes, validate_parallel, work_units
+from kb.shacl.pyshacl_engine import validate
 
 REPO = Path(__file__).resolve().parent.parent
 MC = "https://w3id.org/mfg-clusters/ontology#"

@@ -1,5 +1,6 @@
-"""The compiled SPARQL validator (kb/validate_sparql.py) reports exactly what the pySHACL
-reference (kb/validate.py) reports: the same sorted results (severity, focus node, path, value,
+"""The compiled SPARQL validator (kb/shacl/compiled.py) reports exactly what the pySHACL
+reference (kb/shacl/pyshacl_engine.py) reports: the same sorted results (severity, focus node,
+path, value,
 message, shape, component), the same conforms flag and an isomorphic report graph; on the seed
 KB, on every DASH test case of tests/shapes, on a generated fixture with injected violations and
 on small shapes graphs that exercise the corners of each constraint."""
@@ -16,10 +17,12 @@ from rdflib.namespace import RDF, SH, SKOS, XSD
 from rdflib.term import Node
 from test_shapes import FIXTURE_FILES, VALID_DIR, Fixture, _closure
 
-from kb.errors import KBError
+from kb.core.errors import KBError
 from kb.load import parse_file
-from kb.validate import ValidationOutcome, load_shapes, validate
-from kb.validate_sparql import load_graph, validate_graph, validate_store
+from kb.shacl.compiled import load_graph, validate_graph, validate_store
+from kb.shacl.pyshacl_engine import validate
+from kb.shacl.report import ValidationOutcome
+from kb.shacl.shapes import load_shapes
 
 REPO = Path(__file__).resolve().parent.parent
 MC = "https://w3id.org/mfg-clusters/ontology#"
@@ -341,7 +344,7 @@ def test_integer_subtypes_are_refused_on_a_store_and_judged_on_a_graph():
 
 def test_queries_are_per_constraint_not_per_focus_node(monkeypatch):
     """Set-oriented: ten times the focus nodes, the same number of SPARQL queries."""
-    import kb.validate_sparql as compiled
+    import kb.shacl.compiled as compiled
 
     shapes = _graph(
         """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.cli import main
-from kb.locate import Locator, describe_file
+from kb.load.locate import Locator, describe_file
 
 TTL = '''@prefix mc: <https://w3id.org/mfg-clusters/ontology#> .
 @prefix o: <https://w3id.org/mfg-clusters/id/organisation/> .

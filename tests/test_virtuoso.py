@@ -24,8 +24,9 @@ from query_fixtures import (
 )
 from rdflib import BNode, Literal, URIRef
 
-from kb.catalogue import KnowledgeBase, load_catalogue
-from kb.config import load_config
+from kb.build.knowledge_base import KnowledgeBase
+from kb.core.config import load_config
+from kb.sparql.catalogue import load_catalogue
 from kb.store import QueryResult
 
 pytestmark = pytest.mark.server
@@ -216,8 +217,8 @@ def test_projects_by_topic_searches_titles_on_virtuoso(loaded, term):
 def test_labels_sort_as_readers_expect_on_virtuoso(loaded, virtuoso):
     """The mixed-case and accented labels of query_fixtures, in a graph of their own on the
     server (dropped afterwards), come back in the reader order the embedded engines give."""
+    from kb.publish.upload import _Sender, upload
     from kb.store import OxigraphStore
-    from kb.upload import _Sender, upload
 
     store = OxigraphStore()
     store.add_graph(COLLATION_GRAPH, collation_triples())

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 
-from kb.catalogue import check_query_syntax
 from kb.cli import main
-from kb.errors import KBError
-from kb.remote import RemoteStore
+from kb.core.errors import KBError
+from kb.sparql.catalogue import check_query_syntax
+from kb.store.remote import RemoteStore
 
 pytestmark = pytest.mark.server
 

@@ -1,4 +1,4 @@
-"""The W3C SHACL Core test suite on both validators: the compiled one (kb/validate_sparql.py,
+"""The W3C SHACL Core test suite on both validators: the compiled one (kb/shacl/compiled.py,
 the build's default) and pySHACL (the reference), compared as the suite's harness compares:
 the conforms flag and the results as (focus node, path, value, source shape, constraint
 component). Every case passes, or is listed in tests/w3c/shacl/known-failures.toml with its
@@ -19,8 +19,8 @@ import pyshacl
 import pytest
 from shacl_suite import cases, known_failures, literals_as_written, report_outcome
 
-from kb.errors import KBError
-from kb.validate_sparql import validate_graph
+from kb.core.errors import KBError
+from kb.shacl.compiled import validate_graph
 
 CASES = cases()
 KNOWN = known_failures()

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.processes import free_port
+from kb.core.processes import free_port
 
 INI = """\
 [Database]

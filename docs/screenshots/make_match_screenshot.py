@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import sync_playwright
 
-from kb.processes import free_port, stop_process
+from kb.core.processes import free_port, stop_process
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

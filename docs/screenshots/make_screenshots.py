@@ -18,8 +18,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from kb.build import build
-from kb.config import load_config
+from kb.build.pipeline import build
+from kb.core.config import load_config
 from kb.publish.data import page_path
 from kb.publish.site import publish
 

@@ -7,7 +7,7 @@ import argparse
 
 def add_store_arguments(p: argparse.ArgumentParser, default_engine: str) -> None:
     """Where a command's answers come from: an embedded engine or a remote endpoint."""
-    from ..config import STORES
+    from kb.core.config import STORES
 
     where = p.add_mutually_exclusive_group()
     where.add_argument(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..build import BuildResult, build, write_outputs
-from ..config import INFERENCE_PROFILES, STORAGES, STORES, VALIDATORS, load_config
+from kb.build.pipeline import BuildResult, build, write_outputs
+from kb.core.config import INFERENCE_PROFILES, STORAGES, STORES, VALIDATORS, load_config
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -141,8 +141,8 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.format == "turtle":
         sys.stdout.write(result.validation.report_graph.serialize(format="turtle"))
         return 0 if result.validation.conforms else 1
-    from ..validate import load_shapes
-    from ..validation_formats import Report, write_step_summary
+    from kb.shacl.formats import Report, write_step_summary
+    from kb.shacl.shapes import load_shapes
 
     report = Report(result.validation, config, load_shapes(config.shapes_dir))
     if args.format == "github":

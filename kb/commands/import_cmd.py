@@ -8,11 +8,11 @@ from pathlib import Path
 
 from rdflib import RDF
 
-from ..config import load_config
-from ..errors import ParameterError
-from ..importers import codelists, cordis, countries, eccp_profile, nuts, org_profile
-from ..importers.common import ID, MC, scan, shared_data_dir, write_turtle
-from ..importers.profiles import ProfileError, write_folder
+from kb.core.config import load_config
+from kb.core.errors import ParameterError
+from kb.importers import codelists, cordis, countries, eccp_profile, nuts, org_profile
+from kb.importers.common import ID, MC, scan, shared_data_dir, write_turtle
+from kb.importers.profiles import ProfileError, write_folder
 
 REFERENCE_DIR = Path("data/ttl/reference")
 # Big code lists are not loaded by default; add the folder to data_dirs to opt in, e.g.

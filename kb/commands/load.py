@@ -6,9 +6,9 @@ import argparse
 import os
 import sys
 
-from ..config import STORES, Config
-from ..errors import KBError, ParameterError
-from ..store import OxigraphStore
+from kb.core.config import STORES, Config
+from kb.core.errors import KBError, ParameterError
+from kb.store import OxigraphStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,9 +66,9 @@ def built_kb(config: Config, force: bool, progress: bool) -> OxigraphStore:
     """The KB to load: build/kb.nq when build/manifest.json shows a validated, conforming
     build of the inputs as they are now; else a fresh build, validated and checked, refused
     (KBError) when it does not conform unless `force`."""
-    from ..build import build
-    from ..manifest import read_manifest, stale_reason
-    from ..store import load_nquads
+    from kb.build.manifest import read_manifest, stale_reason
+    from kb.build.pipeline import build
+    from kb.store import load_nquads
 
     manifest = read_manifest(config)
     if manifest and manifest.get("validated") and stale_reason(config, manifest) is None:
@@ -89,8 +89,8 @@ def built_kb(config: Config, force: bool, progress: bool) -> OxigraphStore:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    from ..config import load_config
-    from ..upload import upload
+    from kb.core.config import load_config
+    from kb.publish.upload import upload
 
     if args.batch < 1:
         raise ParameterError("--batch", "must be at least 1")

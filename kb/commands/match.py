@@ -8,13 +8,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ..catalogue import KnowledgeBase
-from ..config import load_config
-from ..errors import KBError, ParameterError
-from ..matching import ORGANISATION_TYPES, MatchRequest, Profile, matcher, resolver
-from ..matching.render import FORMATS, render
-from ..matching.resolve import Resolver
-from . import add_store_arguments
+from kb.build.knowledge_base import KnowledgeBase
+from kb.commands import add_store_arguments
+from kb.core.config import load_config
+from kb.core.errors import KBError, ParameterError
+from kb.matching import ORGANISATION_TYPES, MatchRequest, Profile, matcher, resolver
+from kb.matching.render import FORMATS, render
+from kb.matching.resolve import Resolver
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -169,8 +169,8 @@ def read_profile(path: Path, resolve: Resolver) -> Profile:
     """The features a Turtle description of a call names: EFFRA domains (mc:effraDomain), S3
     priority areas (mc:s3PriorityArea) and topics (technology fields, industries, expertise
     areas, pilot themes), whatever the subject."""
-    from ..load import parse_file
-    from ..namespaces import MC
+    from kb.core.namespaces import MC
+    from kb.load import parse_file
 
     graph: Graph = parse_file(path)
     domains = {resolve.domain(str(o), str(path)) for o in graph.objects(None, MC.effraDomain)}

@@ -13,10 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..config import load_config
-from ..errors import ParameterError
-from ..fileio import atomic_write
-from ..importers.profiles import CodeLists, slug
+from kb.core.config import load_config
+from kb.core.errors import ParameterError
+from kb.core.fileio import atomic_write
+from kb.importers.profiles import CodeLists, slug
 
 FOLDERS = {
     "cluster": Path("data/ttl/clusters"),

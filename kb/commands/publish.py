@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..build import build
-from ..config import load_config
-from ..errors import KBError, ParameterError
+from kb.build.pipeline import build
+from kb.core.config import load_config
+from kb.core.errors import KBError, ParameterError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +41,7 @@ def placeholder_warnings(site_url: str | None, endpoint: str | None) -> list[str
     """What still points at a stand-in: a site published without --site-url writes its w3id
     redirect to mfg-clusters.example.org, and without --endpoint its query page asks a
     `kb serve` on the reader's own machine."""
-    from ..publish.queries import DEFAULT_ENDPOINT
+    from kb.publish.queries import DEFAULT_ENDPOINT
 
     found = []
     if not site_url or "example.org" in site_url:
@@ -58,7 +58,7 @@ def placeholder_warnings(site_url: str | None, endpoint: str | None) -> list[str
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    from ..publish.site import check_replaceable, publish
+    from kb.publish.site import check_replaceable, publish
 
     config = load_config()
     if args.suggested_partners is not None and args.suggested_partners < 0:

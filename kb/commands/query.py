@@ -6,19 +6,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogue import (
-    KnowledgeBase,
+from kb.build.knowledge_base import KnowledgeBase
+from kb.commands import add_store_arguments
+from kb.core.config import load_config
+from kb.core.errors import KBError, ParameterError
+from kb.sparql.catalogue import (
     bind,
     export_rdf,
     load_catalogue,
     read_query_text,
     syntax_error_as_written,
 )
-from ..config import load_config
-from ..errors import KBError, ParameterError
-from ..results import FORMATS, canonical_text, serialise, to_tsv
-from ..store import OxigraphStore, QuerySyntaxError, RdflibStore
-from . import add_store_arguments
+from kb.sparql.results import FORMATS, canonical_text, serialise, to_tsv
+from kb.store import OxigraphStore, QuerySyntaxError, RdflibStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -158,14 +158,14 @@ def run_export(args: argparse.Namespace) -> int:
 
 def answer_text(kb: KnowledgeBase, name: str) -> str:
     """A stored query's answer with default parameters, as kept in queries/expected/: a
-    SELECT's rows in the order kb gives them (kb/ordering.py), the same on every engine; a
+    SELECT's rows in the order kb gives them (kb/sparql/ordering.py), the same on every engine; a
     CONSTRUCT's triples sorted."""
     result = kb.execute(name)
     return to_tsv(result) if result.kind == "select" else canonical_text(result)
 
 
 def run_expect(args: argparse.Namespace) -> int:
-    from ..fileio import atomic_write
+    from kb.core.fileio import atomic_write
 
     config = load_config()
     kb = KnowledgeBase.open(config)

@@ -9,10 +9,11 @@ import json
 import re
 import sys
 
-from ..config import load_config
-from ..errors import ParameterError
-from ..results import _short
-from ..textindex import SearchResult, match_expression, open_index
+from kb.build.text_index import open_index
+from kb.core.config import load_config
+from kb.core.errors import ParameterError
+from kb.fulltext.index import SearchResult, match_expression
+from kb.sparql.results import _short
 
 FORMATS = ("table", "json", "csv")
 
@@ -51,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _type_iri(value: str, prefixes: dict[str, str]) -> str:
-    from ..catalogue import BAD_IRI, expand_iri
+    from kb.sparql.catalogue import BAD_IRI, expand_iri
 
     iri = expand_iri(value, prefixes)
     if not value.strip() or BAD_IRI.search(iri) or ":" not in iri:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..config import STORES
-from ..errors import ParameterError
+from kb.core.config import STORES
+from kb.core.errors import ParameterError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,8 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from ..config import load_config
-    from ..server import ServeSettings, serve
+    from kb.core.config import load_config
+    from kb.server import ServeSettings, serve
 
     if not 0 < args.port < 65536:
         raise ParameterError("--port", f"{args.port} is not a TCP port")
@@ -80,11 +80,11 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.long_after <= 0:
         raise ParameterError("--long-after", "must be a positive number of seconds")
     if args.nginx_config:
-        from ..serve_proxy import nginx_proxy
+        from kb.serve_proxy import nginx_proxy
 
         sys.stdout.write(nginx_proxy(upstream=f"{args.host}:{args.port}"))
         return 0
-    from ..manifest import verdict
+    from kb.build.manifest import verdict
 
     config = load_config()
     conforms, note = verdict(config)

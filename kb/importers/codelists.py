@@ -14,9 +14,9 @@ from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
-from ..errors import KBError
-from .common import CODE, describe_source, new_graph
-from .countries import EU_TO_ISO, country_iri
+from kb.core.errors import KBError
+from kb.importers.common import CODE, describe_source, new_graph
+from kb.importers.countries import EU_TO_ISO, country_iri
 
 RAMON_NACE = "https://w3id.org/ipsoeu/ramon-ld/nace/2008/"
 # The EU Vocabularies IRI of a NACE Rev. 2 concept is the code without its dots (01.11 -> 0111).

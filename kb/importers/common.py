@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
-from ..errors import KBError
-from ..fileio import atomic_writer
+from kb.core.errors import KBError
+from kb.core.fileio import atomic_writer
 
 MC = Namespace("https://w3id.org/mfg-clusters/ontology#")
 ID = Namespace("https://w3id.org/mfg-clusters/id/")

@@ -38,13 +38,13 @@ from urllib.parse import quote
 
 from rdflib import DCTERMS, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
-from ..errors import KBError, RDFSyntaxError
-from ..fileio import atomic_writer
-from ..store import from_ox
-from .codelists import CORDIS_LICENCE, type_of_action
-from .common import CODE, ID, MC, SELF
-from .countries import EU_TO_ISO, country_iri
-from .nuts import NUTS_CODE, region_iri
+from kb.core.errors import KBError, RDFSyntaxError
+from kb.core.fileio import atomic_writer
+from kb.importers.codelists import CORDIS_LICENCE, type_of_action
+from kb.importers.common import CODE, ID, MC, SELF
+from kb.importers.countries import EU_TO_ISO, country_iri
+from kb.importers.nuts import NUTS_CODE, region_iri
+from kb.store import from_ox
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")

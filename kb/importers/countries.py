@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph, Literal
 
-from ..errors import KBError
-from .common import EU_COUNTRY, ID, MC, describe_source, new_graph
+from kb.core.errors import KBError
+from kb.importers.common import EU_COUNTRY, ID, MC, describe_source, new_graph
 
 SOURCE_URL = (
     "https://github.com/lukes/ISO-3166-Countries-with-Regional-Codes/blob/"

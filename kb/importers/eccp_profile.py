@@ -21,8 +21,8 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from .common import CODE, ID, MC, SELF
-from .profiles import (
+from kb.importers.common import CODE, ID, MC, SELF
+from kb.importers.profiles import (
     BULLET,
     DCTERMS,
     EU_LANGUAGE,

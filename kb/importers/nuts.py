@@ -26,9 +26,9 @@ from pathlib import Path
 
 from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
 
-from ..errors import KBError
-from .common import EU_NUTS, ID, MC, describe_source, new_graph
-from .countries import EU_TO_ISO, country_iri
+from kb.core.errors import KBError
+from kb.importers.common import EU_NUTS, ID, MC, describe_source, new_graph
+from kb.importers.countries import EU_TO_ISO, country_iri
 
 RAMON = "https://w3id.org/ipsoeu/ramon-ld/nuts/{version}/"
 SOURCE_URL = (

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from .common import CODE, ID, MC, SELF
-from .eccp_profile import ImportReport, Line, participation_iri, read_text
-from .profiles import (
+from kb.importers.common import CODE, ID, MC, SELF
+from kb.importers.eccp_profile import ImportReport, Line, participation_iri, read_text
+from kb.importers.profiles import (
     BULLET,
     DCTERMS,
     EURIO,

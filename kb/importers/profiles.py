@@ -24,8 +24,8 @@ from pathlib import Path
 
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
-from ..errors import KBError
-from .common import ID, MC, SELF
+from kb.core.errors import KBError
+from kb.importers.common import ID, MC, SELF
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..catalogue import KnowledgeBase
-from .model import ORGANISATION_TYPES, Evidence, MatchRequest, MatchResult, Profile, Suggestion
-from .rank import Matcher
-from .resolve import Resolver
-from .signals import SignalReader
-from .weights import SIGNALS, load_weights
+from kb.build.knowledge_base import KnowledgeBase
+from kb.matching.model import (
+    ORGANISATION_TYPES,
+    Evidence,
+    MatchRequest,
+    MatchResult,
+    Profile,
+    Suggestion,
+)
+from kb.matching.rank import Matcher
+from kb.matching.resolve import Resolver
+from kb.matching.signals import SignalReader
+from kb.matching.weights import SIGNALS, load_weights
 
 __all__ = [
     "ORGANISATION_TYPES",

@@ -15,9 +15,16 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Node
 
-from ..errors import ParameterError
-from .model import MC, ORGANISATION_TYPES, Evidence, MatchRequest, MatchResult, Suggestion
-from .signals import FeatureRow, OrganisationFacts, ParticipationRow, SignalReader
+from kb.core.errors import ParameterError
+from kb.matching.model import (
+    MC,
+    ORGANISATION_TYPES,
+    Evidence,
+    MatchRequest,
+    MatchResult,
+    Suggestion,
+)
+from kb.matching.signals import FeatureRow, OrganisationFacts, ParticipationRow, SignalReader
 
 FEATURE_SIGNALS = ("effra", "s3", "topics", "networks", "letters")
 # How a feature signal's evidence reads, by signal

@@ -12,9 +12,9 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
-from ..results import _short
-from .model import MatchResult, Suggestion
-from .weights import SIGNALS
+from kb.matching.model import MatchResult, Suggestion
+from kb.matching.weights import SIGNALS
+from kb.sparql.results import _short
 
 FORMATS = ("table", "json", "csv", "turtle")
 MC = Namespace("https://w3id.org/mfg-clusters/ontology#")

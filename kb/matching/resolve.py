@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 from rdflib import URIRef
 
-from ..catalogue import expand_iri
-from ..errors import ParameterError
-from .signals import SignalReader
+from kb.core.errors import ParameterError
+from kb.matching.signals import SignalReader
+from kb.sparql.catalogue import expand_iri
 
 BASE = "https://w3id.org/mfg-clusters/"
 TOPIC_SCHEMES = (

@@ -2,7 +2,7 @@
 queries/match/ so that they run the same on the embedded engines and on a remote endpoint.
 
 The matcher binds the seeker's organisations, features or projects as multi-row VALUES
-blocks of RDF terms (kb.sparql_values), never by pasting values into the query text.
+blocks of RDF terms (kb.core.sparql_text), never by pasting values into the query text.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.term import Node
 
-from ..catalogue import StoredQuery, load_catalogue
-from ..errors import KBError
-from ..sparql_values import inject_block, values_table
-from ..store import Store
+from kb.core.errors import KBError
+from kb.core.sparql_text import inject_block, values_table
+from kb.sparql.catalogue import StoredQuery, load_catalogue
+from kb.store import Store
 
 # Feature signals: query name -> the signal it feeds
 FEATURE_QUERIES = {

@@ -15,8 +15,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..namespaces import MC, SCHEMA
-from ..store import Store
+from kb.core.namespaces import MC, SCHEMA
+from kb.store import Store
 
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name, MC.sectionLabel)
 # Names for the terms of other vocabularies, which the store does not describe.

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-from ..namespaces import MC
-from .data import LICENCE, SiteData
-from .dumps import DUMPS
+from kb.core.namespaces import MC
+from kb.publish.data import LICENCE, SiteData
+from kb.publish.dumps import DUMPS
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")

@@ -17,9 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from ..namespaces import bind_prefixes
-from ..store import to_ox
-from .data import SiteData
+from kb.core.namespaces import bind_prefixes
+from kb.publish.data import SiteData
+from kb.store import to_ox
 
 DESCRIPTION_GRAPH = "graph/dataset-description"
 

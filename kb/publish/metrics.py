@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from ..namespaces import BASE, EURIO, MC, SCHEMA
+from kb.core.namespaces import BASE, EURIO, MC, SCHEMA
 
 CODE = BASE + "code/"
 H2020 = URIRef(CODE + "funding-programme/h2020")

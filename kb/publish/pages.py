@@ -16,11 +16,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from ..errors import ParameterError
-from ..namespaces import BASE, EURIO, MC, SCHEMA
-from ..store import Store
-from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path, relative_href
-from .metrics import organisation_metrics
+from kb.core.errors import ParameterError
+from kb.core.namespaces import BASE, EURIO, MC, SCHEMA
+from kb.publish.data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path, relative_href
+from kb.publish.metrics import organisation_metrics
+from kb.store import Store
 
 # Facts are shown in these groups, in this order; anything else goes under "More facts".
 GROUPS: list[tuple[str, list[URIRef]]] = [

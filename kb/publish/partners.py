@@ -17,17 +17,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..config import Config
-from ..matching import MatchRequest, MatchResult
-from ..matching.rank import COLLABORATION, ORGANISATIONS, Matcher
-from ..matching.render import evidence_key, to_graph
-from ..matching.signals import SignalReader
-from ..matching.weights import SIGNALS, load_weights
-from ..namespaces import MC
-from ..results import _short
-from ..store import OxigraphStore, Store
-from .data import SiteData, page_path
-from .pages import Linker, Value
+from kb.core.config import Config
+from kb.core.namespaces import MC
+from kb.matching import MatchRequest, MatchResult
+from kb.matching.rank import COLLABORATION, ORGANISATIONS, Matcher
+from kb.matching.render import evidence_key, to_graph
+from kb.matching.signals import SignalReader
+from kb.matching.weights import SIGNALS, load_weights
+from kb.publish.data import SiteData, page_path
+from kb.publish.pages import Linker, Value
+from kb.sparql.results import _short
+from kb.store import OxigraphStore, Store
 
 # The page that says how the lists are computed, and where the matcher's files are copied.
 HOW_PATH = "partners"

@@ -1,10 +1,10 @@
 """The stored-query catalogue on the site: as RDF (SHACL SPARQL executables, from
-kb.catalogue.export_rdf) and as a page that lists every query and runs it on an endpoint.
+kb.sparql.catalogue.export_rdf) and as a page that lists every query and runs it on an endpoint.
 
-Parameters are bound in the browser the way kb.sparql_values binds them for a remote engine:
+Parameters are bound in the browser the way kb.core.sparql_text binds them for a remote engine:
 a VALUES block at the start of the outermost WHERE group, the values written as RDF terms
 (an IRI checked for forbidden characters, a literal escaped and typed), never pasted text.
-Where that block goes is computed here, once, with kb.sparql_values itself.
+Where that block goes is computed here, once, with kb.core.sparql_text itself.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 
-from ..catalogue import StoredQuery, load_catalogue, to_term
-from ..config import Config
-from ..sparql_values import inject_values
-from .data import page_path
+from kb.core.config import Config
+from kb.core.sparql_text import inject_values
+from kb.publish.data import page_path
+from kb.sparql.catalogue import StoredQuery, load_catalogue, to_term
 
 # Where the catalogue is published (paths under the site root).
 CATALOGUE_PATH = "queries/catalogue"  # + .ttl, .jsonld, .nt

@@ -18,16 +18,14 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from ..catalogue import export_rdf
-from ..config import Config
-from ..errors import KBError
-from ..fileio import remove_stale, temporary_name
-from ..namespaces import MC, bind_prefixes
-from ..store import Store
-from . import conneg, describe, dumps, ontology, queries, views
-from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
-from .pages import Linker, PageBuilder, Table, Value
-from .partners import (
+from kb.core.config import Config
+from kb.core.errors import KBError
+from kb.core.fileio import remove_stale, temporary_name
+from kb.core.namespaces import MC, bind_prefixes
+from kb.publish import conneg, describe, dumps, ontology, queries, views
+from kb.publish.data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
+from kb.publish.pages import Linker, PageBuilder, Table, Value
+from kb.publish.partners import (
     ALTERNATES,
     HOW_PATH,
     SHAPES_PATH,
@@ -36,6 +34,8 @@ from .partners import (
     matching_store,
     timed,
 )
+from kb.sparql.catalogue import export_rdf
+from kb.store import Store
 
 FEATURED_CLASSES = ("Cluster", "ClusterOrganisation", "Region", "Project")
 

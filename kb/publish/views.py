@@ -11,9 +11,9 @@ from rdflib import URIRef
 from rdflib.namespace import ORG, SKOS
 from rdflib.term import Node
 
-from ..namespaces import CODE, MC
-from .data import SiteData
-from .pages import Linker
+from kb.core.namespaces import CODE, MC
+from kb.publish.data import SiteData
+from kb.publish.pages import Linker
 
 
 def heatmap(d: SiteData, link: Linker) -> str:
@@ -298,7 +298,7 @@ def region_map(d: SiteData, link: Linker) -> str:
     """One marker per place, its area proportional to the organisations located there,
     labelled and linked to the place's page. Positions come from the hand-written table
     in kb.publish.centroids (approximate label positions, not boundaries)."""
-    from .centroids import CENTROIDS
+    from kb.publish.centroids import CENTROIDS
 
     places = mapped_regions(d)
     if not places:

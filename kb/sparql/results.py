@@ -14,8 +14,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .errors import KBError
-from .store import QueryResult
+from kb.core.errors import KBError
+from kb.store import QueryResult
 
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",

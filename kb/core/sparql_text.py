@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import ParameterError
+from kb.core.errors import ParameterError
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Characters that may not appear in an IRIREF (SPARQL 1.1 grammar, production [139]).

@@ -1,6 +1,7 @@
 """The text index: SQLite FTS5 over the knowledge base's labels and descriptions (docs/search.md).
 
-`kb build` writes it as build/search.sqlite beside kb.nq (kb.build.write_outputs, in the same
+`kb build` writes it as build/search.sqlite beside kb.nq (kb.build.pipeline.write_outputs, in the
+same
 atomic commit); `kb search` and `kb.search()` read it, and make it from the knowledge base when
 it is missing or was made from another kb.nq (open_index).
 
@@ -22,15 +23,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import sys
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import KBError, ParameterError
-from .store import Store
+from kb.core.errors import KBError, ParameterError
+from kb.store import Store
 
 SEARCH_INDEX = "search.sqlite"
 FORMAT = "1"
@@ -257,7 +257,7 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
 
 def write_index(store: Store, path: Path, inferred_graph: str, build: str) -> IndexStats:
     """The index of `store` in the SQLite file `path` (a new, empty or absent file: the
-    caller makes it a temporary file and renames it, kb.fileio). `build` names what it was made
+    caller makes it a temporary file and renames it, kb.core.fileio). `build` names what it was made
     from (build/kb.nq's SHA-256), so a reader can tell an index of another build."""
     path.unlink(missing_ok=True)  # mkstemp's empty file: SQLite makes a new database
     conn = sqlite3.connect(path, isolation_level=None)
@@ -460,67 +460,3 @@ class SearchIndex:
 
 def index_path(config) -> Path:
     return config.build_dir / SEARCH_INDEX
-
-
-def _build_id(manifest: Mapping | None) -> str | None:
-    kb_nq = (manifest or {}).get("kb_nq") or {}
-    return kb_nq.get("sha256") if kb_nq.get("written") else None
-
-
-def current_index(config) -> SearchIndex | None:
-    """build/search.sqlite when it was made from build/kb.nq as it is, and kb.nq describes the
-    inputs as they are now (kb.manifest.stale_reason); None otherwise."""
-    from .manifest import read_manifest, stale_reason
-
-    path = index_path(config)
-    manifest = read_manifest(config)
-    build = _build_id(manifest)
-    if build is None or not path.is_file() or stale_reason(config, manifest) is not None:
-        return None
-    index = SearchIndex.open(path)
-    try:
-        meta = index.meta()
-    except sqlite3.Error:  # not an index (a file written by something else): made again
-        index.close()
-        return None
-    if meta.get("format") != FORMAT or meta.get("build") != build:
-        index.close()
-        return None
-    index.origin = f"{path}, made from {config.build_dir / 'kb.nq'} (up to date)"
-    return index
-
-
-def open_index(config, rebuild: bool = False, progress: bool = True) -> SearchIndex:
-    """The text index of the knowledge base as its inputs are now: build/search.sqlite when it
-    is current (current_index); otherwise the knowledge base is opened as `kb query` opens it
-    (KnowledgeBase.open: build/kb.nq when it is up to date, else a fresh load and inference)
-    and indexed. An index of the current kb.nq is written to build/search.sqlite (atomically);
-    one of a fresh load, which no build vouches for, is kept in memory for this search only."""
-    from .build import INFERRED_GRAPH
-    from .catalogue import KnowledgeBase
-    from .fileio import atomic_path
-
-    if not rebuild:
-        index = current_index(config)
-        if index is not None:
-            return index
-    if progress:
-        print("making the text index ...", file=sys.stderr)
-    kb = KnowledgeBase.open(config, engine="oxigraph", reuse_build=not rebuild)
-    inferred = config.base_iri + INFERRED_GRAPH
-    build = _build_id(kb.manifest)
-    unwritten = ""
-    if build is not None:
-        path = index_path(config)
-        try:
-            with atomic_path(path) as tmp:
-                write_index(kb.store, tmp, inferred, build)
-        except (OSError, KBError) as exc:  # build/ not writable, a full disk: search anyway
-            unwritten = f" ({path} not written: {exc})"
-        else:
-            index = SearchIndex.open(path)
-            index.origin = f"{path}, made now from {kb.origin}"
-            return index
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    fill(conn, kb.store, inferred, "")
-    return SearchIndex(conn, f"an index in memory of {kb.origin}{unwritten}")

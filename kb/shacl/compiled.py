@@ -1,6 +1,7 @@
 """Validation that scales: the SHACL Core shapes compiled to SPARQL and run by Oxigraph.
 
-kb.validate (pySHACL) is the reference; this module gives the same results (severity, focus
+kb.shacl.pyshacl_engine (pySHACL) is the reference; this module gives the same results (severity,
+focus
 node, path, value, message, source shape, constraint component) and the same report graph,
 and is checked against it by tests/test_validate_sparql.py. Each constraint of a targeted shape
 becomes one set-oriented SELECT over all the shape's focus nodes (never a query per node);
@@ -54,10 +55,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .errors import KBError, ShapeError
-from .namespaces import DEFAULT_PREFIXES
-from .store import from_ox, stored_literals, to_ox
-from .validate import ValidationOutcome, _results, count_shapes
+from kb.core.errors import KBError, ShapeError
+from kb.core.namespaces import DEFAULT_PREFIXES
+from kb.shacl.report import ValidationOutcome, read_results
+from kb.shacl.shapes import count_shapes
+from kb.shacl.values import datatype_matches, datatype_of, less_than, pattern_matcher
+from kb.store import from_ox, stored_literals, to_ox
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
@@ -244,7 +247,8 @@ class _Run:
     # writes numbers in canonical form, integer-derived datatypes as xsd:integer and language
     # tags in lower case), so results name "4.0" as the data does, not "4"
     originals: dict[Literal, Literal] = field(default_factory=dict)
-    # severities that do not break conformance: kb.validate's (pySHACL with allow_warnings and
+    # severities that do not break conformance: kb.shacl.pyshacl_engine's (pySHACL with
+    # allow_warnings and
     # allow_infos), or none (the SHACL specification: any result breaks it)
     allowed: tuple[Node, ...] = (SH.Warning, SH.Info)
 
@@ -315,8 +319,8 @@ class _Compiler:
                     raise ShapeError(shape, f"{name} on a property shape is not compiled")
                 raise ShapeError(
                     shape,
-                    f"uses {name}, which kb.validate_sparql does not compile; validate with the "
-                    "pySHACL reference (kb.validate) instead",
+                    f"uses {name}, which kb.shacl.compiled does not compile; validate with the "
+                    "pySHACL reference (kb.shacl.pyshacl_engine) instead",
                 )
         if self.one(shape, SH.datatype) == RDFS.Datatype:
             raise ShapeError(shape, "sh:datatype rdfs:Datatype is not compiled")
@@ -548,7 +552,7 @@ class _Compiler:
         bad = [
             lit
             for lit in self.distinct_values(scope, typed)
-            if _datatype_of(lit) != datatype or not _datatype_matches(lit, datatype)
+            if datatype_of(lit) != datatype or not datatype_matches(lit, datatype)
         ]
         return f"({typed} && {_not_one_of(v, bad)})"
 
@@ -647,7 +651,7 @@ class _Compiler:
                     f"?this {p} ?v . ?this {_iri(other)} ?w }}"
                 )
                 for f, v, w, *_ in self.run.select(query):
-                    if not _less(v, w, strict):
+                    if not less_than(v, w, strict):
                         yield param, other, f, v
 
     # --- nested conformance --------------------------------------------------------------------
@@ -658,7 +662,7 @@ class _Compiler:
             raise ShapeError(
                 shape,
                 "refers back to itself (through sh:node, sh:property, sh:and, ...): SHACL "
-                "leaves recursive shapes undefined and kb.validate_sparql does not compile them",
+                "leaves recursive shapes undefined and kb.shacl.compiled does not compile them",
             )
         self.active.append(shape)
         try:
@@ -1079,90 +1083,6 @@ def _is_true(node: Node | None) -> bool:
     return isinstance(node, Literal) and node.datatype == XSD.boolean and str(node) == "true"
 
 
-def pattern_matcher(shape: Node, pattern: Node, flags: Node | None):
-    """A predicate telling whether a value node matches `pattern` (with sh:flags) as pySHACL
-    matches it (Python's re, searching the string of the node); ShapeError for a pattern or
-    flags no engine can use, so a bad regular expression is named with its shape."""
-    if not isinstance(pattern, Literal):
-        raise ShapeError(shape, f"sh:pattern needs a string literal, not {pattern.n3()}")
-    re_flags = 0
-    if flags is not None:
-        text = str(flags)
-        unknown = set(text) - set("imsxq")
-        if not isinstance(flags, Literal) or unknown:
-            raise ShapeError(shape, f"sh:flags {flags.n3()}: only i, m, s, x and q are defined")
-        re_flags |= re.I if "i" in text.lower() else 0
-        re_flags |= re.M if "m" in text.lower() else 0
-    source = (
-        str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern)
-    )
-    try:
-        matcher = re.compile(source, re_flags)
-    except re.error as exc:
-        raise ShapeError(
-            shape, f"sh:pattern {pattern.n3()} is not a valid regular expression: {exc}"
-        ) from None
-    return lambda node: not isinstance(node, BNode) and bool(matcher.search(_value_string(node)))
-
-
-def _less(value: Node, other: Node, strict: bool) -> bool:
-    """pySHACL's sh:lessThan(OrEquals) test of one pair (a pair it cannot compare fails)."""
-
-    def plain(node: Node):
-        if isinstance(node, URIRef):
-            return str(node), True
-        if isinstance(node, Literal) and isinstance(node.value, str):
-            return node.value, True
-        return node, False
-
-    (a, a_text), (b, b_text) = plain(value), plain(other)
-    if a_text != b_text or isinstance(a, BNode) or isinstance(b, BNode):
-        return False
-    try:
-        return bool(a < b) if strict else bool(a <= b)
-    except TypeError:
-        return False
-
-
-def _value_string(node: Node) -> str:
-    """The string pySHACL matches sh:pattern against (StringBasedConstraintBase)."""
-    if isinstance(node, Literal) and node.value is not None:
-        if node.datatype in (None, RDF.langString, XSD.string):
-            return str(node.value)
-    return str(node)
-
-
-def _datatype_of(literal: Literal) -> URIRef:
-    """The datatype IRI of a literal (rdflib leaves it None on plain and tagged strings)."""
-    if literal.datatype is not None:
-        return literal.datatype
-    return RDF.langString if literal.language else XSD.string
-
-
-def _datatype_matches(literal: Literal, datatype: Node) -> bool:
-    """pySHACL's verdict for a literal whose datatype IRI is `datatype` (not a string type)."""
-    if getattr(literal, "ill_typed", None) is True:
-        return False
-    value = literal.value
-    checks = {
-        XSD.integer: lambda: isinstance(value, int),
-        XSD.float: lambda: isinstance(value, float),
-        XSD.decimal: lambda: type(value).__name__ == "Decimal",
-        XSD.boolean: lambda: isinstance(value, bool),
-    }
-    if datatype in checks:
-        return checks[datatype]()
-    from datetime import date, datetime, time
-
-    if datatype == XSD.date:
-        return isinstance(value, date)
-    if datatype == XSD.time:
-        return isinstance(value, time)
-    if datatype == XSD.dateTime:
-        return isinstance(value, datetime)
-    return True
-
-
 def copy_bnode(run: _Run, node: BNode, target: Graph, depth: int = 0) -> None:
     """Copy a data blank node's triples (and those of blank nodes below it) into `target`."""
     if str(node) in run.copied or depth >= 10:
@@ -1265,12 +1185,13 @@ def validate_store(
     allow_warnings: bool = True,
 ) -> ValidationOutcome:
     """Validate the default graph of `store` (or the named graph `graph`) against `shapes`,
-    with the results pySHACL (kb.validate.validate) gives on the same triples.
+    with the results pySHACL (kb.shacl.pyshacl_engine.validate) gives on the same triples.
 
     `data_view` is for validate_graph: the rdflib graph the data came from, used only to write
     pySHACL's default messages (which print nodes with the data graph's prefixes), and
     `originals` maps each literal as Oxigraph stores it to the data's own (see _Run).
-    With allow_warnings (kb.validate's choice), results of severity sh:Warning or sh:Info do
+    With allow_warnings (kb.shacl.pyshacl_engine's choice), results of severity sh:Warning or
+    sh:Info do
     not break conformance and nested shapes of those severities always conform; without, the
     SHACL specification's rule holds: any result breaks it."""
     run = _Run(
@@ -1286,7 +1207,7 @@ def validate_store(
     for shape in targeted_shapes(shapes):
         compiler.validate_targeted(shape)
     # pySHACL: a targeted shape whose own severity is not allowed fails on any result of a
-    # severity that is not allowed; kb.validate then also fails on any sh:Violation.
+    # severity that is not allowed; kb.shacl.pyshacl_engine then also fails on any sh:Violation.
     failing_tops = {
         r.top
         for r in run.results
@@ -1297,7 +1218,7 @@ def validate_store(
     report = _report_graph(run, not failing_tops, run.results)
     for prefix, ns in (prefixes or {}).items():
         report.bind(prefix, ns, override=True, replace=True)
-    results = _results(report, prefixes or DEFAULT_PREFIXES)
+    results = read_results(report, prefixes or DEFAULT_PREFIXES)
     return ValidationOutcome(conforms, results, report, count_shapes(shapes))
 
 

@@ -14,10 +14,10 @@ from xml.etree import ElementTree as ET
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from .config import Config
-from .load import source_files
-from .locate import Locator
-from .validate import ValidationOutcome, ValidationResult
+from kb.core.config import Config
+from kb.load import source_files
+from kb.load.locate import Locator
+from kb.shacl.report import ValidationOutcome, ValidationResult
 
 
 def expand(name: str | None, prefixes: dict[str, str]) -> str | None:
@@ -138,7 +138,9 @@ class Report:
             errors="0",
             skipped="0",
         )
-        verdict = ET.SubElement(suite, "testcase", classname="kb.validate", name="conforms")
+        verdict = ET.SubElement(
+            suite, "testcase", classname="kb.shacl.pyshacl_engine", name="conforms"
+        )
         if not o.conforms:
             failure = ET.SubElement(
                 verdict, "failure", message=o.text().split("\n", 1)[0], type="Violation"
@@ -150,7 +152,7 @@ class Report:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname="kb.validate.shape",
+                classname="kb.shacl.pyshacl_engine.shape",
                 name=shape + (f" ({name})" * bool(name)),
             )
             where = next((w for w in map(self.where, rs) if w), None)

@@ -16,9 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .config import Config
-from .errors import RDFSyntaxError
-from .store import OxigraphStore, Store
+from kb.core.config import Config
+from kb.core.errors import RDFSyntaxError
+from kb.store import OxigraphStore, Store
 
 
 @dataclass(frozen=True)

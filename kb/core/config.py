@@ -7,8 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import KBError
-from .namespaces import DEFAULT_PREFIXES
+from kb.core.errors import KBError
+from kb.core.namespaces import DEFAULT_PREFIXES
 
 INFERENCE_PROFILES = ("rules", "owlrl", "rdfs", "none")
 STORES = ("rdflib", "oxigraph")

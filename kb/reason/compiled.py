@@ -1,6 +1,7 @@
 """The fast inference path: owlrl's OWL 2 RL closure with the schema compiled into tables.
 
-owlrl (kb/infer.py) stays the reference on small knowledge bases; it re-applies every rule to
+owlrl (kb/reason/entailments.py) stays the reference on small knowledge bases; it re-applies every
+rule to
 every triple until nothing changes and takes minutes at 10^6 triples. Here:
 
 1. The schema (the triples of the RDFS/OWL vocabulary: subClassOf, domain, inverseOf,
@@ -18,7 +19,7 @@ every triple until nothing changes and takes minutes at 10^6 triples. Here:
 If the data rules derive schema triples (x a owl:Class, a subClassOf from an inverse, ...), the
 schema is closed again and the data rules re-run; if they derive owl:sameAs, the data rules
 re-run with the equality rules over every triple. Typing with blank-node or owl:Thing-like
-classes that no rule reads is not derived at all: kb.infer's filter would drop it.
+classes that no rule reads is not derived at all: kb.reason.entailments's filter would drop it.
 
 Rules (OWL 2 RL names): scm-cls, scm-op/dp, scm-sco, scm-eqc1/2, scm-spo, scm-eqp1/2,
 scm-dom1/2, scm-rng1/2, scm-hv, scm-svf1/2, scm-avf1/2, scm-int, scm-uni; cax-sco, cax-eqc1/2,
@@ -43,9 +44,16 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import KBError
-from .infer import InferenceResult, _keep, clash_text, raise_clashes, statement_kept, subject_kept
-from .store import from_ox, stored_literals, to_ox
+from kb.core.errors import KBError
+from kb.reason.entailments import (
+    InferenceResult,
+    _keep,
+    clash_text,
+    raise_clashes,
+    statement_kept,
+    subject_kept,
+)
+from kb.store import from_ox, stored_literals, to_ox
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -412,7 +420,8 @@ class _Tables:
             self.index_op.update(p for _, p in (*plan.svf, *plan.maxqc_filler))
         self.index_sp.update(p for _, p in self._maxqc_fillers())
 
-        # Typing no rule reads and kb.infer's filter drops (blank-node restrictions, owl:Thing,
+        # Typing no rule reads and kb.reason.entailments's filter drops (blank-node restrictions,
+        # owl:Thing,
         # vocabulary classes) is never derived; its superclasses are.
         type_read = TYPE in self.props or equality
         schema_classes = {v[name] for name in SCHEMA_CLASSES}
@@ -622,7 +631,8 @@ def literal_in(term, datatype: str) -> bool:
 
 
 def _shown(term) -> object:
-    """A term as kb.infer's messages print it: IRIs bare, literals in N-Triples form."""
+    """A term as kb.reason.entailments's messages print it: IRIs bare, literals in N-Triples
+    form."""
     node = from_ox(term)
     return node.n3() if isinstance(term, ox.Literal) else node
 
@@ -639,7 +649,7 @@ def _value(term) -> str:
 
 
 def _typing_kept(c) -> bool:
-    """Whether kb.infer's filter keeps `x a c` for some IRI x."""
+    """Whether kb.reason.entailments's filter keeps `x a c` for some IRI x."""
     return statement_kept(_V["type"], _kind(c), _value(c), False)
 
 
@@ -935,7 +945,7 @@ def _run_data_rules(
 
 def _clashes(tables: _Tables, terms: _Terms, facts: set, sp: dict, watch: dict) -> list:
     """(rule, x, y, a, b) for each OWL 2 RL rule with a false conclusion that fires on the
-    closed facts (kb.infer.clash_text words them)."""
+    closed facts (kb.reason.entailments.clash_text words them)."""
     v = terms.v
     TYPE, SAME, DIFF = v["type"], v["sameAs"], v["differentFrom"]
     found = []
@@ -1010,7 +1020,8 @@ class _Writer:
         self.keep_only = keep_only
         self.bulk = bulk
         v = terms.v
-        # The predicates whose filter looks at the object (kb.infer.statement_kept); for the
+        # The predicates whose filter looks at the object (kb.reason.entailments.statement_kept);
+        # for the
         # others only a blank-node object is dropped.
         self.special = {v[n] for n in ("type", "sameAs", "subClassOf", "subPropertyOf")}
         self.special |= {v["equivalentClass"], v["equivalentProperty"]}
@@ -1105,7 +1116,7 @@ def materialise(
     """Add to the default graph of `store` what OWL 2 RL entails from it (as owlrl would) and
     put the same triples in the named graph `graph` (INFERRED unless told: a build can name its
     own inferred graph and save a MOVE of a million quads). With keep_only, only the triples
-    kb.infer's filter keeps (no blank-node or literal subjects, no owl:Thing typing, no
+    kb.reason.entailments's filter keeps (no blank-node or literal subjects, no owl:Thing typing, no
     tautologies), so the store can be validated and queried in place. With bulk, the triples
     are written with Store.bulk_load: not transactional, 3x faster on an on-disk store (and
     slower in memory).
@@ -1172,7 +1183,7 @@ def _materialise(
 
 def drop_noise(store: ox.Store, graph: ox.NamedNode = INFERRED) -> int:
     """For a store materialised without keep_only: remove from `graph` and the default graph
-    the inferred triples kb.infer's filter drops. Returns how many."""
+    the inferred triples kb.reason.entailments's filter drops. Returns how many."""
     noise = []
     for q in store.quads_for_pattern(None, None, None, graph):
         s, p, o = q.subject, q.predicate, q.object
@@ -1194,7 +1205,8 @@ def load_asserted(store: ox.Store, triples: Iterable) -> None:
 
 
 def inferred_triples(store: ox.Store, graph: ox.NamedNode = INFERRED) -> Graph:
-    """The triples materialise() added, less kb.infer's noise filter, as an rdflib Graph."""
+    """The triples materialise() added, less kb.reason.entailments's noise filter, as an rdflib
+    Graph."""
     inferred = Graph()
     empty = Graph()
     for q in store.quads_for_pattern(None, None, None, graph):
@@ -1205,7 +1217,8 @@ def inferred_triples(store: ox.Store, graph: ox.NamedNode = INFERRED) -> Graph:
 
 
 def infer_fast(asserted: Graph) -> InferenceResult:
-    """Drop-in for kb.infer.infer(asserted, "owlrl") on large graphs. A literal copied from
+    """Drop-in for kb.reason.entailments.infer(asserted, "owlrl") on large graphs. A literal copied
+    from
     the data (by eq-rep-o, prp-spo1, ...) keeps the data's spelling ("4.0"^^xsd:decimal),
     which Oxigraph's store would write in canonical form ("4")."""
     store = ox.Store()

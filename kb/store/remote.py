@@ -19,10 +19,10 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from . import __version__
-from .errors import KBError
-from .sparql_values import inject_values as with_bindings
-from .store import ProtocolDataset, QueryResult, QuerySyntaxError, Store, Triple
+from kb.core import __version__
+from kb.core.errors import KBError
+from kb.core.sparql_text import inject_values as with_bindings
+from kb.store import ProtocolDataset, QueryResult, QuerySyntaxError, Store, Triple
 
 USER_AGENT = f"mfg-clusters-kb/{__version__} (+https://w3id.org/mfg-clusters/)"
 GET_LIMIT = 1500  # characters of query text above which POST is used (URL length limits)

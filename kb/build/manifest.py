@@ -4,7 +4,7 @@ whether build/kb.nq still describes the project.
 The manifest lists every input file (its path relative to the project and its SHA-256), the
 configuration that shapes kb.nq and its reports, the counts, and whether the build validated
 and conformed. It is written by `kb build` together with kb.nq, the text index
-(search.sqlite) and the reports (one kb.fileio.AtomicFiles commit). Staleness is decided by
+(search.sqlite) and the reports (one kb.core.fileio.AtomicFiles commit). Staleness is decided by
 comparing the input set now with the manifest's: a file deleted, added or changed counts,
 whatever its mtime says (a deleted file has no mtime to compare; issue 18).
 """
@@ -16,8 +16,8 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from . import __version__
-from .config import Config
+from kb.core import __version__
+from kb.core.config import Config
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -176,7 +176,7 @@ def manifest_text(
             if kb_nq is not None
             else {"written": False}
         ),
-        # build/search.sqlite (kb.textindex.IndexStats): made from this kb.nq, whose SHA-256 it
+        # build/search.sqlite (kb.fulltext.index.IndexStats): made from this kb.nq, whose SHA-256 it
         # records; `kb search` makes it again when it is missing or records another
         "search_index": (
             {

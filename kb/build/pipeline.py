@@ -21,18 +21,19 @@ from pathlib import Path
 
 from rdflib import Graph, Literal
 
-from .catalogue import check_catalogue
-from .checks import CheckOutcome, run_checks
-from .config import DISK_ABOVE, Config
-from .errors import KBError, ShapeError
-from .fileio import AtomicFiles
-from .infer import infer, raise_clashes
-from .load import SourceFile, load, source_files
-from .manifest import MANIFEST, HashingWriter, input_hashes, manifest_text
-from .store import OxigraphStore, Store, open_store
-from .textindex import SEARCH_INDEX, IndexStats, write_index
-from .validate import ShapesGraph, ValidationOutcome, check_shapes, load_shapes, locate_error
-from .validate_fast import validate_parallel
+from kb.build.manifest import MANIFEST, HashingWriter, input_hashes, manifest_text
+from kb.core.config import DISK_ABOVE, Config
+from kb.core.errors import KBError, ShapeError
+from kb.core.fileio import AtomicFiles
+from kb.fulltext.index import SEARCH_INDEX, IndexStats, write_index
+from kb.load import SourceFile, load, source_files
+from kb.reason import infer
+from kb.reason.entailments import raise_clashes
+from kb.shacl.parallel import validate_parallel
+from kb.shacl.report import ValidationOutcome
+from kb.shacl.shapes import ShapesGraph, check_shapes, load_shapes, locate_error
+from kb.sparql.checks import CheckOutcome, check_catalogue, run_checks
+from kb.store import OxigraphStore, Store, open_store
 
 INFERRED_GRAPH = "graph/inferred"
 
@@ -51,10 +52,10 @@ class BuildResult:
     checks: list[CheckOutcome]
     timings: dict[str, float] = field(default_factory=dict)
     class_counts: Counter = field(default_factory=Counter)
-    # OWL constructs the ontology uses that no OWL 2 RL rule reads (kb.rules.outside_rl)
+    # OWL constructs the ontology uses that no OWL 2 RL rule reads (kb.reason.compiled.outside_rl)
     outside_rl: dict[str, int] = field(default_factory=dict)
     queries_parsed: int = 0  # stored queries and checks parsed (check_catalogue)
-    # {path: SHA-256} of every input as read, for build/manifest.json (kb.manifest)
+    # {path: SHA-256} of every input as read, for build/manifest.json (kb.build.manifest)
     inputs: dict[str, str] = field(default_factory=dict)
 
     @cached_property
@@ -148,7 +149,7 @@ def _stages(
     asserted = engine.count()  # distinct triples: files may repeat one another
     with _stage(timings, "infer", progress):
         inferred = _infer(config, engine, profile)
-    from .rules import outside_rl
+    from kb.reason.compiled import outside_rl
 
     unread = outside_rl(engine.store) if profile in ("rules", "owlrl") else {}
     validation = None
@@ -233,9 +234,10 @@ def _infer(config: Config, engine: OxigraphStore, profile: str) -> int:
 
 
 def _rules_in_place(engine: OxigraphStore, iri: str) -> int:
-    # keep_only: the default graph gets only what kb.infer's filter keeps, so validation and
+    # keep_only: the default graph gets only what kb.reason.entailments's filter keeps, so
+    # validation and
     # queries in place see what the reference path (owlrl, then pySHACL) sees.
-    from .rules import materialise
+    from kb.reason.compiled import materialise
 
     stats = materialise(engine.store, keep_only=True, bulk=engine.on_disk, graph=iri)
     raise_clashes(stats["clashes"])
@@ -247,7 +249,7 @@ def _validate(config: Config, engine: OxigraphStore, shapes: ShapesGraph) -> Val
         if config.validation == "pyshacl":
             # The reference: pySHACL over the union of asserted and inferred triples.
             return validate_parallel(engine.graph(), shapes, config.prefixes)
-        from .validate_sparql import validate_store
+        from kb.shacl.compiled import validate_store
 
         return validate_store(engine.store, shapes, config.prefixes)
     except ShapeError as exc:  # named with the file and line of the shape, as a syntax error
@@ -255,7 +257,8 @@ def _validate(config: Config, engine: OxigraphStore, shapes: ShapesGraph) -> Val
 
 
 def read_shapes(config: Config) -> ShapesGraph:
-    """Every shape of shapes_dir, each parameter value checked (kb.validate.check_shapes), an
+    """Every shape of shapes_dir, each parameter value checked
+    (kb.shacl.pyshacl_engine.check_shapes), an
     error named with its file and line; KBError when the folder holds no shape."""
     shapes = load_shapes(config.shapes_dir)
     if not shapes.sources:
@@ -282,8 +285,9 @@ def class_counts(engine: Store, base_iri: str) -> Counter:
 
 def write_outputs(result: BuildResult) -> list[str]:
     """Write the reports, build/manifest.json and, for a conforming build, the built knowledge
-    base and its text index (kb.textindex): all of them or none (kb.fileio.AtomicFiles), so an
-    interrupted write leaves the previous build/ whole. A build that does not conform removes
+    base and its text index (kb.fulltext.index): all of them or none
+    (kb.core.fileio.AtomicFiles), so an interrupted write leaves the previous build/ whole. A
+    build that does not conform removes
     the previous kb.nq and text index: its new reports describe other data, and nothing may
     answer from them as if they did not."""
     out = result.config.build_dir

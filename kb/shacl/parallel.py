@@ -1,6 +1,7 @@
 """Validation that scales: pySHACL on partitions of the shapes, in parallel processes.
 
-kb.validate.validate is the reference: one pySHACL run over every shape. Here the targeted
+kb.shacl.pyshacl_engine.validate is the reference: one pySHACL run over every shape. Here the
+targeted
 (top-level) shapes are split into balanced partitions by the number of focus nodes they select,
 each partition is validated by pySHACL (`use_shapes`) in a forked process that inherits the data
 and shapes graphs (nothing is pickled but the reports), and the reports are merged into one.
@@ -20,8 +21,9 @@ from pyshacl.shapes_graph import ShapesGraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from .namespaces import DEFAULT_PREFIXES
-from .validate import ValidationOutcome, _results, count_shapes, uses_shacl_af
+from kb.core.namespaces import DEFAULT_PREFIXES
+from kb.shacl.report import ValidationOutcome, read_results
+from kb.shacl.shapes import count_shapes, uses_shacl_af
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 
@@ -157,8 +159,8 @@ def validate_parallel(
     prefixes: dict[str, str] | None = None,
     workers: int | None = None,
 ) -> ValidationOutcome:
-    """kb.validate.validate, split over `workers` processes (default: the CPU count)."""
-    from .validate import validate
+    """kb.shacl.pyshacl_engine.validate, split over `workers` processes (default: the CPU count)."""
+    from kb.shacl.pyshacl_engine import validate
 
     workers = workers or os.cpu_count() or 1
     chosen = targeted_shapes(shapes)
@@ -181,6 +183,6 @@ def validate_parallel(
     conforms, report = merge_reports(reports)
     for prefix, ns in (prefixes or {}).items():
         report.bind(prefix, ns, override=True, replace=True)
-    results = _results(report, prefixes or DEFAULT_PREFIXES)
+    results = read_results(report, prefixes or DEFAULT_PREFIXES)
     has_violation = any(r.severity == "Violation" for r in results)
     return ValidationOutcome(conforms and not has_violation, results, report, count_shapes(shapes))

@@ -6,7 +6,7 @@ expected answer on the seed data is `queries/expected/<name>.tsv` (SELECT, W3C T
 `queries/expected/<name>.nt` (CONSTRUCT, sorted N-Triples).
 
 Parameters are turned into RDF terms of their declared type and handed to every engine as
-a validated VALUES block at the start of the outer WHERE group (kb/sparql_values.py); their
+a validated VALUES block at the start of the outer WHERE group (kb/core/sparql_text.py); their
 text never becomes part of the query text.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .config import Config
-from .errors import KBError, ParameterError
-from .store import QueryResult, QuerySyntaxError, Store
+from kb.core.config import Config
+from kb.core.errors import KBError, ParameterError
+from kb.store import QueryResult, QuerySyntaxError
 
 HEADER = "#+ "
 NAME = re.compile(r"^(\d+)_([a-z0-9-]+)$")
@@ -93,8 +93,8 @@ class StoredQuery:
     @property
     def order(self) -> tuple[tuple[str, bool], ...]:
         """The (variable, descending) keys of its ORDER BY: the order kb gives its rows on
-        every engine (kb/ordering.py)."""
-        from .ordering import order_keys
+        every engine (kb/sparql/ordering.py)."""
+        from kb.sparql.ordering import order_keys
 
         try:
             return order_keys(self.text)
@@ -245,7 +245,7 @@ def syntax_error_as_written(
 
 def _variables(text: str) -> set[str]:
     """The variable names of a query's text, outside comments, strings and IRIs."""
-    from .sparql_values import _code_positions
+    from kb.core.sparql_text import _code_positions
 
     code = "".join(c for _i, c in _code_positions(text))
     return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", code))
@@ -255,7 +255,7 @@ def check_stored_query(query: StoredQuery, prefixes: Mapping[str, str]) -> None:
     """The query parses; each declared parameter is a variable of its text, has a valid
     default and allowed values, and can be bound (the VALUES block goes into a WHERE group)."""
     check_query_syntax(query.text, query.path)
-    query.order  # noqa: B018  (KBError for an ORDER BY kb cannot apply: kb/ordering.py)
+    query.order  # noqa: B018  (KBError for an ORDER BY kb cannot apply: kb/sparql/ordering.py)
     used = _variables(query.text)
     for param in query.parameters:
         if param.name not in used:
@@ -270,7 +270,7 @@ def check_stored_query(query: StoredQuery, prefixes: Mapping[str, str]) -> None:
                 except ParameterError as exc:
                     raise KBError(f"{query.path}: {exc}") from None
     if query.parameters:
-        from .sparql_values import inject_values
+        from kb.core.sparql_text import inject_values
 
         samples = {p.name: _SAMPLES[p.type] for p in query.parameters}
         try:
@@ -281,20 +281,6 @@ def check_stored_query(query: StoredQuery, prefixes: Mapping[str, str]) -> None:
             check_query_syntax(sent, query.path)
         except QuerySyntaxError as exc:
             raise syntax_error_as_written(query.path, query.text, sent, exc) from None
-
-
-def check_catalogue(config: Config) -> int:
-    """What `kb build` asks of every stored query (check_stored_query) and every integrity
-    check (it parses); returns how many were read. The first error is raised."""
-    from .checks import check_files
-
-    catalogue = load_catalogue(config.queries_dir)
-    for query in catalogue.values():
-        check_stored_query(query, config.prefixes)
-    checks = check_files(config.checks_dir)
-    for path in checks:
-        check_query_syntax(read_query_text(path), path)
-    return len(catalogue) + len(checks)
 
 
 def expand_iri(value: str, prefixes: Mapping[str, str]) -> str:
@@ -425,103 +411,18 @@ def rows(result: QueryResult) -> list[Row]:
 def ordered(query: StoredQuery, result: QueryResult) -> QueryResult:
     """A stored SELECT's answer in the order its ORDER BY states, by kb's collation rather
     than the engine's: the same rows in the same order on rdflib, Oxigraph and a remote
-    endpoint (kb/ordering.py says how values compare)."""
+    endpoint (kb/sparql/ordering.py says how values compare)."""
     if result.kind != "select" or not query.order:
         return result
     from dataclasses import replace
 
-    from .ordering import order_rows
+    from kb.sparql.ordering import order_rows
 
     try:
         rows = order_rows(result.variables, result.rows, query.order)
     except KBError as exc:
         raise KBError(f"{query.path}: {exc}") from None
     return replace(result, rows=rows)
-
-
-def built_store(config: Config, engine: str | None = None) -> Store | None:
-    """The store of the last conforming `kb build` (build/kb.nq: asserted + inferred graphs),
-    or None when build/manifest.json says it no longer describes the project: an input file
-    deleted, added or changed, the configuration changed (kb.manifest.stale_reason)."""
-    from .manifest import stale_reason
-    from .store import load_nquads
-
-    if stale_reason(config) is not None:
-        return None
-    return load_nquads(config.build_dir / "kb.nq", engine or config.store)
-
-
-@dataclass
-class KnowledgeBase:
-    """The built knowledge base (asserted + inferred) with the stored-query catalogue."""
-
-    config: Config
-    store: Store
-    catalogue: dict[str, StoredQuery] = field(default_factory=dict)
-    origin: str = ""  # where the answers come from, for the user (KnowledgeBase.open)
-    # the manifest of the build whose kb.nq it holds; None for a fresh load (KnowledgeBase.open)
-    manifest: dict[str, Any] | None = None
-
-    @classmethod
-    def open(
-        cls, config: Config, engine: str | None = None, reuse_build: bool = False
-    ) -> KnowledgeBase:
-        """Build once (load and infer, no validation or checks) and keep the store. With
-        `reuse_build`, read build/kb.nq instead when build/manifest.json shows it was built
-        from the inputs as they are now (names and SHA-256 of every file, the configuration)."""
-        from .build import build
-        from .manifest import read_manifest, stale_reason, verdict
-        from .store import load_nquads
-
-        built = config.build_dir / "kb.nq"
-        origin = f"a fresh load and inference of the sources ({verdict(config)[1]})"
-        if reuse_build:
-            manifest = read_manifest(config)
-            reason = stale_reason(config, manifest)
-            if reason is None and manifest is not None:
-                store = load_nquads(built, engine or config.store)
-                origin = f"{built}, up to date (validated, conforms)"
-                if not manifest.get("validated"):
-                    origin = f"{built}, up to date (NOT validated: built with --no-shapes)"
-                return cls(config, store, load_catalogue(config.queries_dir), origin, manifest)
-            origin += f"; {built} not used: {reason}"
-        result = build(config, store_kind=engine, validate_data=False, run_integrity_checks=False)
-        return cls(config, result.store, load_catalogue(config.queries_dir), origin)
-
-    @classmethod
-    def remote(cls, config: Config, endpoint: str, **options: Any) -> KnowledgeBase:
-        from .remote import RemoteStore
-
-        return cls(config, RemoteStore(endpoint, **options), load_catalogue(config.queries_dir))
-
-    def get(self, name: str) -> StoredQuery:
-        if name not in self.catalogue:
-            raise KBError(f"no stored query named {name!r}; `kb query list` shows them")
-        return self.catalogue[name]
-
-    def execute(self, name: str, **params: Any) -> QueryResult:
-        query = self.get(name)
-        bindings = bind(query, params, self.config.prefixes)
-        try:
-            result = self.store.query(query.text, bindings)
-        except QuerySyntaxError as exc:  # named with its file, at the position as written
-            from .sparql_values import inject_values
-
-            # A remote endpoint's message has its own position format (or none): Oxigraph's
-            # parser on the file's own text gives the line and column when it finds the error
-            if self.store.name == "remote":
-                check_query_syntax(query.text, query.path)
-            sent = inject_values(query.text, bindings)
-            raise syntax_error_as_written(query.path, query.text, sent, exc) from None
-        return ordered(query, result)
-
-    def run(self, name: str, **params: Any) -> list[Row]:
-        """The typed rows of a stored SELECT query."""
-        return rows(self.execute(name, **params))
-
-    def sparql(self, text: str) -> QueryResult:
-        """An ad-hoc query (no parameters: write the values into your own text)."""
-        return self.store.query(text)
 
 
 # --- the catalogue as RDF ---------------------------------------------------------------------

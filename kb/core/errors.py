@@ -42,7 +42,7 @@ class ParameterError(KBError):
 class ShapeError(KBError):
     """A shape no validator can use (a bad parameter value, a feature not compiled, a
     recursive reference). `where` is the file and line of the shape's definition, added by
-    whoever knows the shapes' files (kb.validate.ShapesGraph.locate)."""
+    whoever knows the shapes' files (kb.shacl.pyshacl_engine.ShapesGraph.locate)."""
 
     def __init__(self, shape: object, message: str, where: str | None = None):
         self.shape = shape

@@ -86,7 +86,7 @@ def _removed_on_failure(path: Path, tmp: str) -> Iterator[None]:
 @contextlib.contextmanager
 def temporary_path(path: Path) -> Iterator[Path]:
     """An empty temporary file beside `path` for a writer that opens the file itself (SQLite:
-    kb.textindex), named as _open_temporary names them; made durable and readable when the
+    kb.fulltext.index), named as _open_temporary names them; made durable and readable when the
     block finishes, removed when it fails. The caller renames it (AtomicFiles.path)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path.parent, path.name)

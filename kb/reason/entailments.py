@@ -9,26 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import owlrl
 import pyoxigraph as ox
-from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .errors import InconsistencyError, KBError
-from .store import from_ox, to_ox
+from kb.core.errors import InconsistencyError
+from kb.store import from_ox, to_ox
 
 # Triples about these namespaces are vocabulary bookkeeping, not knowledge about the domain.
 _BOOKKEEPING = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
 _TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.Class, RDFS.Class, OWL.NamedIndividual}
-
-
-class _RDFSWithoutLiteralRule(owlrl.RDFSClosure.RDFS_Semantics):
-    """owlrl's RDFS closure compares every pair of literals (quadratic); that rule adds
-    nothing the knowledge base uses, so it is skipped, as pySHACL does."""
-
-    def one_time_rules(self) -> None:  # noqa: D401 - owlrl's hook
-        return None
 
 
 @dataclass
@@ -44,7 +34,8 @@ def _term_kind(term: object) -> str:
     return "literal" if isinstance(term, Literal) else "bnode" if isinstance(term, BNode) else "iri"
 
 
-# The filter is written on (kind, lexical value) so that kb.rules applies the very same test to
+# The filter is written on (kind, lexical value) so that kb.reason.compiled applies the very same
+# test to
 # Oxigraph terms without converting a million of them to rdflib.
 _SCHEMA_RELATIONS = frozenset(
     str(p)
@@ -176,38 +167,3 @@ def check_consistency_store(store: ox.Store) -> None:
             for row in store.query(_CLASHES)
         ]
     )
-
-
-def infer(asserted: Graph, profile: str = "rules") -> InferenceResult:
-    """Return the entailments of `asserted` under `profile`: rules (the OWL 2 RL rules the
-    ontology uses, as SPARQL on Oxigraph; the default), owlrl (the reference), rdfs or none."""
-    if profile == "none":
-        return InferenceResult(profile, Graph())
-    if profile == "rules":
-        from .rules import infer_fast  # the fast path builds on this module's filter
-
-        result = infer_fast(asserted)  # raises for the OWL 2 RL rules with a false conclusion
-        return InferenceResult(profile, result.inferred)
-    semantics = {"owlrl": owlrl.OWLRL_Semantics, "rdfs": _RDFSWithoutLiteralRule}.get(profile)
-    if semantics is None:
-        raise KBError(f"unknown inference profile {profile!r}; choose rules, owlrl, rdfs or none")
-    scratch = Graph()
-    for triple in asserted:
-        scratch.add(triple)
-    owlrl.DeductiveClosure(
-        semantics, axiomatic_triples=False, datatype_axioms=False, rdfs_closure=False
-    ).expand(scratch)
-
-    errors = sorted(str(m) for m in scratch.objects(None, ERRNS.error))
-    if errors:
-        raise InconsistencyError(
-            "the reasoner found the knowledge base inconsistent:\n  " + "\n  ".join(errors)
-        )
-    if profile == "owlrl":
-        # owlrl 7.6 does not look for prp-adp, eq-diff2/3 (owl:AllDifferent): the rules do
-        check_consistency(scratch)
-    inferred = Graph()
-    for triple in scratch:
-        if _keep(triple, asserted):
-            inferred.add(triple)
-    return InferenceResult(profile, inferred)

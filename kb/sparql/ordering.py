@@ -30,7 +30,7 @@ from decimal import Decimal
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import KBError
+from kb.core.errors import KBError
 
 # Letters that NFKD does not decompose into a base letter and a combining mark.
 _LETTERS = str.maketrans(
@@ -68,7 +68,7 @@ def term_key(term: Node | None) -> tuple:
 def order_keys(text: str) -> tuple[tuple[str, bool], ...]:
     """The (variable, descending) keys of the outermost ORDER BY of a query text, or () when
     it has none; KBError for a key that is not a variable (or ASC/DESC of one)."""
-    from .sparql_values import _code_positions
+    from kb.core.sparql_text import _code_positions
 
     code = "".join(c for _i, c in _code_positions(text))
     tail = code[code.rfind("}") + 1 :]
@@ -82,7 +82,7 @@ def order_keys(text: str) -> tuple[tuple[str, bool], ...]:
         if not match:
             raise KBError(
                 f"ORDER BY {clause!r}: a stored query orders by variables it projects "
-                f"(?x, ASC(?x), DESC(?x)), not by {rest.split()[0]!r} (kb/ordering.py)"
+                f"(?x, ASC(?x), DESC(?x)), not by {rest.split()[0]!r} (kb/sparql/ordering.py)"
             )
         direction, inner, plain = match.groups()
         keys.append((inner or plain, (direction or "").upper() == "DESC"))

@@ -13,7 +13,7 @@ PUT of the whole graph: each graph is whole, old or new.
 Triples are written by Oxigraph's N-Triples serialiser (valid inside INSERT DATA), so a
 literal's lexical form goes out exactly as read (`"2020-01-01Z"^^xsd:date` keeps its time
 zone; a line break before `\\"` is escaped). Blank nodes are sent as stable skolem IRIs
-(kb.skolem), so loading the same KB again gives the same triples, not new copies.
+(kb.publish.skolem), so loading the same KB again gives the same triples, not new copies.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from rdflib import URIRef
 from SPARQLWrapper import DIGEST, POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from . import __version__
-from .errors import KBError
-from .skolem import skolemised
-from .sparql_values import term_syntax
-from .store import OxigraphStore, Store, to_ox
+from kb.core import __version__
+from kb.core.errors import KBError
+from kb.core.sparql_text import term_syntax
+from kb.publish.skolem import skolemised
+from kb.store import OxigraphStore, Store, to_ox
 
 METHODS = ("update", "gsp")
 USER_AGENT = f"mfg-clusters-kb/{__version__} (kb load)"

@@ -20,8 +20,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from .errors import KBError, RDFSyntaxError
-from .sparql_values import inject_values
+from kb.core.errors import KBError, RDFSyntaxError
+from kb.core.sparql_text import inject_values
 
 Triple = tuple[Node, Node, Node]
 
@@ -82,7 +82,7 @@ class Store(ABC):
         base: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query over the union of all named graphs, or over `dataset`.
-        `bindings` are RDF terms bound through a VALUES block (kb.sparql_values), never pasted
+        `bindings` are RDF terms bound through a VALUES block (kb.core.sparql_text), never pasted
         into the text. With `limit`, the engine's answer is read only up to `limit` rows or
         triples (the rest is never computed where the engine streams) and `truncated` says
         whether there was more. Relative IRIs in the text resolve against `base`."""
@@ -94,7 +94,7 @@ class Store(ABC):
     def select_values(self, text: str) -> Iterator[tuple[str | None, ...]]:
         """The rows of a SELECT query one at a time, each term as its lexical value (an IRI's
         text, a literal's text; None where unbound): for readers of a large answer that need
-        strings, not terms (kb.textindex). Engines that stream read the answer as it comes."""
+        strings, not terms (kb.fulltext.index). Engines that stream read the answer as it comes."""
         for row in self.query(text).rows:
             yield tuple(None if term is None else str(term) for term in row)
 
@@ -293,7 +293,7 @@ class OxigraphStore(Store):
         # bounded) instead of transactions, which RocksDB holds in memory until commit: 20x
         # faster loading at 10^6. Not atomic, which a build's scratch store does not need.
         self.on_disk = path is not None
-        # Removes the store's folder, if its owner gave it one (kb.build does for its own)
+        # Removes the store's folder, if its owner gave it one (kb.build.pipeline does for its own)
         self.discard: Callable[[], object] = lambda: None
 
     def add_graph(self, iri: str, triples: Iterable[Triple]) -> None:
