@@ -344,7 +344,7 @@ def test_integer_subtypes_are_refused_on_a_store_and_judged_on_a_graph():
 
 def test_queries_are_per_constraint_not_per_focus_node(monkeypatch):
     """Set-oriented: ten times the focus nodes, the same number of SPARQL queries."""
-    import kb.shacl.compiled as compiled
+    import kb.shacl.compiled.common as compiled
 
     shapes = _graph(
         """

@@ -319,7 +319,6 @@ class _Tables:
     def __init__(self, schema: set, terms: _Terms, equality: bool) -> None:
         v = terms.v
         ix = _Index(schema)
-        TYPE, THING = v["type"], v["Thing"]
         self.props: dict[int, _PropertyPlan] = {}
         self.classes: dict[int, _ClassPlan] = {}
         self.one_time: list[tuple] = []  # cls-oo
@@ -328,7 +327,24 @@ class _Tables:
                 "the rules inference profile does not implement owl:hasKey (OWL 2 RL prp-key); "
                 "use the owlrl profile"
             )
-        prop, cls = self._prop, self._class
+        self._plan_properties(ix, terms)
+        self._plan_restrictions(ix, terms)
+        self._plan_class_expressions(ix, terms)
+        self._compile_checks(ix, terms)
+        self.datatype_fillers = {
+            d for plan in self.props.values() for _, d in plan.svf if _is_datatype(terms.terms[d])
+        }
+        self._drop_redundant(ix, v)
+        self._choose_indexes()
+        self._choose_typings(terms, equality)
+        self._choose_predicates_read(v)
+
+    def _plan_properties(self, ix: _Index, terms: _Terms) -> None:
+        """Subclasses, subproperties, domains, ranges, inverses, property characteristics and
+        chains."""
+        v = terms.v
+        TYPE = v["type"]
+        prop = self._prop
         self.sup: dict[int, set] = {}
         for c1, c2 in ix.pairs(v["subClassOf"]):  # cax-sco; equivalences arrive as both ways
             if c1 != c2:
@@ -353,6 +369,12 @@ class _Tables:
                 setattr(prop(p), attr, True)
         for head, chain in ix.pairs(v["propertyChainAxiom"]):
             self._chain(head, ix.items(chain, v), terms)
+
+    def _plan_restrictions(self, ix: _Index, terms: _Terms) -> None:
+        """Restrictions: someValuesFrom, allValuesFrom, hasValue, max (qualified) cardinality 1."""
+        v = terms.v
+        THING = v["Thing"]
+        prop, cls = self._prop, self._class
         for r, d in ix.pairs(v["someValuesFrom"]):
             for p in ix.objects(r, v["onProperty"]):
                 prop(p).svf.append((r, d))
@@ -379,6 +401,12 @@ class _Tables:
                         cls(r).maxqc.append((p, c))
                         if c != THING:
                             cls(c).maxqc_filler.append((r, p))
+
+    def _plan_class_expressions(self, ix: _Index, terms: _Terms) -> None:
+        """Intersections, unions and enumerations (cls-int1/2, cls-uni, cls-oo)."""
+        v = terms.v
+        TYPE = v["type"]
+        cls = self._class
         for c, head in ix.pairs(v["intersectionOf"]):
             members = ix.items(head, v)
             cls(c).int_all.extend(members)
@@ -391,13 +419,9 @@ class _Tables:
         for c, head in ix.pairs(v["oneOf"]):
             self.one_time.extend((m, TYPE, c) for m in ix.items(head, v))
 
-        self._compile_checks(ix, terms)
-        self.datatype_fillers = {
-            d for plan in self.props.values() for _, d in plan.svf if _is_datatype(terms.terms[d])
-        }
-
-        # The closures make most entries redundant: a typing brings its superclasses, a
-        # triple its superproperties' triples when it is processed in turn.
+    def _drop_redundant(self, ix: _Index, v: dict) -> None:
+        """The closures make most entries redundant: a typing brings its superclasses, a triple
+        its superproperties' triples when it is processed in turn."""
         sup_props: dict[int, set] = {}
         for p1, p2 in ix.pairs(v["subPropertyOf"]):
             if p1 != p2:
@@ -408,6 +432,8 @@ class _Tables:
             plan.rng = _minimal(plan.rng, self.sup)
             plan.other = any(getattr(plan, name) for name in _PropertyPlan.__slots__[5:])
 
+    def _choose_indexes(self) -> None:
+        """The predicates whose triples the joins look up by subject (index_sp) or object."""
         self.index_sp = {p for p, plan in self.props.items() if plan.trans or plan.fp}
         self.index_sp |= {p for p, plan in self.props.items() if plan.maxc or plan.maxqc}
         self.index_op = {p for p, plan in self.props.items() if plan.trans or plan.ifp}
@@ -420,9 +446,12 @@ class _Tables:
             self.index_op.update(p for _, p in (*plan.svf, *plan.maxqc_filler))
         self.index_sp.update(p for _, p in self._maxqc_fillers())
 
-        # Typing no rule reads and kb.reason.entailments's filter drops (blank-node restrictions,
-        # owl:Thing,
-        # vocabulary classes) is never derived; its superclasses are.
+    def _choose_typings(self, terms: _Terms, equality: bool) -> None:
+        """Which typings are derived: those a rule or the filter keeps; a typing no rule reads and
+        the entailment filter drops (blank-node restrictions, owl:Thing, vocabulary classes) is
+        never derived, its superclasses are."""
+        v = terms.v
+        TYPE = v["type"]
         type_read = TYPE in self.props or equality
         schema_classes = {v[name] for name in SCHEMA_CLASSES}
         plans = {c for c, plan in self.classes.items() if plan}
@@ -454,6 +483,9 @@ class _Tables:
         }
         self.classes_read = {c for c in heads if not inert(c)} | plans
         self.classes_read |= {c for c, closure in self.sup_expand.items() if closure}
+
+    def _choose_predicates_read(self, v: dict) -> None:
+        """The predicates whose asserted triples the rules read."""
         heads_p = set(self.props)
         for plan in self.props.values():
             heads_p.update(plan.sup, plan.inv, (h for _, h in plan.chain_left))
@@ -683,19 +715,12 @@ class _NeedEquality(Exception):
     """An owl:sameAs between distinct terms: the run restarts with the equality rules."""
 
 
-def _run_data_rules(
-    store: ox.Store,
-    terms: _Terms,
-    tables: _Tables,
-    known: _Triples,
-    equality: bool,
-    stats: dict,
-) -> _Triples:
-    """The data rules to a fixpoint over the store's default graph (what the tables read) plus
-    `known` (derived earlier); returns the triples derived in this run."""
-    v = terms.v
-    TYPE, SAME, THING = v["type"], v["sameAs"], v["Thing"]
-    started = time.perf_counter()
+def _read_facts(
+    store: ox.Store, terms: _Terms, tables: _Tables, known: _Triples, equality: bool
+) -> set:
+    """The triples the rules read: all of them for the equality rules, else only those with a
+    predicate (or a class) some table names; plus `known` (derived earlier)."""
+    TYPE = terms.v["type"]
     facts: set = set()
     if equality:
         facts.update(terms.read(store, None))
@@ -708,13 +733,15 @@ def _run_data_rules(
                 if terms.terms[c] is not None:
                     facts.update(terms.read(store, TYPE, c))
     facts.update(known)
-    stats["read"] += time.perf_counter() - started
-    sp: dict = {}  # predicate -> subject -> objects, for the predicates joins enumerate
-    op: dict = {}  # predicate -> object -> subjects
-    for p in tables.index_sp:
-        sp[p] = {}
-    for p in tables.index_op:
-        op[p] = {}
+    return facts
+
+
+def _index_facts(facts: set, tables: _Tables, terms: _Terms, equality: bool) -> tuple[dict, dict]:
+    """predicate -> subject -> objects and predicate -> object -> subjects, for the predicates
+    the joins enumerate (every predicate under the equality rules)."""
+    SAME, TYPE = terms.v["sameAs"], terms.v["type"]
+    sp: dict = {p: {} for p in tables.index_sp}
+    op: dict = {p: {} for p in tables.index_op}
     if equality:
         for _, p, _ in facts:
             sp.setdefault(p, {})
@@ -731,34 +758,31 @@ def _run_data_rules(
             idx.setdefault(o, []).append(s)
         if p == SAME and s != o and not equality:
             raise _NeedEquality
-    initial = list(facts)
-    derived: list[tuple] = []
-    stack: list[tuple] = []
-    push, record = stack.append, derived.append
-    props, classes, expand, sup_expand = (
-        tables.props,
-        tables.classes,
-        tables.expand,
-        tables.sup_expand,
-    )
-    get_sp, get_op = sp.get, op.get
-    index = {p: (sp.get(p), op.get(p)) for p in (*sp, *op)}  # one lookup per new triple
-    get_index = index.get
-    type_sp, type_op = sp.get(TYPE), op.get(TYPE)
-    empty: tuple = ()
-    # instances of the classes a consistency rule reads, recorded as they are typed
-    watch: dict[int, list[int]] = {c: [] for c in tables.watched}
-    watch_get = watch.get
-    fillers, terms_of = tables.datatype_fillers, terms.terms
-    literal_fits: dict[tuple[int, int], bool] = {}
+    return sp, op
 
-    def fits(o: int, d: int) -> bool:
-        """cls-svf1 with a datatype as filler: the value is a literal of it (dt-type2)."""
-        key = (o, d)
-        ok = literal_fits.get(key)
-        if ok is None:
-            ok = literal_fits[key] = literal_in(terms_of[o], terms_of[d].value)
-        return ok
+
+class _Run:
+    """What one fixpoint run shares: the facts, their indexes, the triples still to join and
+    those derived. The rule groups below are closures over these (a closure's variables are
+    read faster than attributes, and the loop runs once per triple)."""
+
+    def __init__(self, terms: _Terms, tables: _Tables, facts: set, sp: dict, op: dict) -> None:
+        self.terms, self.tables, self.facts, self.sp, self.op = terms, tables, facts, sp, op
+        self.derived: list[tuple] = []
+        self.stack: list[tuple] = []
+        # instances of the classes a consistency rule reads, recorded as they are typed
+        self.watch: dict[int, list[int]] = {c: [] for c in tables.watched}
+
+
+def _adding(run: _Run, equality: bool):
+    """add(s, p, o) and add_type(x, c): a new triple joins the facts, the indexes and the
+    stack; a new typing comes with its superclasses (cax-sco)."""
+    v, tables, facts, sp, op = run.terms.v, run.tables, run.facts, run.sp, run.op
+    TYPE, SAME = v["type"], v["sameAs"]
+    push, record, expand, sup = run.stack.append, run.derived.append, tables.expand, tables.sup
+    index = {p: (sp.get(p), op.get(p)) for p in (*sp, *op)}  # one lookup per new triple
+    get_index, watch_get = index.get, run.watch.get
+    type_sp, type_op = sp.get(TYPE), op.get(TYPE)
 
     def add(s: int, p: int, o: int) -> None:
         t = (s, p, o)
@@ -785,12 +809,12 @@ def _run_data_rules(
 
     def add_type(x: int, c: int) -> None:
         # A known typing has its superclasses already (derived: added with it; asserted or
-        # known: by the first loop below), so most calls stop here.
+        # known: by the first loop of _run_data_rules), so most calls stop here.
         if (x, TYPE, c) in facts:
             return
         closure = expand.get(c)
         if closure is None:  # a class no table names (equality rules, generic heads)
-            closure = (c, *sorted(tables.sup.get(c, ())))
+            closure = (c, *sorted(sup.get(c, ())))
         for c2 in closure:
             t = (x, TYPE, c2)
             if t not in facts:
@@ -805,10 +829,25 @@ def _run_data_rules(
                 if type_op is not None:
                     type_op.setdefault(c2, []).append(x)
 
-    def same_as(a: int, b: int) -> None:
-        if a != b:
-            add(a, SAME, b)
-            add(b, SAME, a)
+    return add, add_type
+
+
+def _property_rules(run: _Run, add, add_type, same_as):
+    """The rules a new property triple triggers beyond spo1, dom, rng and inv: symmetric,
+    transitive, chains, functional keys, and the restrictions read through the property."""
+    v, facts, sp, op = run.terms.v, run.facts, run.sp, run.op
+    TYPE, THING = v["type"], v["Thing"]
+    fillers, terms_of = run.tables.datatype_fillers, run.terms.terms
+    literal_fits: dict[tuple[int, int], bool] = {}
+    empty: tuple = ()
+
+    def fits(o: int, d: int) -> bool:
+        """cls-svf1 with a datatype as filler: the value is a literal of it (dt-type2)."""
+        key = (o, d)
+        ok = literal_fits.get(key)
+        if ok is None:
+            ok = literal_fits[key] = literal_in(terms_of[o], terms_of[d].value)
+        return ok
 
     def other_rules(pp: _PropertyPlan, s: int, p: int, o: int) -> None:
         if pp.sym:  # prp-symp
@@ -849,8 +888,17 @@ def _run_data_rules(
                     if c == THING or (y2, TYPE, c) in facts:
                         same_as(o, y2)
 
+    return other_rules
+
+
+def _class_rules(run: _Run, add, add_type, same_as):
+    """The rules a typing `s a o` triggers, besides the superclasses: the restrictions,
+    intersections and unions that name the class."""
+    v, facts, get_sp, get_op = run.terms.v, run.facts, run.sp.get, run.op.get
+    TYPE, THING = v["type"], v["Thing"]
+    empty: tuple = ()
+
     def class_rules(cp: _ClassPlan, s: int, o: int) -> None:
-        """The rules a typing `s a o` triggers, besides the superclasses."""
         for q, d in cp.avf:  # cls-avf
             for y in get_sp(q).get(s, empty):
                 add_type(y, d)
@@ -883,7 +931,16 @@ def _run_data_rules(
             for w in get_op(q).get(s, empty):
                 add_type(w, r)
 
-    def _equality(s: int, p: int, o: int) -> None:
+    return class_rules
+
+
+def _equality_rules(run: _Run, add):
+    """eq-sym, eq-trans and eq-rep-s/p/o: run only once an owl:sameAs between distinct terms
+    has been seen (_NeedEquality)."""
+    SAME, sp, op = run.terms.v["sameAs"], run.sp, run.op
+    empty: tuple = ()
+
+    def equality(s: int, p: int, o: int) -> None:
         same = sp[SAME]
         if p == SAME and s != o:
             add(o, SAME, s)  # eq-sym
@@ -906,6 +963,43 @@ def _run_data_rules(
         for o2 in list(same.get(o, empty)):
             add(s, p, o2)
 
+    return equality
+
+
+def _run_data_rules(
+    store: ox.Store,
+    terms: _Terms,
+    tables: _Tables,
+    known: _Triples,
+    equality: bool,
+    stats: dict,
+) -> _Triples:
+    """The data rules to a fixpoint over the store's default graph (what the tables read) plus
+    `known` (derived earlier); returns the triples derived in this run."""
+    TYPE, SAME = terms.v["type"], terms.v["sameAs"]
+    started = time.perf_counter()
+    facts = _read_facts(store, terms, tables, known, equality)
+    stats["read"] += time.perf_counter() - started
+    sp, op = _index_facts(facts, tables, terms, equality)
+    initial = list(facts)
+    run = _Run(terms, tables, facts, sp, op)
+    add, add_type = _adding(run, equality)
+
+    def same_as(a: int, b: int) -> None:
+        if a != b:
+            add(a, SAME, b)
+            add(b, SAME, a)
+
+    other_rules = _property_rules(run, add, add_type, same_as)
+    class_rules = _class_rules(run, add, add_type, same_as)
+    equality_rules = _equality_rules(run, add)
+    props, classes, sup_expand, watch_get = (
+        tables.props,
+        tables.classes,
+        tables.sup_expand,
+        run.watch.get,
+    )
+    empty: tuple = ()
     for s, _, c in tables.one_time:  # cls-oo
         add_type(s, c)
     for s, p, o in initial:
@@ -916,6 +1010,7 @@ def _run_data_rules(
             for c2 in sup_expand.get(o, empty):
                 add_type(s, c2)
     # Every triple, asserted or derived, is joined once with what is known when it is taken.
+    stack = run.stack
     stack.extend(initial)
     del initial
     pop = stack.pop
@@ -938,9 +1033,9 @@ def _run_data_rules(
             if pp.other:
                 other_rules(pp, s, p, o)
         if equality:
-            _equality(s, p, o)
-    stats["clashes"] = _clashes(tables, terms, facts, sp, watch)
-    return _Triples(derived)
+            equality_rules(s, p, o)
+    stats["clashes"] = _clashes(tables, terms, facts, sp, run.watch)
+    return _Triples(run.derived)
 
 
 def _clashes(tables: _Tables, terms: _Terms, facts: set, sp: dict, watch: dict) -> list:
