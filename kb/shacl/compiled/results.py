@@ -46,6 +46,14 @@ class _Results:
 
     def default_message(self, shape, param, rule, focus, value) -> str:
         """pySHACL's text for a result of a shape without sh:message."""
+        for family in (self._value_message, self._shape_message, self._set_message):
+            text = family(shape, param, rule, focus, value)
+            if text is not None:
+                return text
+        raise AssertionError(param)
+
+    def _value_message(self, shape, param, rule, focus, value) -> str | None:
+        """Value type, string, range and sh:in constraints."""
         sg = self.sg
 
         def s(node: Node) -> str:
@@ -69,8 +77,6 @@ class _Results:
             )
         if param == SH.languageIn:
             return f"String language is not in {s(rule)}"
-        if param == SH.uniqueLang:
-            return "More than one String shares the same Language"
         if param == SH["in"]:
             listed = [s(x) for x in set(Collection(sg, rule))]
             return f"Value {self.data_string(value)} not in list {listed}"
@@ -81,12 +87,18 @@ class _Results:
             return "Value is not {} in ({})".format(
                 _RANGE_TEXT[param], ", ".join(s(c) for c in rules)
             )
-        if param in (SH.minCount, SH.maxCount):
-            word = "Less" if param == SH.minCount else "More"
-            path = self.path(shape)
-            if path is not None:
-                return f"{word} than {rule.value} values on {self.data_string(focus)}->{s(path)}"
-            return f"{word} than {rule.value} values on {self.data_string(focus)}"
+        if param in (SH.minLength, SH.maxLength):
+            op = ">=" if param == SH.minLength else "<="
+            return f"String length not {op} {stringify_node(self.run.view, rule)}"
+        return None
+
+    def _shape_message(self, shape, param, rule, focus, value) -> str | None:
+        """The logical and shape-based constraints."""
+        sg = self.sg
+
+        def s(node: Node) -> str:
+            return stringify_node(sg, node)
+
         if param == SH["or"]:
             lists = list(sg.objects(shape, SH["or"]))
             if len(lists) < 2:
@@ -129,9 +141,23 @@ class _Results:
                 listed = "', '".join(s(n) for n in shapes)
                 text = f"Value must conform to every Shape in ('{listed}')."
             return text + " See details for more information."
-        if param in (SH.minLength, SH.maxLength):
-            op = ">=" if param == SH.minLength else "<="
-            return f"String length not {op} {stringify_node(self.run.view, rule)}"
+        return None
+
+    def _set_message(self, shape, param, rule, focus, value) -> str | None:
+        """Cardinality, sh:uniqueLang, sh:hasValue, sh:closed and property pairs."""
+        sg = self.sg
+
+        def s(node: Node) -> str:
+            return stringify_node(sg, node)
+
+        if param == SH.uniqueLang:
+            return "More than one String shares the same Language"
+        if param in (SH.minCount, SH.maxCount):
+            word = "Less" if param == SH.minCount else "More"
+            path = self.path(shape)
+            if path is not None:
+                return f"{word} than {rule.value} values on {self.data_string(focus)}->{s(path)}"
+            return f"{word} than {rule.value} values on {self.data_string(focus)}"
         if param == SH.hasValue:
             values = [s(v) for v in sg.objects(shape, SH.hasValue)]
             path = self.path(shape)
@@ -151,4 +177,4 @@ class _Results:
                 f"Value of {self.data_string(focus)}->{text} {_PAIR_TEXT[param]} "
                 f"{self.data_string(value)}"
             )
-        raise AssertionError(param)
+        return None
