@@ -9,9 +9,9 @@ from pathlib import Path
 
 from kb.core.errors import KBError
 from kb.core.namespaces import DEFAULT_PREFIXES
+from kb.core.plugins import STORES
 
 INFERENCE_PROFILES = ("rules", "owlrl", "rdfs", "none")
-STORES = ("rdflib", "oxigraph")
 VALIDATORS = ("sparql", "pyshacl")
 # Where the build keeps the KB while it works: in memory, or in Oxigraph's on-disk store
 # (RocksDB) in a folder under build/; `auto` takes the disk above DISK_ABOVE bytes of Turtle.
@@ -154,8 +154,8 @@ def load_config(root: Path | None = None, **overrides: object) -> Config:
             f"inference must be one of {', '.join(INFERENCE_PROFILES)}, not {inference!r}"
         )
     store = str(setting("store"))
-    if store not in STORES:
-        raise KBError(f"store must be one of {', '.join(STORES)}, not {store!r}")
+    if store not in STORES.builtin and store not in STORES.names():  # a registered plugin
+        raise KBError(f"store must be one of {', '.join(STORES.names())}, not {store!r}")
     # Tables written before the compiled validator existed have no `validation` key.
     validation = str(setting("validation", default="sparql"))
     if validation not in VALIDATORS:

@@ -8,28 +8,23 @@ are written here from the one QueryResult; rdflib's parsers read them back in th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kb.core.errors import KBError
+from kb.core.plugins import RESULT_FORMATS
 from kb.store import QueryResult
 
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "table": "text/plain",
-}
 GRAPH_FORMATS = {
     "turtle": "text/turtle",
     "nt": "application/n-triples",
     "xml": "application/rdf+xml",
 }
-FORMATS = tuple(MEDIA_TYPES)
+FORMATS = RESULT_FORMATS  # the names, built-in and registered (kb.core.plugins)
 
 
 def _csv_field(text: str) -> str:
@@ -183,24 +178,40 @@ def to_table(result: QueryResult, prefixes: dict[str, str] | None = None, width:
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class ResultFormat:
+    """A way to write a query's answer (kb.core.plugins.RESULT_FORMATS): the media type, the
+    writer of a SELECT or ASK answer, and the RDF syntax (an rdflib serializer) a CONSTRUCT or
+    DESCRIBE graph is written in under this format's name."""
+
+    media_type: str
+    write: Callable[[QueryResult, dict[str, str] | None], str]
+    graph_syntax: str = "nt"
+    ask_as_line: bool = False  # csv and tsv: an ASK answer is the one line true or false
+
+
+JSON = ResultFormat("application/sparql-results+json", lambda r, _: to_json(r), "json-ld")
+XML = ResultFormat("application/sparql-results+xml", lambda r, _: to_xml(r), "xml")
+CSV = ResultFormat("text/csv", lambda r, _: to_csv(r), ask_as_line=True)
+TSV = ResultFormat("text/tab-separated-values", lambda r, _: to_tsv(r), ask_as_line=True)
+TABLE = ResultFormat("text/plain", to_table, "turtle")
+_BUILT_IN = {"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV, "table": TABLE}
+MEDIA_TYPES = {name: fmt.media_type for name, fmt in _BUILT_IN.items()}
+
+
 def serialise(result: QueryResult, fmt: str, prefixes: dict[str, str] | None = None) -> str:
     """The result in one of FORMATS; a CONSTRUCT graph is written as Turtle (table) or the
     RDF syntax the format name maps to (json -> JSON-LD, xml -> RDF/XML, csv/tsv -> N-Triples)."""
+    writer = RESULT_FORMATS.load(fmt)
     if result.kind == "graph":
         graph = result.graph if result.graph is not None else Graph()
         for prefix, ns in (prefixes or {}).items():
             graph.bind(prefix, ns, override=True)
-        rdf_format = {"table": "turtle", "json": "json-ld", "xml": "xml"}.get(fmt, "nt")
-        text = graph.serialize(format=rdf_format)
+        text = graph.serialize(format=writer.graph_syntax)
         return text if text.endswith("\n") else text + "\n"
-    writers = {"csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}
-    if fmt == "table":
-        return to_table(result, prefixes)
-    if fmt not in writers:
-        raise KBError(f"unknown result format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if result.kind == "ask" and fmt in ("csv", "tsv"):
+    if result.kind == "ask" and writer.ask_as_line:
         return ("true" if result.boolean else "false") + "\n"
-    return writers[fmt](result)
+    return writer.write(result, prefixes)
 
 
 def canonical_text(result: QueryResult) -> str:
