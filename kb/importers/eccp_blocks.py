@@ -457,6 +457,7 @@ class Mapper(ValueFields, OrganisationFields, TextFields, ProgrammeFields):
     field's kind names its map_<kind> method, in one of the families above)."""
 
     def run(self) -> Profile:
+        """The profile mapped: the header, then every field read, in FIELDS' order."""
         self.header()
         for spec in FIELDS:
             fr = self.r.fields.get(spec.name)
@@ -476,6 +477,7 @@ class Mapper(ValueFields, OrganisationFields, TextFields, ProgrammeFields):
         )
 
     def header(self) -> None:
+        """The cluster organisation and the cluster it animates, named as the subject says."""
         sec = "general-information"
         org, cluster = self.org, self.cluster
         self.add(sec, org, RDF.type, MC.ClusterOrganisation)

@@ -4,7 +4,8 @@ A profile is read from its printer-friendly text (as seed 000 shows it) or from 
 of the same page. Both are first turned into the same logical lines (block headings, field
 labels ending in ':', values), so one reader and one mapping serve both. FIELDS is the one table
 from a field of the page to what it becomes in the knowledge base: a change of the model (a
-property renamed, a measure added) is an edit of one row there.
+property renamed, a measure added) is an edit of one row there. This module reads; the
+mapping of each kind of field is in kb/importers/eccp_blocks.py.
 
 The output follows data/ttl/seed-000/: one file per block (section), each graph derived from its
 section of the profile document, figures and statement nodes citing their section.

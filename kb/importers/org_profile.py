@@ -6,7 +6,8 @@ followed by titled sections. SECTIONS is the one table from a section heading to
 METRICS the one table from a stated metric to its figure; the output follows
 data/ttl/seed-001/: one file per section, figures citing their section, so the stated metrics
 sit beside the ones the knowledge base computes from its participations (stored query
-stated-vs-computed-metrics, the organisation's page).
+stated-vs-computed-metrics, the organisation's page). This module reads; the mapping of each
+kind of section is in kb/importers/org_sections.py.
 """
 
 from __future__ import annotations

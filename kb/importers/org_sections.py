@@ -429,6 +429,8 @@ class OrgMapper(HeaderSection, TextSections, ExpertiseSection, NotableProjects):
     method of its kind)."""
 
     def run(self):
+        """The profile mapped: the header, then the notable projects (the other sections
+        name them), then the other sections."""
         self.header()
         handlers = {
             "core-work": self.texts,
