@@ -45,11 +45,22 @@ def kb_modules() -> dict[str, Path]:
 
 def imports_of(path: Path, modules: set[str]) -> set[str]:
     """The kb modules `path` imports, anywhere in the file (an import inside a function is still
-    a dependency); `from kb.x import name` counts kb.x.name when that is a module."""
+    a dependency; one under `if TYPE_CHECKING:` is not); `from kb.x import name` counts
+    kb.x.name when that is a module."""
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # `if TYPE_CHECKING:` imports are for annotations only, never run
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.split(".")[0] == "kb")
         elif isinstance(node, ast.ImportFrom):

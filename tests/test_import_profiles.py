@@ -12,7 +12,7 @@ from rdflib import OWL, Graph, URIRef
 
 from kb.cli import main
 from kb.core.config import load_config
-from kb.importers import eccp_profile, profiles
+from kb.importers import eccp_import, eccp_profile, profiles
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "profiles"
@@ -41,7 +41,7 @@ FAULTS = {
 
 
 def _map(paths, data_dirs=(REPO / "data" / "ttl" / "reference",), subject=SUBJECT, link=True):
-    return eccp_profile.map_profiles(
+    return eccp_import.map_profiles(
         paths,
         Path("/nonexistent/out"),
         data_dirs=list(data_dirs),
@@ -297,11 +297,11 @@ ORG_FAULTS = {
 
 @pytest.mark.parametrize("name", sorted(ORG_FAULTS))
 def test_org_profile_fault_names_file_and_line(tmp_path, name):
-    from kb.importers import org_profile
+    from kb.importers import org_import
 
     change, line, words = ORG_FAULTS[name]
     path = _variant(tmp_path, f"{name}.txt", change(list(SEED_001_LINES)))
-    report, _ = org_profile.map_profiles(
+    report, _ = org_import.map_profiles(
         [path],
         tmp_path / "out",
         data_dirs=[REPO / "data" / "ttl" / "reference"],

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kb.importers import eccp_profile, org_profile
+from kb.importers import eccp_import, eccp_profile, org_import
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -207,7 +207,7 @@ def test_eccp_profile_000_gives_the_curated_seed_000(tmp_path):
     subject = eccp_profile.Subject(
         "Associazione Fabbrica Intelligente Lombardia", "AFIL", AFIL_PAGE, "IT", "ITC4"
     )
-    report, files = _import(tmp_path, "000_2b49562e201a65d9.txt", "seed-000", eccp_profile, subject)
+    report, files = _import(tmp_path, "000_2b49562e201a65d9.txt", "seed-000", eccp_import, subject)
     assert set(files) == {f"{s}.ttl" for s in eccp_profile.SECTIONS} | {"source.ttl"}
     differences = _differences(files, REPO / "data" / "ttl" / "seed-000")
     # 29 fields; 12 of them empty in the profile and left empty. Not as curated:
@@ -218,7 +218,7 @@ def test_eccp_profile_000_gives_the_curated_seed_000(tmp_path):
 
 
 def test_org_profile_001_gives_the_curated_seed_001(tmp_path):
-    report, files = _import(tmp_path, "001_d94dac396e1ea071.txt", "seed-001", org_profile)
+    report, files = _import(tmp_path, "001_d94dac396e1ea071.txt", "seed-001", org_import)
     differences = _differences(files, REPO / "data" / "ttl" / "seed-001")
     # Not as curated: the name's language tag, the unheaded expertise block, the
     # primary expertise's project links, ADMA TranS4MErs's IRI.

@@ -10,7 +10,7 @@ from rdflib import RDF
 
 from kb.core.config import load_config
 from kb.core.errors import ParameterError
-from kb.importers import codelists, cordis, countries, eccp_profile, nuts, org_profile
+from kb.importers import codelists, cordis, countries, eccp_import, eccp_profile, nuts, org_import
 from kb.importers.common import ID, MC, scan, shared_data_dir, write_turtle
 from kb.importers.profiles import ProfileError, write_folder
 
@@ -113,7 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--page", help="the profile's web address (foaf:page)")
     e.add_argument("--country", help="ISO 3166 alpha-2 code of its country, e.g. IT")
     e.add_argument("--region", help="NUTS code of its region, e.g. ITC4")
-    e.set_defaults(func=run_profiles, importer=eccp_profile)
+    e.set_defaults(func=run_profiles, importer=eccp_import)
 
     o = what.add_parser(
         "org-profile",
@@ -125,7 +125,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-link as for eccp-profile.",
     )
     _profile_options(o, PROFILE_DIRS["org-profile"])
-    o.set_defaults(func=run_profiles, importer=org_profile)
+    o.set_defaults(func=run_profiles, importer=org_import)
 
 
 PROFILE_DIRS = {"eccp-profile": Path("data/ttl/eccp"), "org-profile": Path("data/ttl/org-profiles")}
@@ -166,7 +166,7 @@ def run_profiles(args: argparse.Namespace) -> int:
     if getattr(args, "name", None) or getattr(args, "acronym", None):
         if len(args.files) > 1:
             raise ParameterError("--name", "names one profile: give one FILE with it")
-    if args.importer is eccp_profile:
+    if args.importer is eccp_import:
         subject = eccp_profile.Subject(
             args.name or "",
             args.acronym,

@@ -172,6 +172,32 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
     stats = IndexStats()
     for statement in _SCHEMA_SQL.strip().split(";\n"):
         conn.execute(statement)
+    conn.execute("BEGIN")
+    resources = _write_entries(conn, store, inferred_graph, stats)
+    _write_types(conn, store, inferred_graph, resources, stats)
+    for statement in _INDEXES_SQL.strip().split(";\n"):
+        conn.execute(statement)
+    conn.execute("INSERT INTO entry(entry) VALUES ('optimize')")  # one b-tree: smaller, faster
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [
+            ("format", FORMAT),
+            ("build", build),
+            ("tokenizer", TOKENIZER),
+            ("rows", str(stats.rows)),
+            ("resources", str(stats.resources)),
+        ],
+    )
+    conn.execute("COMMIT")
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _write_entries(
+    conn: sqlite3.Connection, store: Store, inferred_graph: str, stats: IndexStats
+) -> dict[str, int]:
+    """The text rows (table entry), the properties and graphs they cite, and each resource
+    with its best display label (table resource); returns {resource IRI: its id}."""
     resources: dict[str, int] = {}
     best: dict[int, tuple[tuple[int, int], str]] = {}
     properties: dict[str, int] = {}
@@ -179,7 +205,6 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
     batch: list[tuple] = []
     insert = "INSERT INTO entry(label, description, resource, property, lang, graphs) VALUES "
     insert += "(?, ?, ?, ?, ?, ?)"
-    conn.execute("BEGIN")
     text_query = _text_query(text_properties(store), inferred_graph)
     for s, p, text, lang, kind, gs in store.select_values(text_query):
         assert s is not None and p is not None and text is not None
@@ -215,10 +240,22 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
         ((rid, iri, best.get(rid, (None, None))[1]) for iri, rid in resources.items()),
     )
     stats.resources = len(resources)
-    # Types: the asserted ones (a resource has one or two; the inferred ones are its classes'
-    # super-classes, 3.7 times as many rows at 10^6 triples), the inferred ones of a
-    # resource with none asserted, and the class hierarchy, so that --type finds a class's
-    # sub-classes' instances as the inferred types would.
+    return resources
+
+
+def _write_types(
+    conn: sqlite3.Connection,
+    store: Store,
+    inferred_graph: str,
+    resources: dict[str, int],
+    stats: IndexStats,
+) -> None:
+    """The types of the indexed resources (table type) and the class hierarchy (subclass).
+
+    The asserted types (a resource has one or two; the inferred ones are its classes'
+    super-classes, 3.7 times as many rows at 10^6 triples), the inferred ones of a resource
+    with none asserted, and the class hierarchy, so that --type finds a class's sub-classes'
+    instances as the inferred types would."""
     batch = []
     typed: set[int] = set()
     for s, t in store.select_values(_asserted_types_query(inferred_graph)):
@@ -237,22 +274,6 @@ def fill(conn: sqlite3.Connection, store: Store, inferred_graph: str, build: str
     conn.executemany("INSERT INTO type VALUES (?, ?, ?)", batch)
     stats.types += len(batch)
     conn.executemany("INSERT INTO subclass VALUES (?, ?)", store.select_values(_SUBCLASS_QUERY))
-    for statement in _INDEXES_SQL.strip().split(";\n"):
-        conn.execute(statement)
-    conn.execute("INSERT INTO entry(entry) VALUES ('optimize')")  # one b-tree: smaller, faster
-    conn.executemany(
-        "INSERT INTO meta VALUES (?, ?)",
-        [
-            ("format", FORMAT),
-            ("build", build),
-            ("tokenizer", TOKENIZER),
-            ("rows", str(stats.rows)),
-            ("resources", str(stats.resources)),
-        ],
-    )
-    conn.execute("COMMIT")
-    stats.seconds = time.perf_counter() - started
-    return stats
 
 
 def write_index(store: Store, path: Path, inferred_graph: str, build: str) -> IndexStats:

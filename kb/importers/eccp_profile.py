@@ -4,7 +4,8 @@ A profile is read from its printer-friendly text (as seed 000 shows it) or from 
 of the same page. Both are first turned into the same logical lines (block headings, field
 labels ending in ':', values), so one reader and one mapping serve both. FIELDS is the one table
 from a field of the page to what it becomes in the knowledge base: a change of the model (a
-property renamed, a measure added) is an edit of one row there.
+property renamed, a measure added) is an edit of one row there. This module reads; the
+mapping of each kind of field is in kb/importers/eccp_blocks.py.
 
 The output follows data/ttl/seed-000/: one file per block (section), each graph derived from its
 section of the profile document, figures and statement nodes citing their section.
@@ -14,40 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
-from kb.importers.common import CODE, ID, MC, SELF
+from kb.importers.common import ID, MC
 from kb.importers.profiles import (
     BULLET,
     DCTERMS,
-    EU_LANGUAGE,
-    EU_LANGUAGES,
-    EURIO,
-    FOAF,
     ORG,
-    PROV,
-    RDF,
-    RDFS,
     SCHEMA,
-    SKOS,
-    XSD,
-    CodeLists,
     Entity,
     Fault,
-    IdentityLinker,
-    Known,
     SectionGraphs,
     clean,
     key,
-    literal_en,
-    slug,
-    turtle_text,
-    without_legal_form,
 )
 
 PUBLISHER = "European Cluster Collaboration Platform"
@@ -358,99 +342,115 @@ def _looks_like_label(text: str) -> bool:
 
 
 def read_fields(page: Page) -> Reading:
-    r = Reading(page, faults=list(page.faults))
-    path = page.path
-    heading: str | None = None
-    current: FieldRead | None = None
-    seen_headings: dict[str, int] = {}
-    last_line = 0
-    skipping = False  # the values of a field reported as a fault are not reported again
-    repeated: str | None = None  # a block printed twice: its second copy is skipped whole
-    for line in page.lines:
-        text = clean(line.text)
-        if text:
-            last_line = line.number
-        if not text:
-            if current is not None:
-                current.values.append(Line(line.number, ""))
-            continue
-        if key(text) in (key("Printer-friendly version"), key("Printer-friendly version" * 2)):
-            continue
-        if key(text) in _HEADINGS:
-            heading = _HEADINGS[key(text)]
-            repeated = None
-            if heading in seen_headings:
-                r.faults.append(
-                    Fault(
-                        path,
-                        line.number,
-                        f"block {heading!r} a second time (first at line {seen_headings[heading]})",
-                    )
-                )
-                current, skipping, repeated = None, True, heading
+    """The fields of a profile's logical lines, by block heading and field label; what does
+    not fit the ECCP form (a field in the wrong block, twice, unknown; a block twice or
+    missing; text outside any field) is a fault with its line."""
+    return _FieldReader(page).read()
+
+
+class _FieldReader:
+    """Reads a page's lines in order, keeping the block and the field they are in."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.path = page.path
+        self.r = Reading(page, faults=list(page.faults))
+        self.heading: str | None = None
+        self.current: FieldRead | None = None
+        self.seen_headings: dict[str, int] = {}
+        self.last_line = 0
+        self.skipping = False  # the values of a field reported as a fault are not reported again
+        self.repeated: str | None = None  # a block printed twice: its second copy is skipped whole
+
+    def read(self) -> Reading:
+        for line in self.page.lines:
+            text = clean(line.text)
+            if text:
+                self.last_line = line.number
+            if not text:
+                if self.current is not None:
+                    self.current.values.append(Line(line.number, ""))
                 continue
-            seen_headings[heading] = line.number
-            skipping = False
-            spec = _HEADING_FIELD.get(heading)
-            current = FieldRead(spec, line.number) if spec else None
-            if spec:
-                r.fields[spec.name] = current
-            continue
-        if repeated is not None:
-            continue
-        start = _field_start(text)
-        if start is not None:
-            specs, rest = start
-            spec = next((s for s in specs if s.heading == heading), None)
-            if spec is None:
-                where = " or ".join(repr(s.heading) for s in specs)
-                found = f"under {heading!r}" if heading else "before any block heading"
-                r.faults.append(
-                    Fault(path, line.number, f"field {text!r} belongs to block {where}, {found}")
-                )
-                current, skipping = None, True
+            if key(text) in (key("Printer-friendly version"), key("Printer-friendly version" * 2)):
                 continue
-            if spec.name in r.fields:
-                first = r.fields[spec.name].line
-                r.faults.append(
-                    Fault(path, line.number, f"field {spec.label!r} again (first at line {first})")
-                )
-                current, skipping = None, True
+            if key(text) in _HEADINGS:
+                self._block_heading(line, _HEADINGS[key(text)])
                 continue
-            skipping = False
-            current = FieldRead(spec, line.number)
-            r.fields[spec.name] = current
-            if rest.strip():
-                current.values.append(Line(line.number, rest, line.href))
-            continue
-        free = current is not None and current.spec.kind in FREE_TEXT
-        if _looks_like_label(text) and not free:
-            r.faults.append(
-                Fault(
-                    path,
-                    line.number,
-                    f"unknown field {text!r}"
-                    + (f" in block {heading!r}" if heading else "")
-                    + ": not a field of the ECCP profile form",
-                )
-            )
-            current, skipping = None, True
-            continue
-        if current is None and skipping:
-            continue
-        if current is None:
-            if heading is None:
-                if page.title is None and not seen_headings and not r.fields:
-                    continue  # text above the profile (a page title, a menu)
-                where = "before any block heading"
-            else:
-                where = f"in block {heading!r} outside any field"
-            r.faults.append(Fault(path, line.number, f"text {text[:60]!r} {where}"))
-            continue
-        current.values.append(line)
-    if page.lines or not page.faults:
-        _check_complete(r, seen_headings, last_line)
-    return r
+            if self.repeated is not None:
+                continue
+            start = _field_start(text)
+            if start is not None:
+                self._field_label(line, text, *start)
+                continue
+            free = self.current is not None and self.current.spec.kind in FREE_TEXT
+            if _looks_like_label(text) and not free:
+                self._unknown_field(line, text)
+                continue
+            if self.current is None:
+                self._text_outside_fields(line, text)
+                continue
+            self.current.values.append(line)
+        if self.page.lines or not self.page.faults:
+            _check_complete(self.r, self.seen_headings, self.last_line)
+        return self.r
+
+    def _fault(self, line: Line, message: str) -> None:
+        self.r.faults.append(Fault(self.path, line.number, message))
+
+    def _block_heading(self, line: Line, heading: str) -> None:
+        """A block starts (or is printed a second time: a fault, its copy skipped)."""
+        self.heading = heading
+        self.repeated = None
+        if heading in self.seen_headings:
+            first = self.seen_headings[heading]
+            self._fault(line, f"block {heading!r} a second time (first at line {first})")
+            self.current, self.skipping, self.repeated = None, True, heading
+            return
+        self.seen_headings[heading] = line.number
+        self.skipping = False
+        spec = _HEADING_FIELD.get(heading)
+        self.current = FieldRead(spec, line.number) if spec else None
+        if spec:
+            self.r.fields[spec.name] = self.current
+
+    def _field_label(self, line: Line, text: str, specs: list[FieldSpec], rest: str) -> None:
+        """A field starts (unless it belongs to another block or was read already)."""
+        heading = self.heading
+        spec = next((s for s in specs if s.heading == heading), None)
+        if spec is None:
+            where = " or ".join(repr(s.heading) for s in specs)
+            found = f"under {heading!r}" if heading else "before any block heading"
+            self._fault(line, f"field {text!r} belongs to block {where}, {found}")
+            self.current, self.skipping = None, True
+            return
+        if spec.name in self.r.fields:
+            first = self.r.fields[spec.name].line
+            self._fault(line, f"field {spec.label!r} again (first at line {first})")
+            self.current, self.skipping = None, True
+            return
+        self.skipping = False
+        self.current = FieldRead(spec, line.number)
+        self.r.fields[spec.name] = self.current
+        if rest.strip():
+            self.current.values.append(Line(line.number, rest, line.href))
+
+    def _unknown_field(self, line: Line, text: str) -> None:
+        block = f" in block {self.heading!r}" if self.heading else ""
+        self._fault(line, f"unknown field {text!r}{block}: not a field of the ECCP profile form")
+        self.current, self.skipping = None, True
+
+    def _text_outside_fields(self, line: Line, text: str) -> None:
+        """Text in no field: a fault, but for the values of a field already reported and the
+        text above the profile (a page title, a menu)."""
+        if self.skipping:
+            return
+        if self.heading is None:
+            if self.page.title is None and not self.seen_headings and not self.r.fields:
+                return  # text above the profile (a page title, a menu)
+            where = "before any block heading"
+        else:
+            where = f"in block {self.heading!r} outside any field"
+        self._fault(line, f"text {text[:60]!r} {where}")
 
 
 def _check_complete(r: Reading, seen: dict[str, int], last_line: int) -> None:
@@ -615,513 +615,11 @@ class Profile:
     entities: list[Entity]
 
 
-class Mapper:
-    """Turns the fields read from one profile into graphs per section (FIELDS says how)."""
-
-    def __init__(
-        self,
-        reading: Reading,
-        subject: Subject,
-        codes: CodeLists,
-        known: Known,
-        resolve,
-    ):
-        self.r = reading
-        self.path = reading.page.path
-        self.s = subject
-        self.codes = codes
-        self.known = known
-        self.resolve = resolve  # Entity -> URIRef (identity decision)
-        self.kept_as_text: list[str] = []
-        self.faults: list[Fault] = list(reading.faults)
-        self.notes: list[str] = list(reading.notes)
-        self.entities: list[Entity] = []
-        ns = {
-            "mc": MC,
-            "org": ORG,
-            "skos": SKOS,
-            "dct": DCTERMS,
-            "prov": PROV,
-            "foaf": FOAF,
-            "schema": SCHEMA,
-            "eurio": EURIO,
-            "rdfs": RDFS,
-            "xsd": XSD,
-        }
-        self.out = SectionGraphs(known, ns)
-        org = Entity(
-            "organisation",
-            subject.name,
-            [n for n in (subject.name, subject.acronym) if n],
-            1,
-            [subject.page] if subject.page else [],
-        )
-        base = subject.acronym or subject.name
-        org_slug = slug(without_legal_form(base))
-        org.name = base
-        self.org = self.entity(org, "general-information")
-        self.slug = str(self.org).rsplit("/", 1)[-1] or org_slug
-        self.doc = ID[f"source/eccp-{self.slug}-profile"]
-        self.cluster = ID[f"cluster/{self.slug}"]
-
-    # helpers
-    def entity(self, e: Entity, section: str) -> URIRef:
-        e.section = section
-        e.iri = self.resolve(e)
-        self.entities.append(e)
-        return e.iri
-
-    def section(self, name: str) -> URIRef:
-        return URIRef(f"{self.doc}/{name}")
-
-    def add(self, section: str, s, p, o) -> None:
-        self.out.add(section, s, p, o)
-
-    def keep_text(self, spec: FieldSpec, line: Line, why: str) -> None:
-        label = spec.label or spec.heading
-        self.add(spec.section, self.org, SKOS.note, literal_en(f"{label}: {line.text}"))
-        self.kept_as_text.append(f"{self.path}:{line.number}: {line.text!r} {why}; kept as text")
-
-    def fault(self, line: int, message: str) -> None:
-        self.faults.append(Fault(self.path, line, message))
-
-    def coded(self, scheme: str, text: str) -> URIRef | None:
-        concept = self.codes.find(scheme, text)
-        if concept is None and (scheme, key(text)) in ECCP_WORDING:
-            concept = CODE[f"{scheme}/{ECCP_WORDING[(scheme, key(text))]}"]
-        return concept
-
-    def figure(self, spec: FieldSpec, subject: URIRef, subject_slug: str, line: Line) -> None:
-        try:
-            value, qualifier = parse_count(line.text)
-        except ValueError as exc:
-            self.fault(line.number, f"{spec.label}: {exc}")
-            return
-        node = ID[f"figure/{subject_slug}/{spec.code}/eccp-{spec.section}"]
-        sec = spec.section
-        self.add(sec, node, RDF.type, MC.Figure)
-        self.add(sec, node, MC.figureOf, subject)
-        self.add(sec, node, MC.measure, CODE[f"measure/{spec.code}"])
-        self.add(sec, node, MC.value, Literal(value))
-        self.add(sec, node, MC.unit, CODE["unit/count"])
-        self.add(sec, node, MC.qualifier, CODE[f"qualifier/{qualifier}"])
-        self.add(sec, node, MC.statedAs, Literal(line.text))
-        self.add(sec, node, MC.scopeNote, literal_en(f"ECCP profile field '{spec.label}'."))
-        self.add(sec, node, MC.section, self.section(sec))
-
-    # the whole profile
-    def run(self) -> Profile:
-        self.header()
-        for spec in FIELDS:
-            fr = self.r.fields.get(spec.name)
-            if fr is None:
-                continue
-            handler = getattr(self, "map_" + spec.kind.replace("-", "_"))
-            handler(spec, fr)
-        return Profile(
-            self.path,
-            self.s,
-            self.slug,
-            self.out,
-            self.faults,
-            self.notes,
-            self.kept_as_text,
-            self.entities,
-        )
-
-    def header(self) -> None:
-        sec = "general-information"
-        org, cluster = self.org, self.cluster
-        self.add(sec, org, RDF.type, MC.ClusterOrganisation)
-        self.add(sec, org, SKOS.prefLabel, literal_en(self.s.name))
-        if self.s.acronym:
-            self.add(sec, org, MC.acronym, Literal(self.s.acronym))
-        if self.s.page:
-            self.add(sec, org, FOAF.page, URIRef(self.s.page))
-        self.add(sec, org, MC.animates, cluster)
-        self.add(sec, cluster, RDF.type, MC.Cluster)
-        name = self.s.acronym or self.s.name
-        self.add(sec, cluster, SKOS.prefLabel, literal_en(f"{name} cluster"))
-        self.add(sec, cluster, MC.animatedBy, org)
-        for node in (org, cluster):
-            if self.s.country:
-                self.add(sec, node, MC.country, ID[f"country/{self.s.country}"])
-            if self.s.region:
-                self.add(sec, node, MC.locatedIn, ID[f"region/{self.s.region}"])
-
-    def map_date(self, spec: FieldSpec, fr: FieldRead) -> None:
-        items = fr.items()
-        if not items:
-            return
-        try:
-            day = parse_date(" ".join(i.text for i in items))
-        except ValueError as exc:
-            self.fault(items[0].number, f"{spec.label}: {exc}")
-            return
-        self.add(spec.section, self.org, spec.prop, Literal(day.isoformat(), datatype=XSD.date))
-
-    def map_count(self, spec: FieldSpec, fr: FieldRead) -> None:
-        items = fr.items()
-        if len(items) > 1:
-            self.fault(items[1].number, f"{spec.label}: one number expected, found {len(items)}")
-            return
-        if items:
-            self.figure(spec, self.org, self.slug, items[0])
-
-    def map_coded(self, spec: FieldSpec, fr: FieldRead) -> None:
-        for item in fr.items():
-            concept = self.coded(spec.code, item.text)
-            if concept is None:
-                near = self.codes.closest(spec.code, item.text)
-                hint = f" (closest: {near!r})" if near else ""
-                self.keep_text(spec, item, f"is not in the code list {spec.code}{hint}")
-                continue
-            self.add(spec.section, self.org, spec.prop, concept)
-
-    def map_countries(self, spec: FieldSpec, fr: FieldRead) -> None:
-        for item in fr.items():
-            country = self.known.country(item.text)
-            if country is None:
-                self.keep_text(spec, item, "is not a country the knowledge base describes")
-                continue
-            self.add(spec.section, self.org, spec.prop, URIRef(country))
-
-    def map_languages(self, spec: FieldSpec, fr: FieldRead) -> None:
-        for item in fr.items():
-            code = EU_LANGUAGES.get(key(item.text))
-            if code is None:
-                self.keep_text(spec, item, "is not an EU official language")
-                continue
-            self.add(spec.section, self.org, spec.prop, EU_LANGUAGE[code])
-
-    def map_posts(self, spec: FieldSpec, fr: FieldRead) -> None:
-        items = fr.items()
-        counts: dict[str, int] = {}
-        for item in items:
-            counts[slug(item.text)] = counts.get(slug(item.text), 0) + 1
-        seen: dict[str, int] = {}
-        sec = spec.section
-        for item in items:
-            role = slug(item.text)
-            seen[role] = seen.get(role, 0) + 1
-            suffix = f"-{seen[role]}" if counts[role] > 1 else ""
-            post = ID[f"post/{self.slug}/{role}{suffix}"]
-            self.add(sec, post, RDF.type, ORG.Post)
-            self.add(sec, post, RDFS.label, literal_en(item.text))
-            self.add(sec, post, ORG.postIn, self.org)
-            self.add(sec, post, MC.section, self.section(sec))
-            self.add(sec, self.org, spec.prop, post)
-            if counts[role] > 1:
-                self.add(
-                    sec,
-                    post,
-                    RDFS.comment,
-                    literal_en(
-                        f"{_ordinal(seen[role])} of the {_number(counts[role])} "
-                        f"'{item.text}' lines of the Cluster Management Team."
-                    ),
-                )
-
-    def map_memberships(self, spec: FieldSpec, fr: FieldRead) -> None:
-        sec = spec.section
-        for item in fr.items():
-            net = self.entity(Entity("partnership", item.text, [item.text], item.number), sec)
-            self.add(sec, net, RDF.type, MC.Partnership)
-            self.add(sec, net, SKOS.prefLabel, literal_en(item.text))
-            # one membership node per source claim, as the seeds write them
-            node = ID[f"membership/{str(net).rsplit('/', 1)[-1]}/{self.slug}/eccp-{sec}"]
-            self.add(sec, node, RDF.type, ORG.Membership)
-            self.add(sec, node, ORG.member, self.org)
-            self.add(sec, node, ORG.organization, net)
-            self.add(sec, node, ORG.role, CODE["membership-role/member"])
-            self.add(sec, node, MC.statedAs, Literal(item.text))
-            self.add(sec, node, MC.section, self.section(sec))
-
-    def organisation(self, sec: str, item: Line, cls: URIRef) -> URIRef:
-        names = [item.text, without_legal_form(item.text)]
-        org = self.entity(
-            Entity("organisation", item.text, names, item.number, [item.href] if item.href else []),
-            sec,
-        )
-        self.add(sec, org, RDF.type, cls)
-        self.add(sec, org, SKOS.prefLabel, literal_en(item.text))
-        bare = without_legal_form(item.text)
-        if bare != item.text:
-            self.add(sec, org, SKOS.altLabel, Literal(bare))
-        if item.href:
-            self.add(sec, org, FOAF.homepage, URIRef(item.href))
-        return org
-
-    def organisation_type(self, text: str) -> URIRef | None:
-        concept = self.coded("organisation-type", text)
-        return self.codes.matches.get(concept) if concept is not None else None
-
-    def map_players(self, spec: FieldSpec, fr: FieldRead) -> None:
-        sec = spec.section
-        items = fr.items()
-        orphans: list[Line] = []
-        i = 0
-        while i < len(items):
-            item = items[i]
-            if self.organisation_type(item.text) is not None:
-                orphans.append(item)
-                i += 1
-                continue
-            cls = ORG.Organization
-            if i + 1 < len(items) and self.organisation_type(items[i + 1].text) is not None:
-                cls = self.organisation_type(items[i + 1].text)
-                i += 1
-            player = self.organisation(sec, item, cls)
-            self.add(sec, self.cluster, spec.prop, player)
-            i += 1
-        if orphans:
-            lines = ", ".join(f"'{o.text}' (line {o.number})" for o in orphans)
-            self.add(
-                sec,
-                SELF,
-                RDFS.comment,
-                literal_en(
-                    f"The major-players list prints organisation types with no name before "
-                    f"them: {lines}. They are not modelled as resources."
-                ),
-            )
-            self.notes.append(f"{self.path}: major players: type line(s) without a name: {lines}")
-
-    def map_clusters(self, spec: FieldSpec, fr: FieldRead) -> None:
-        for item in fr.items():
-            other = self.organisation(spec.section, item, MC.ClusterOrganisation)
-            self.add(spec.section, self.org, spec.prop, other)
-
-    def map_strategy(self, spec: FieldSpec, fr: FieldRead) -> None:
-        sec = spec.section
-        texts, objectives = [], []
-        for para in fr.paragraphs():
-            for line in para:
-                if BULLET.match(line.text):
-                    objectives.append(BULLET.sub("", line.text).strip())
-                else:
-                    texts.append(line.text)
-        if texts:
-            self.add(sec, self.org, spec.prop, literal_en("\n\n".join(texts)))
-        for o in objectives:
-            self.add(sec, self.org, MC.objective, literal_en(o))
-
-    def map_answer(self, spec: FieldSpec, fr: FieldRead) -> None:
-        items = fr.items()
-        if items:
-            answer = " ".join(i.text for i in items)
-            self.add(spec.section, self.org, SKOS.note, literal_en(f"{spec.label}: {answer}"))
-
-    def map_service_details(self, spec: FieldSpec, fr: FieldRead) -> None:
-        for item in fr.items():
-            m = re.match(r"^other\s*:\s*(.+)$", item.text, re.I)
-            if m:
-                concept = self.coded(spec.code, m[1])
-                if concept is not None:
-                    self.add(spec.section, self.org, spec.prop, concept)
-                    continue
-                near = self.codes.closest(spec.code, m[1])
-                hint = f" (closest: {near!r})" if near else ""
-                self.keep_text(spec, item, f"names a service not in the code list{hint}")
-                continue
-            self.add(spec.section, self.org, SKOS.note, literal_en(f"{spec.label}: {item.text}"))
-
-    def map_reasons(self, spec: FieldSpec, fr: FieldRead) -> None:
-        intro = []
-        for para in fr.paragraphs():
-            for line in para:
-                text = BULLET.sub("", line.text).strip()
-                if not BULLET.match(line.text) and text.endswith(":"):
-                    intro.append(text)
-                    continue
-                self.add(spec.section, self.org, spec.prop, literal_en(text))
-        if intro:
-            quoted = "', '".join(intro)
-            self.add(
-                spec.section,
-                SELF,
-                RDFS.comment,
-                literal_en(f"The reasons are introduced by the lines '{quoted}'."),
-            )
-
-    def map_story(self, spec: FieldSpec, fr: FieldRead) -> None:
-        sec = spec.section
-        paras = fr.paragraphs()
-        if not paras:
-            return
-        first = " ".join(line.text for line in paras[0])
-        m = re.fullmatch(r"(.+?)\s*\(([^(),]+),\s*([^()]+)\)", first)
-        if m:
-            try:
-                day = parse_date(m[3])
-            except ValueError:
-                day = None
-            if day is not None:
-                name = m[1].strip()
-                base = re.sub(r"\s+event$", "", name, flags=re.I)
-                event = self.entity(
-                    Entity("event", f"{base} {day.year}", [name], paras[0][0].number), sec
-                )
-                self.add(sec, event, RDF.type, MC.Event)
-                self.add(sec, event, SKOS.prefLabel, literal_en(name))
-                kind = next((t for t in EVENT_TYPES if t in name.lower()), None)
-                if kind:
-                    self.add(sec, event, MC.eventType, CODE[f"event-type/{kind}"])
-                self.add(sec, event, SCHEMA.startDate, Literal(day.isoformat(), datatype=XSD.date))
-                self.add(sec, event, MC.statedAs, Literal(first))
-                self.add(sec, event, MC.section, self.section(sec))
-        # bullets written one way whatever the page's spacing ("•  x" in the text, <li> in HTML)
-        text = "\n\n".join(
-            "\n".join(BULLET.sub("• ", x.text) if BULLET.match(x.text) else x.text for x in p)
-            for p in paras
-        )
-        self.add(sec, self.org, spec.prop, literal_en(text))
-
-    # support programmes
-    def map_programmes(self, spec: FieldSpec, fr: FieldRead) -> None:
-        paras = [p for p in fr.paragraphs() if key(" ".join(x.text for x in p)) != TABLE_HEADER]
-        i = 0
-        while i < len(paras):
-            text = " ".join(x.text for x in paras[i])
-            line = paras[i][0].number
-            entry = _programme_entry(text)
-            if entry is None and _is_heading(text) and i + 1 < len(paras):
-                summary = " ".join(x.text for x in paras[i + 1])
-                name, _, title = text.partition(" - ")
-                entry = (name.strip(), title.strip() or None, None, summary)
-                i += 1
-            i += 1
-            if entry is None:
-                self.keep_text(spec, Line(line, text), "is not read as a project")
-                continue
-            self.programme(spec, line, *entry)
-
-    def programme(self, spec, line, name, title, stated, summary) -> None:
-        sec = spec.section
-        if title is None and re.search(r"\binitiatives?$", name, re.I):
-            initiative = self.entity(Entity("partnership", name, [name], line), sec)
-            self.add(sec, initiative, RDF.type, MC.Initiative)
-            self.add(sec, initiative, SKOS.prefLabel, literal_en(name))
-            self.add(sec, initiative, DCTERMS.description, literal_en(summary))
-            return
-        project = self.entity(Entity("project", name, [name], line), sec)
-        self.add(sec, project, RDF.type, MC.Project)
-        self.add(sec, project, SKOS.prefLabel, literal_en(name))
-        if title:
-            self.add(sec, project, MC.acronym, Literal(name))
-            self.add(sec, project, DCTERMS.title, literal_en(title))
-        if stated:
-            programme = self.coded("funding-programme", stated)
-            if programme is None:
-                first = re.split(r"[-\s]", stated, maxsplit=1)[0]
-                programme = self.coded("funding-programme", first)
-            if programme is not None:
-                self.add(sec, project, MC.fundingProgramme, programme)
-            else:
-                self.kept_as_text.append(
-                    f"{self.path}:{line}: programme {stated!r} of {name} is not in the code "
-                    "list funding-programme; kept as stated (mc:statedAs)"
-                )
-            self.add(sec, project, MC.statedAs, Literal(f"({stated})"))
-        if summary:
-            self.add(sec, project, MC.summary, literal_en(summary))
-        node = participation_iri(project, self.org, f"eccp-{sec}")
-        self.add(sec, node, RDF.type, MC.Participation)
-        self.add(sec, node, MC.participationRole, CODE["participation-role/participant"])
-        self.add(sec, node, MC.inProject, project)
-        self.add(sec, node, MC.participant, self.org)
-        self.add(sec, node, MC.section, self.section(sec))
-
-
 def participation_iri(project: URIRef, organisation: URIRef, claim: str) -> URIRef:
     """One participation node per source claim: project, organisation, the claim's section
     (`eccp-support-programmes`), as the seeds write them."""
     p, o = str(project).rsplit("/", 1)[-1], str(organisation).rsplit("/", 1)[-1]
     return ID[f"participation/{p}/{o}/{claim}"]
-
-
-_ACRONYM = r"[A-Za-z0-9][A-Za-z0-9&.+\-]*"
-_ENTRY = re.compile(
-    rf"^(?P<acr>{_ACRONYM}):?\s+(?P<title>[^()]{{3,250}}?)\s*\((?P<prog>[^()]+)\)\s*(?P<rest>.*)$",
-    re.S,
-)
-
-
-def _programme_entry(text: str) -> tuple[str, str, str, str] | None:
-    """'ACRONYM[:] Title (Programme) summary' -> its parts; None for anything else."""
-    m = _ENTRY.match(text)
-    if not m:
-        return None
-    acr = m["acr"]
-    if not (sum(c.isupper() for c in acr) >= 2 or any(c.isdigit() for c in acr)):
-        return None
-    return acr, m["title"].strip(), clean(m["prog"]), m["rest"].strip()
-
-
-def _is_heading(text: str) -> bool:
-    return len(text) <= 120 and not text.rstrip().endswith((".", ":", ";"))
-
-
-def _ordinal(n: int) -> str:
-    return {1: "First", 2: "Second", 3: "Third", 4: "Fourth"}.get(n, f"Number {n}")
-
-
-def _number(n: int) -> str:
-    return {2: "two", 3: "three", 4: "four"}.get(n, str(n))
-
-
-def source_graph(profile: Profile, seed_file: str | None = None):
-    """The profile document and its sections (the seed's sources.ttl, for one profile)."""
-    from rdflib import Graph
-
-    g = Graph()
-    for prefix, ns in (("mc", MC), ("dct", DCTERMS), ("prov", PROV), ("skos", SKOS)):
-        g.bind(prefix, ns)
-    doc = ID[f"source/eccp-{profile.slug}-profile"]
-    out = profile.sections
-    known = out.known
-
-    def add(s, p, o):
-        if not known.has(s, p, o):
-            g.add((s, p, o))
-
-    g.add((SELF, RDF.type, MC.SourceGraph))
-    g.add((SELF, PROV.wasDerivedFrom, doc))
-    add(doc, RDF.type, MC.SourceDocument)
-    name = profile.subject.acronym or profile.subject.name
-    add(doc, DCTERMS.title, literal_en(f"ECCP profile of {name}"))
-    add(doc, SKOS.prefLabel, literal_en(f"ECCP profile of {name}"))
-    add(doc, DCTERMS.publisher, Literal(PUBLISHER))
-    if profile.subject.page:
-        add(doc, RDFS.seeAlso, URIRef(profile.subject.page))
-    if seed_file:
-        add(doc, MC.seedFile, Literal(seed_file))
-    for section, label in SECTIONS.items():
-        sec = URIRef(f"{doc}/{section}")
-        add(sec, RDF.type, MC.DocumentSection)
-        add(sec, DCTERMS.isPartOf, doc)
-        add(sec, MC.sectionLabel, Literal(label))
-        add(sec, SKOS.prefLabel, literal_en(label))
-    return g
-
-
-def section_files(profile: Profile) -> Iterator[tuple[str, object]]:
-    """(section, graph) for each section that states something, each derived from its
-    section; sections the profile leaves empty get a graph saying so."""
-    from rdflib import Literal as L
-
-    doc = ID[f"source/eccp-{profile.slug}-profile"]
-    for section in SECTIONS:
-        g = profile.sections.graph(section)
-        g.add((SELF, RDF.type, MC.SourceGraph))
-        g.add((SELF, PROV.wasDerivedFrom, URIRef(f"{doc}/{section}")))
-        if len(g) == 2:
-            g.add((SELF, RDFS.comment, L("The profile leaves this section empty.", lang="en")))
-        yield section, g
-
-
-def fields_read(reading: Reading) -> Iterable[str]:
-    return [name for name in reading.fields]
 
 
 # --- the import ---------------------------------------------------------------------------------
@@ -1138,95 +636,3 @@ class ImportReport:
     proposals: list[str] = field(default_factory=list)
     kept_from_kb: int = 0
     profiles: list[Profile] = field(default_factory=list)
-
-
-def folder_name(subject: Subject) -> str:
-    return slug(without_legal_form(subject.acronym or subject.name))
-
-
-def map_profiles(
-    paths: Iterable[Path],
-    out_dir: Path,
-    *,
-    data_dirs: Iterable[Path],
-    ontology_dirs: Iterable[Path],
-    shapes_dir: Path,
-    subject: Subject | None = None,
-    link: bool | None = None,
-) -> tuple[ImportReport, dict[Path, dict[str, str]]]:
-    """Read and map ECCP profiles; return the report and, per output folder, its files."""
-    report = ImportReport()
-    readings = []
-    for path in paths:
-        page = read_page(path)
-        reading = read_fields(page)
-        given = subject or Subject("")
-        who = subject_from(page, given.name or None, given.acronym, given.page)
-        who.country, who.region = given.country, given.region
-        if not who.name:
-            acronym = guess_acronym(reading)
-            if acronym:
-                who.name = who.acronym = acronym
-                report.notes.append(
-                    f"{path}: the text prints no name; read {acronym!r} from the texts (the "
-                    f"subject of '{acronym} aims/is ...'): give --name and --acronym to set them"
-                )
-        if not who.name:
-            reading.faults.insert(
-                0,
-                Fault(
-                    path,
-                    1,
-                    "no cluster name: the printer-friendly text does not print it; give "
-                    "--name (and --acronym), or import the saved HTML page",
-                ),
-            )
-        readings.append((reading, who))
-    targets = [out_dir / folder_name(who) for _, who in readings if who.name]
-    known = Known.read(data_dirs, skip=targets, shapes_dir=shapes_dir)
-    codes = CodeLists.read(ontology_dirs)
-    linker = IdentityLinker(known, link)
-    mapped = []
-    for reading, who in readings:
-        if not who.name:
-            report.faults += reading.faults
-            continue
-        if who.country and who.country.lower() not in known.countries:
-            message = f"--country {who.country}: no such country in the KB"
-            reading.faults.append(Fault(reading.page.path, 1, message))
-            who.country = None
-        if who.region and who.region not in known.regions:
-            message = f"--region {who.region}: no such NUTS region in the KB"
-            reading.faults.append(Fault(reading.page.path, 1, message))
-            who.region = None
-        profile = Mapper(reading, who, codes, known, linker).run()
-        report.faults += profile.faults
-        report.notes += profile.notes
-        report.kept_as_text += profile.kept_as_text
-        report.profiles.append(profile)
-        mapped.append(profile)
-    report.proposals = linker.report()
-    outputs: dict[Path, dict[str, str]] = {}
-    if link is None and linker.proposals:
-        return report, outputs
-    for profile in mapped:
-        ours = [e for e in profile.entities]
-        linker.record(profile.sections, ours)
-        files = {}
-        source = profile.path.name
-        for section, g in section_files(profile):
-            label = SECTIONS[section]
-            header = (
-                f"ECCP profile of {profile.subject.acronym or profile.subject.name}, section "
-                f"'{label}'.\nImported by `kb import eccp-profile` from {source}; re-run the "
-                "import to refresh it (edits by hand are lost)."
-            )
-            files[f"{section}.ttl"] = turtle_text(g, header)
-        header = (
-            f"The ECCP profile of {profile.subject.acronym or profile.subject.name} and its "
-            f"sections.\nImported by `kb import eccp-profile` from {source}."
-        )
-        files["source.ttl"] = turtle_text(source_graph(profile), header)
-        report.kept_from_kb += len(profile.sections.kept)
-        outputs[out_dir / folder_name(profile.subject)] = files
-    return report, outputs

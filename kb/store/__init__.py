@@ -13,13 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kb.core.plugins import STORES
-from kb.store.base import (
-    ProtocolDataset,
-    QueryResult,
-    QuerySyntaxError,
-    Store,
-    Triple,
-)
+from kb.store.base import ProtocolDataset, QueryResult, QuerySyntaxError, Store, Triple
 from kb.store.oxigraph import OxigraphStore
 from kb.store.rdflib_memory import RdflibStore
 from kb.store.terms import from_ox, stored_literals, to_ox

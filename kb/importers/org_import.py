@@ -1,0 +1,108 @@
+"""Importing SciTransfer organisation profiles: each page read (kb.importers.org_profile), mapped
+section by section (kb.importers.org_sections), written as one Turtle file per section."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from kb.importers.common import MC, SELF
+from kb.importers.eccp_profile import ImportReport
+from kb.importers.org_profile import PUBLISHER, SECTION_LABELS, read_page
+from kb.importers.org_sections import OrgMapper
+from kb.importers.profiles import (
+    DCTERMS,
+    PROV,
+    RDF,
+    SKOS,
+    CodeLists,
+    IdentityLinker,
+    Known,
+    literal_en,
+    slug,
+    turtle_text,
+    without_legal_form,
+)
+
+
+def source_graph(mapper: OrgMapper) -> Graph:
+    """The profile document and its sections (the seed's sources.ttl, for one profile)."""
+    g = Graph()
+    for prefix, ns in (("mc", MC), ("dct", DCTERMS), ("prov", PROV), ("skos", SKOS)):
+        g.bind(prefix, ns)
+    known = mapper.known
+
+    def add(s, p, o):
+        if not known.has(s, p, o):
+            g.add((s, p, o))
+
+    doc = mapper.doc
+    g.add((SELF, RDF.type, MC.SourceGraph))
+    g.add((SELF, PROV.wasDerivedFrom, doc))
+    add(doc, RDF.type, MC.SourceDocument)
+    add(doc, DCTERMS.title, literal_en(f"SciTransfer organisation profile: {mapper.page.name}"))
+    add(doc, SKOS.prefLabel, literal_en(f"SciTransfer profile of {mapper.who}"))
+    add(doc, DCTERMS.publisher, Literal(PUBLISHER))
+    for section, label in SECTION_LABELS.items():
+        sec = URIRef(f"{doc}/{section}")
+        add(sec, RDF.type, MC.DocumentSection)
+        add(sec, DCTERMS.isPartOf, doc)
+        add(sec, MC.sectionLabel, Literal(label))
+        add(sec, SKOS.prefLabel, literal_en(label))
+    return g
+
+
+def map_profiles(
+    paths: Iterable[Path],
+    out_dir: Path,
+    *,
+    data_dirs: Iterable[Path],
+    ontology_dirs: Iterable[Path],
+    shapes_dir: Path,
+    subject=None,
+    link: bool | None = None,
+) -> tuple[ImportReport, dict[Path, dict[str, str]]]:
+    """Read and map SciTransfer profiles; the report and, per output folder, its files."""
+    report = ImportReport()
+    pages = [read_page(p) for p in paths]
+    targets = [out_dir / slug(without_legal_form(p.name)) for p in pages if p.name]
+    known = Known.read(data_dirs, skip=targets, shapes_dir=shapes_dir)
+    codes = CodeLists.read(ontology_dirs)
+    linker = IdentityLinker(known, link)
+    mappers = []
+    for page in pages:
+        if not page.name:
+            report.faults += page.faults
+            continue
+        mapper = OrgMapper(page, codes, known, linker).run()
+        report.faults += mapper.faults
+        report.notes += mapper.notes
+        report.kept_as_text += mapper.kept_as_text
+        mappers.append(mapper)
+    report.proposals = linker.report()
+    outputs: dict[Path, dict[str, str]] = {}
+    if link is None and linker.proposals:
+        return report, outputs
+    for mapper in mappers:
+        linker.record(mapper.out, mapper.entities)
+        files = {}
+        for section, label in SECTION_LABELS.items():
+            g = mapper.out.graph(section)
+            g.add((SELF, RDF.type, MC.SourceGraph))
+            g.add((SELF, PROV.wasDerivedFrom, URIRef(f"{mapper.doc}/{section}")))
+            header = (
+                f"SciTransfer profile of {mapper.page.name}, section '{label}'.\nImported by "
+                f"`kb import org-profile` from {mapper.path.name}; re-run the import to refresh "
+                "it (edits by hand are lost)."
+            )
+            files[f"{section}.ttl"] = turtle_text(g, header)
+        header = (
+            f"The SciTransfer profile of {mapper.page.name} and its sections.\nImported by "
+            f"`kb import org-profile` from {mapper.path.name}."
+        )
+        files["source.ttl"] = turtle_text(source_graph(mapper), header)
+        report.kept_from_kb += len(mapper.out.kept)
+        outputs[out_dir / slug(without_legal_form(mapper.page.name))] = files
+    return report, outputs
