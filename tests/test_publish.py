@@ -663,3 +663,33 @@ def test_publish_warns_about_placeholders():
     assert len(both) == 2 and "--site-url" in both[0] and "--endpoint" in both[1]
     assert placeholder_warnings("https://kb.example.org/", "https://kb.example.org/sparql")
     assert placeholder_warnings("https://clusters.eu/", "https://clusters.eu/sparql") == []
+
+
+def test_the_checksum_algorithm_is_spdx_https_iri_as_dcat_ap_3_asks(site):
+    """DCAT-AP 3.0.1's controlled-vocabulary shapes want the algorithm IRI in the https form
+    (https://spdx.org/rdf/terms#checksumAlgorithm_sha256); the properties stay http."""
+    _, out, _ = site
+    record = Graph().parse(out / "catalog.ttl", format="turtle")
+    spdx = "http://spdx.org/rdf/terms#"
+    algorithms = set(record.objects(None, URIRef(spdx + "algorithm")))
+    assert algorithms == {URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")}
+    for algorithm in algorithms:
+        assert (algorithm, RDF.type, URIRef(spdx + "ChecksumAlgorithm")) in record
+    shapes = Graph().parse(SHAPES.parent / "mdr-vocabularies.shape.ttl", format="turtle")
+    _conforms, report, _text = validate(record, shacl_graph=shapes)
+    sh = "http://www.w3.org/ns/shacl#"
+    paths = set(report.objects(None, URIRef(sh + "resultPath")))
+    assert URIRef(spdx + "algorithm") not in paths
+
+
+def test_every_licence_the_knowledge_base_cites_is_an_iri(site):
+    """EURIO's ontology header gave its licence as an xsd:anyURI literal; DCAT, VoID and
+    the published pages read dct:license as an IRI (a LicenseDocument)."""
+    result, _out, _ = site
+    union = result.store.graph(None)
+    licences = list(union.subject_objects(DCTERMS.license))
+    assert licences
+    literals = [(s, o) for s, o in licences if not isinstance(o, URIRef)]
+    assert not literals, literals
+    eurio = URIRef("http://data.europa.eu/s66#")
+    assert union.value(eurio, DCTERMS.license) == LICENCE
