@@ -4,6 +4,7 @@ folder beside the target and renamed into place, so a failed build leaves nothin
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import shutil
 import signal
@@ -24,7 +25,7 @@ from ..errors import KBError
 from ..fileio import remove_stale, temporary_name
 from ..namespaces import MC, bind_prefixes
 from ..store import Store
-from . import conneg, describe, dumps, ontology, queries, views
+from . import conneg, describe, dumps, lists, ontology, queries, regionmap, views
 from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
 from .pages import Linker, PageBuilder, Table, Value
 from .partners import (
@@ -240,17 +241,19 @@ class SiteWriter:
         for cls in classes:
             found = sorted(
                 (s for s in d.union.subjects(RDF.type, cls) if s in d.resource_set),
-                key=lambda s: d.label(s).lower(),
+                key=lambda s: (d.label(s).lower(), str(s)),  # ties by IRI: reproducible
             )
             members[cls] = found
             path = f"class/{local_name(cls)}"
             link = Linker(d, path)
-            self.page(
-                path,
-                title=f"{d.label(cls)[:1].upper()}{d.label(cls)[1:]} ({len(found)})",
-                intro=str(d.union.value(cls, SKOS.definition) or ""),
-                items=[Value(d.label(s), link.href(s)) for s in found],
-            )
+            title = f"{d.label(cls)[:1].upper()}{d.label(cls)[1:]} ({len(found)})"
+            intro = str(d.union.value(cls, SKOS.definition) or "")
+            table = lists.member_table(self.builder, cls, found, link)
+            if table is not None:  # projects and regions: columns and a filter
+                self.page(path, title=title, intro=intro, body=table)
+            else:
+                items = [Value(d.label(s), link.href(s)) for s in found]
+                self.page(path, title=title, intro=intro, items=items)
         link = Linker(d, "class/index")
         rows = [
             [
@@ -310,16 +313,19 @@ class SiteWriter:
                 "views/network",
                 "Collaboration network",
                 "Clusters, organisations, projects and partnerships, tied by participations, "
-                "memberships and collaborations. Drawn by a deterministic force layout.",
+                "memberships and collaborations. Drawn by networkx's spring layout with a fixed "
+                "seed, each connected group on its own.",
                 views.network_svg,
             ),
             (
                 "views/regions",
                 "Region overview",
                 "Where the clusters and organisations of the knowledge base are: a map drawn "
-                "offline from a small table of approximate positions, and the same counts as "
-                "a bar chart.",
-                views.region_overview,
+                "offline over Natural Earth's country outlines from a small table of "
+                "approximate positions, and the same counts as a bar chart.",
+                functools.partial(
+                    views.region_overview, boundaries=self.config.root / regionmap.BOUNDARIES
+                ),
             ),
         ]
         for path, title, intro, render in specs:
