@@ -193,7 +193,7 @@ def _node_labels(d: SiteData, nodes: list, degree: Counter, pos: dict, size: int
         Marker(n, d.label(n), 0, "region", *pos[n], 4 + 2 * math.sqrt(degree[n]), frame)
         for n in shown
     ]
-    boxes = place_labels(markers, char_w=6.9, reach=3)
+    boxes = place_labels(markers, char_w=6.9, reach=5)
     return {
         m.place: label_svg(m, box, 11)
         for i, m in enumerate(markers)
