@@ -12,17 +12,18 @@ import html
 import json
 import re
 import socket
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
+from kb.build.pipeline import build
 from pyshacl import validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
-from kb.build.pipeline import build
 from kb.core.config import load_config
 from kb.core.errors import KBError, ParameterError
 from kb.publish.data import LICENCE, page_path
@@ -512,65 +513,107 @@ def test_quiet_publish_prints_nothing_but_errors(tmp_path):
     assert run.stdout == ""
 
 
-def textbook_layout(nodes, edges, size):
-    """The network view's force layout as first written (every pair's force computed on
-    nested lists): the reference the faster loop in kb.publish.views must match exactly."""
-    import math
-
-    n = len(nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    pos = [
-        [
-            size / 2 + size * 0.4 * math.cos(2 * math.pi * i / max(n, 1)),
-            size / 2 + size * 0.4 * math.sin(2 * math.pi * i / max(n, 1)),
-        ]
-        for i in range(n)
-    ]
-    k = size / math.sqrt(max(n, 1)) * 0.8
-    pairs = [(index[a], index[b]) for a, b, _ in edges if a in index and b in index]
-    temperature = size / 10
-    for _ in range(150 if n < 400 else 40):
-        disp = [[0.0, 0.0] for _ in range(n)]
-        for i in range(n):
-            for j in range(i + 1, n):
-                dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
-                dist = math.hypot(dx, dy) or 0.01
-                f = k * k / dist
-                disp[i][0] += dx / dist * f
-                disp[i][1] += dy / dist * f
-                disp[j][0] -= dx / dist * f
-                disp[j][1] -= dy / dist * f
-        for i, j in pairs:
-            dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
-            dist = math.hypot(dx, dy) or 0.01
-            f = dist * dist / k
-            disp[i][0] -= dx / dist * f
-            disp[i][1] -= dy / dist * f
-            disp[j][0] += dx / dist * f
-            disp[j][1] += dy / dist * f
-        for i in range(n):
-            dx, dy = disp[i]
-            dist = math.hypot(dx, dy) or 0.01
-            step = min(dist, temperature)
-            pos[i][0] = min(size - 20, max(20, pos[i][0] + dx / dist * step))
-            pos[i][1] = min(size - 20, max(20, pos[i][1] + dy / dist * step))
-        temperature *= 0.97
-    return {node: pos[index[node]] for node in nodes}
-
-
 @pytest.mark.parametrize("n", [1, 2, 90, 410])
-def test_network_layout_matches_the_textbook_loop_to_the_bit(n):
-    """The published network picture must not change when the layout gets faster: same
-    floats, so the same SVG coordinates. 410 nodes takes the 40-iteration branch."""
+def test_network_layout_is_reproducible_and_inside_the_frame(n):
+    """The same network always gives the same coordinates (the published site is
+    byte-identical across runs), every node lies at least the margin inside the frame (the
+    old layout clamped nodes to 20 px from its edge), and the nodes fill the frame."""
     import random
 
-    from kb.publish.views import layout
+    from kb.publish.netlayout import MARGIN, layout
 
     rng = random.Random(n)
     nodes = [URIRef(f"https://example.org/node/{i}") for i in range(n)]
     edges = [(rng.choice(nodes), rng.choice(nodes), "participation") for _ in range(n * 2)]
     edges.append((nodes[0], URIRef("https://example.org/not-drawn"), "membership"))
-    assert layout(nodes, edges, 900) == textbook_layout(nodes, edges, 900)
+    pos = layout(nodes, edges, 900)
+    assert pos == layout(nodes, edges, 900)
+    assert set(pos) == set(nodes)
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    assert MARGIN - 1e-6 <= min(xs) and max(xs) <= 900 - MARGIN + 1e-6
+    assert MARGIN - 1e-6 <= min(ys) and max(ys) <= 900 - MARGIN + 1e-6
+    if n > 2:
+        assert max(max(xs) - min(xs), max(ys) - min(ys)) > 800  # fitted, not shrunk
+        # no more than a few nodes share a coordinate (the old clamp stacked dozens there)
+        assert max(Counter(round(x) for x in xs).values()) < max(4, n // 10)
+
+
+def test_the_network_view_is_the_same_on_every_publish(site):
+    from kb.publish import views
+    from kb.publish.data import SiteData
+    from kb.publish.pages import Linker
+
+    result, out, _ = site
+    data = SiteData(result.store, result.config.base_iri, result.inferred_graph_iri)
+    svg = views.network_svg(data, Linker(data, "views/network"))
+    assert svg == views.network_svg(data, Linker(data, "views/network"))
+    assert svg in (out / "views" / "network.html").read_text(encoding="utf-8")
+
+
+def test_the_checksum_algorithm_is_spdx_https_iri_as_dcat_ap_3_asks(site):
+    """DCAT-AP 3.0.1's controlled-vocabulary shapes want the algorithm IRI in the https form
+    (https://spdx.org/rdf/terms#checksumAlgorithm_sha256); the properties stay http."""
+    _, out, _ = site
+    record = Graph().parse(out / "catalog.ttl", format="turtle")
+    spdx = "http://spdx.org/rdf/terms#"
+    algorithms = set(record.objects(None, URIRef(spdx + "algorithm")))
+    assert algorithms == {URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")}
+    for algorithm in algorithms:
+        assert (algorithm, RDF.type, URIRef(spdx + "ChecksumAlgorithm")) in record
+    shapes = Graph().parse(SHAPES.parent / "mdr-vocabularies.shape.ttl", format="turtle")
+    _conforms, report, _text = validate(record, shacl_graph=shapes)
+    sh = "http://www.w3.org/ns/shacl#"
+    paths = set(report.objects(None, URIRef(sh + "resultPath")))
+    assert URIRef(spdx + "algorithm") not in paths
+
+
+def test_every_licence_the_knowledge_base_cites_is_an_iri(site):
+    """EURIO's ontology header gave its licence as an xsd:anyURI literal; DCAT, VoID and
+    the published pages read dct:license as an IRI (a LicenseDocument)."""
+    result, _out, _ = site
+    union = result.store.graph(None)
+    licences = list(union.subject_objects(DCTERMS.license))
+    assert licences
+    literals = [(s, o) for s, o in licences if not isinstance(o, URIRef)]
+    assert not literals, literals
+    eurio = URIRef("http://data.europa.eu/s66#")
+    assert union.value(eurio, DCTERMS.license) == LICENCE
+
+
+def test_the_lists_of_projects_and_regions_are_tables_with_a_filter(site):
+    """The class pages of projects and regions: a table with column headers, one row per
+    member linking to its page, stated values with their sources, and a filter box."""
+    result, out, _ = site
+    for name, columns in (
+        ("Project", ["name", "acronym", "funding programme", "start", "end"]),
+        ("Region", ["name", "code", "NUTS level", "within", "country"]),
+    ):
+        page = (out / "class" / f"{name}.html").read_text(encoding="utf-8")
+        assert '<ul class="items">' not in page
+        table = page.split("<table class='members'", 1)[1].split("</table>", 1)[0]
+        head = re.findall(r"<th scope='col'>([^<]+)</th>", table)
+        assert head[: len(columns)] == columns, head
+        rows = table.split("<tbody>", 1)[1].count("<tr>")
+        title = re.search(r"<h1>[^<]*\((\d+)\)</h1>", page)
+        assert title and rows == int(title.group(1)), (name, rows)
+        assert "class='src'" in table
+        assert "<input type='search' class='filter' data-filter='members'" in page
+        assert "static/filter.js" in page
+    assert (out / "static" / "filter.js").is_file()
+
+
+def test_the_region_map_draws_country_outlines_from_its_source(site):
+    _, out, _ = site
+    page = (out / "views" / "regions.html").read_text(encoding="utf-8")
+    svg = page.split("<svg class='region-map'", 1)[1].split("</svg>", 1)[0]
+    assert svg.count("<g class='land'") == 2  # Europe and the North America inset
+    assert svg.count("<path d='M") > 50
+    for country in ("France", "Italy", "Germany", "Canada"):
+        assert f"<title>{country}</title></path>" in svg
+    root = Path(__file__).resolve().parents[1] / "data" / "reference" / "boundaries"
+    source = (root / "SOURCE.md").read_text(encoding="utf-8")
+    assert "world-atlas" in source and "Natural Earth" in source and "public domain" in source
+    assert "Natural Earth" in page.split("</svg>", 1)[1]
 
 
 def test_relative_href_matches_posixpath_relpath():

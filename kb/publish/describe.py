@@ -13,6 +13,11 @@ from kb.publish.data import LICENCE, SiteData
 from kb.publish.dumps import DUMPS
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+# The algorithm IRIs in the https form DCAT-AP 3's controlled-vocabulary shapes ask for
+# (mdr-vocabularies.shape.ttl: ^https://spdx.org/rdf/terms); the properties and classes keep
+# the http namespace the DCAT-AP shapes use
+SPDX_ALGORITHMS = Namespace("https://spdx.org/rdf/terms#")
+SHA256 = SPDX_ALGORITHMS.checksumAlgorithm_sha256
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -199,9 +204,6 @@ def dcat_graph(
     """The DCAT-AP 3 catalogue record: a catalogue with one dataset and its distributions
     (each dump, with its licence, media type, format and SHA-256 checksum)."""
     base = d.base
-    ds = dataset_iri(base)
-    catalogue = URIRef(base + "dataset#catalogue")
-    publisher = URIRef(base + "dataset#publisher")
     g = Graph()
     for prefix, ns in (
         ("dcat", DCAT),
@@ -212,28 +214,36 @@ def dcat_graph(
         ("vcard", VCARD),
     ):
         g.bind(prefix, ns)
+    publisher = URIRef(base + "dataset#publisher")
+    _catalogue(g, base, publisher, issued)
+    _linked_terms(g, base, publisher)
+    _dataset(g, d, publisher, issued, version)
+    for dump in DUMPS:
+        _distribution(g, base, dump, checksums.get(dump.name))
+    return g
+
+
+def _catalogue(g: Graph, base: str, publisher: URIRef, issued: str) -> None:
+    catalogue = URIRef(base + "dataset#catalogue")
     g.add((catalogue, RDF.type, DCAT.Catalog))
     g.add((catalogue, DCTERMS.title, Literal(TITLE + " catalogue", lang="en")))
-    g.add(
-        (
-            catalogue,
-            DCTERMS.description,
-            Literal(
-                "The catalogue of the Manufacturing Clusters Knowledge Base's published data.",
-                lang="en",
-            ),
-        )
-    )
+    text = "The catalogue of the Manufacturing Clusters Knowledge Base's published data."
+    g.add((catalogue, DCTERMS.description, Literal(text, lang="en")))
     g.add((catalogue, DCTERMS.publisher, publisher))
     g.add((catalogue, DCTERMS.license, LICENCE))
     g.add((catalogue, FOAF.homepage, URIRef(base)))
-    g.add((catalogue, DCAT.dataset, ds))
+    g.add((catalogue, DCAT.dataset, dataset_iri(base)))
     g.add((catalogue, DCTERMS.language, EU_LANGUAGE))
-    g.add((EU_LANGUAGE, RDF.type, DCTERMS.LinguisticSystem))
     g.add((catalogue, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
     g.add((catalogue, DCTERMS.modified, Literal(issued, datatype=XSD.date)))
     g.add((catalogue, DCTERMS.spatial, EUROPE))
     g.add((catalogue, DCAT.themeTaxonomy, THEME_SCHEME))
+
+
+def _linked_terms(g: Graph, base: str, publisher: URIRef) -> None:
+    """What the record links to, typed and labelled (the shapes check classes with
+    sh:class, and DCAT-AP asks the concepts a record uses to carry their labels)."""
+    g.add((EU_LANGUAGE, RDF.type, DCTERMS.LinguisticSystem))
     g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
     g.add((THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
     g.add((EUROPE, RDF.type, DCTERMS.Location))
@@ -248,9 +258,14 @@ def dcat_graph(
     g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
     g.add((LICENCE, DCTERMS.type, LICENCE_TYPE))
     g.add((LICENCE_TYPE, RDF.type, SKOS.Concept))
-    # the shapes check classes with sh:class, so the record types what it links to
     g.add((URIRef(base), RDF.type, FOAF.Document))
-    g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
+    g.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
+    g.add((STABLE, RDF.type, SKOS.Concept))
+
+
+def _dataset(g: Graph, d: SiteData, publisher: URIRef, issued: str, version: str) -> None:
+    base = d.base
+    ds = dataset_iri(base)
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
     g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
@@ -280,37 +295,33 @@ def dcat_graph(
         g.add((period, DCAT.endDate, span[1]))
     for keyword in ("manufacturing", "clusters", "smart specialisation", "EFFRA", "Industry 4.0"):
         g.add((ds, DCAT.keyword, Literal(keyword, lang="en")))
-    for dump in DUMPS:
-        dist = URIRef(f"{ds}#dump-{dump.name.replace('.', '-')}")
-        url = URIRef(base + "dumps/" + dump.name)
-        g.add((ds, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(f"{TITLE}, {dump.title}", lang="en")))
-        g.add((dist, DCTERMS.description, Literal(_dump_text(dump), lang="en")))
-        g.add((dist, DCATAP.availability, STABLE))
-        g.add((STABLE, RDF.type, SKOS.Concept))
-        g.add((dist, DCAT.accessURL, url))
-        g.add((dist, DCAT.downloadURL, url))
-        g.add((dist, DCTERMS.license, LICENCE))
-        media = URIRef("http://www.iana.org/assignments/media-types/" + dump.media_type)
-        g.add((dist, DCAT.mediaType, media))
-        g.add((media, RDF.type, DCTERMS.MediaType))
-        g.add((dist, DCTERMS.format, URIRef(dump.format_iri)))
-        g.add((URIRef(dump.format_iri), RDF.type, DCTERMS.MediaTypeOrExtent))
-        if dump.compressed:
-            gzip_type = URIRef("http://www.iana.org/assignments/media-types/application/gzip")
-            g.add((dist, DCAT.compressFormat, gzip_type))
-            g.add((gzip_type, RDF.type, DCTERMS.MediaType))
-        if dump.name in checksums:
-            checksum = URIRef(f"{dist}-sha256")
-            g.add((dist, SPDX.checksum, checksum))
-            g.add((checksum, RDF.type, SPDX.Checksum))
-            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            g.add(
-                (
-                    checksum,
-                    SPDX.checksumValue,
-                    Literal(checksums[dump.name], datatype=XSD.hexBinary),
-                )
-            )
-    return g
+
+
+def _distribution(g: Graph, base: str, dump, checksum_value: str | None) -> None:
+    """One dump as a distribution: licence, media type, format and (when known) checksum."""
+    ds = dataset_iri(base)
+    dist = URIRef(f"{ds}#dump-{dump.name.replace('.', '-')}")
+    url = URIRef(base + "dumps/" + dump.name)
+    g.add((ds, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.title, Literal(f"{TITLE}, {dump.title}", lang="en")))
+    g.add((dist, DCTERMS.description, Literal(_dump_text(dump), lang="en")))
+    g.add((dist, DCATAP.availability, STABLE))
+    g.add((dist, DCAT.accessURL, url))
+    g.add((dist, DCAT.downloadURL, url))
+    g.add((dist, DCTERMS.license, LICENCE))
+    media = URIRef("http://www.iana.org/assignments/media-types/" + dump.media_type)
+    g.add((dist, DCAT.mediaType, media))
+    g.add((media, RDF.type, DCTERMS.MediaType))
+    g.add((dist, DCTERMS.format, URIRef(dump.format_iri)))
+    g.add((URIRef(dump.format_iri), RDF.type, DCTERMS.MediaTypeOrExtent))
+    if dump.compressed:
+        gzip_type = URIRef("http://www.iana.org/assignments/media-types/application/gzip")
+        g.add((dist, DCAT.compressFormat, gzip_type))
+        g.add((gzip_type, RDF.type, DCTERMS.MediaType))
+    if checksum_value is not None:
+        checksum = URIRef(f"{dist}-sha256")
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SHA256))
+        g.add((checksum, SPDX.checksumValue, Literal(checksum_value, datatype=XSD.hexBinary)))

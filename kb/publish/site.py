@@ -16,28 +16,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import SKOS
 
 from kb.core.config import Config
 from kb.core.errors import KBError
 from kb.core.fileio import remove_stale, temporary_name
 from kb.core.namespaces import MC, bind_prefixes
-from kb.publish import conneg, describe, dumps, ontology, queries, views
+from kb.publish import conneg, describe, dumps, ontology, queries
 from kb.publish.data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
+from kb.publish.indexes import IndexPages
 from kb.publish.pages import Linker, PageBuilder, Table, Value
-from kb.publish.partners import (
-    ALTERNATES,
-    HOW_PATH,
-    SHAPES_PATH,
-    WEIGHTS_PATH,
-    PartnerLists,
-    matching_store,
-    timed,
-)
+from kb.publish.partner_pages import PartnerPages
+from kb.publish.partners import PartnerLists, matching_store
 from kb.sparql.catalogue import export_rdf
 from kb.store import Store
-
-FEATURED_CLASSES = ("Cluster", "ClusterOrganisation", "Region", "Project")
 
 
 @dataclass
@@ -51,7 +43,10 @@ class PublishReport:
     partner_seconds: float = 0.0  # the time those took (matcher, pages, RDF files)
 
 
-class SiteWriter:
+class SiteWriter(PartnerPages, IndexPages):
+    """Writes the site's files into `out`; the partner pages and the index pages (classes,
+    code lists, views, home) are in kb.publish.partner_pages and kb.publish.indexes."""
+
     def __init__(
         self,
         d: SiteData,
@@ -125,78 +120,6 @@ class SiteWriter:
             if i % 200 == 0:
                 self.say(f"  pages {i}/{total}")
 
-    def match_list(self, org: URIRef):
-        """The organisation's match list (`kb match --for ORG`) as a resource in four formats,
-        and the "Suggested partners" section of its page."""
-        lists, d = self.partners, self.d
-        assert lists is not None
-        with timed(lists):
-            result = lists.match(org)
-            iri = lists.list_iri(org)
-            path = page_path(iri, d.base)
-            self.rdf_files(path, lists.graph(result, org), expanded=True)
-            link = Linker(d, path)
-            section = lists.section(result, org, Linker(d, page_path(str(org), d.base)))
-            self.page(
-                path,
-                "match_list.html",
-                title=lists.title(org),
-                iri=iri,
-                seeker=Value(d.label(org), link.href(org)),
-                entries=lists.entries(result, org, link),
-                alternates=[(fmt, link.raw(path + ext), media) for fmt, ext, media in ALTERNATES],
-                how_href=link.to(HOW_PATH),
-                command=section.command,
-                limit=lists.limit,
-            )
-            top = result.suggestions[0].candidate if result.suggestions else None
-            lists.lists.append((org, path, len(result.suggestions), top))
-        return section
-
-    def partners_page(self) -> None:
-        """How the suggested partners are computed: the signals with their weights, the
-        matcher's weights and shapes files, and every organisation's match list."""
-        lists, d = self.partners, self.d
-        assert lists is not None
-        with timed(lists):
-            folder = self.config.queries_dir / "match"
-            self.write(WEIGHTS_PATH, (folder / "weights.toml").read_bytes())
-            self.write(SHAPES_PATH, (folder / "match-list.shapes.ttl").read_bytes())
-            link = Linker(d, HOW_PATH)
-            signals = [
-                [Value(name), Value(signal), Value(what), Value(weight)]
-                for signal, name, what, weight in lists.how_rows()
-            ]
-            rows = [
-                [
-                    Value(d.label(org), link.href(org)),
-                    Value("match list", link.to(path)),
-                    Value(str(count)),
-                    Value(d.label(top), link.href(top)) if top is not None else Value(""),
-                ]
-                for org, path, count, top in sorted(
-                    lists.lists, key=lambda x: (d.label(x[0]).lower(), str(x[0]))
-                )
-            ]
-            self.page(
-                HOW_PATH,
-                "partners.html",
-                title="Suggested partners: how they are computed",
-                limit=lists.limit,
-                weights=WEIGHTS_PATH,
-                shapes=SHAPES_PATH,
-                tables=[
-                    Table(
-                        "Signals", ["signal", "mc:matchSignal", "value (0 to 1)", "weight"], signals
-                    ),
-                    Table(
-                        f"Match lists ({len(rows)})",
-                        ["organisation", "match list", "suggestions", "first suggestion"],
-                        rows,
-                    ),
-                ],
-            )
-
     def ontology_page(self) -> None:
         d = self.d
         ont_iri = URIRef(d.base + "ontology")
@@ -227,127 +150,6 @@ class SiteWriter:
             d.anchors.update(ontology.anchors(html, ns))
             html = ontology.add_footer(html, footer)
         self.write("ontology.html", html)
-
-    # --- indexes ----------------------------------------------------------------------------
-
-    def class_pages(self) -> dict[URIRef, list[URIRef]]:
-        d = self.d
-        classes = sorted(
-            {c for c in d.union.subjects(RDF.type, OWL.Class) if str(c).startswith(str(MC))},
-            key=str,
-        )
-        members: dict[URIRef, list[URIRef]] = {}
-        for cls in classes:
-            found = sorted(
-                (s for s in d.union.subjects(RDF.type, cls) if s in d.resource_set),
-                key=lambda s: d.label(s).lower(),
-            )
-            members[cls] = found
-            path = f"class/{local_name(cls)}"
-            link = Linker(d, path)
-            self.page(
-                path,
-                title=f"{d.label(cls)[:1].upper()}{d.label(cls)[1:]} ({len(found)})",
-                intro=str(d.union.value(cls, SKOS.definition) or ""),
-                items=[Value(d.label(s), link.href(s)) for s in found],
-            )
-        link = Linker(d, "class/index")
-        rows = [
-            [
-                Value(d.label(c), link.to(f"class/{local_name(c)}")),
-                Value(str(len(m))),
-                Value(str(d.union.value(c, SKOS.definition) or "")),
-            ]
-            for c, m in members.items()
-        ]
-        self.page(
-            "class/index",
-            title="Classes",
-            intro="Every class of the ontology with the resources that belong to it "
-            "(including by inference from sub-classes).",
-            tables=[Table("Classes", ["class", "resources", "definition"], rows)],
-        )
-        return members
-
-    def code_index(self) -> None:
-        d = self.d
-        link = Linker(d, "code/index")
-        schemes = sorted(
-            (
-                s
-                for s in d.union.subjects(RDF.type, SKOS.ConceptScheme)
-                if str(s).startswith(d.base + "code/")
-            ),
-            key=lambda s: d.label(s),
-        )
-        rows = [
-            [
-                Value(d.label(s), link.href(s)),
-                Value(str(len(set(d.union.subjects(SKOS.inScheme, s))))),
-                Value(str(d.union.value(s, SKOS.definition) or "")),
-            ]
-            for s in schemes
-        ]
-        self.page(
-            "code/index",
-            title="Code lists",
-            intro="The SKOS code lists the data uses; each concept has its own page.",
-            tables=[Table("Code lists", ["code list", "concepts", "definition"], rows)],
-        )
-
-    def views(self) -> None:
-        d = self.d
-        self.say("views ...")
-        specs = [
-            (
-                "views/heatmap",
-                "EFFRA domains × organisations",
-                "The EFFRA domain mapping of the sources, regenerated from the data: each cell "
-                "shows the mark as printed in the source and how it was read.",
-                views.heatmap,
-            ),
-            (
-                "views/network",
-                "Collaboration network",
-                "Clusters, organisations, projects and partnerships, tied by participations, "
-                "memberships and collaborations. Drawn by a deterministic force layout.",
-                views.network_svg,
-            ),
-            (
-                "views/regions",
-                "Region overview",
-                "Where the clusters and organisations of the knowledge base are: a map drawn "
-                "offline from a small table of approximate positions, and the same counts as "
-                "a bar chart.",
-                views.region_overview,
-            ),
-        ]
-        for path, title, intro, render in specs:
-            self.page(path, title=title, intro=intro, body=render(d, Linker(d, path)))
-        link = Linker(d, "views/index")
-        self.page(
-            "views/index",
-            title="Views",
-            intro="Pictures generated from the data.",
-            items=[Value(title, link.to(path)) for path, title, _i, _r in specs],
-        )
-
-    def home(self, members: dict[URIRef, list[URIRef]], stats: describe.Statistics) -> None:
-        d = self.d
-        link = Linker(d, "index")
-        featured = [
-            (d.label(MC[name]), link.to(f"class/{name}"), len(members.get(MC[name], [])))
-            for name in FEATURED_CLASSES
-        ]
-        documents = sorted(d.union.subjects(RDF.type, MC.SourceDocument), key=str)
-        self.page(
-            "index",
-            "home.html",
-            title="Manufacturing Clusters Knowledge Base",
-            featured=featured,
-            stats=stats,
-            documents=[Value(d.label(x), link.href(x)) for x in documents],
-        )
 
     def query_page(self) -> None:
         """The stored-query catalogue as RDF at its own and a well-known path, and the
@@ -442,6 +244,47 @@ def check_replaceable(out: Path) -> None:
         )
 
 
+def partner_lists(
+    d: SiteData,
+    config: Config,
+    store: Store,
+    suggested_partners: int | None,
+    match_store: Store | None,
+    issued: datetime.date,
+) -> PartnerLists | None:
+    """The matchmaker for the organisation pages, or None when no suggestions are wanted or
+    the project has no matchmaker's queries (an error when they were asked for by name)."""
+    limit = config.suggested_partners if suggested_partners is None else suggested_partners
+    matchmaker = config.queries_dir / "match" / "weights.toml"
+    if limit > 0 and not matchmaker.is_file():
+        if suggested_partners:  # asked for by name: say why it cannot be done
+            raise KBError(f"{matchmaker}: not found; suggested partners need the matchmaker")
+        return None  # a project without the matchmaker's queries publishes no suggestions
+    if limit <= 0:
+        return None
+    started = time.perf_counter()
+    source = match_store if match_store is not None else matching_store(store)[0]
+    created = datetime.datetime.combine(issued, datetime.time(), datetime.UTC)
+    lists = PartnerLists(d, config, source, limit, created)
+    lists.seconds += time.perf_counter() - started
+    return lists
+
+
+def swap_into_place(tmp: Path, out: Path, old: Path) -> None:
+    """`tmp` becomes `out` (the previous site moved to `old` first). SIGINT waits for the
+    two renames; a kill between them is undone by the next run."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        if out.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            tmp.rename(out)
+        else:
+            tmp.rename(out)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def publish(
     store: Store,
     config: Config,
@@ -470,19 +313,7 @@ def publish(
     try:
         d = SiteData(store, config.base_iri, inferred_graph_iri)
         issued = datetime.date.today()
-        limit = config.suggested_partners if suggested_partners is None else suggested_partners
-        lists = None
-        matchmaker = config.queries_dir / "match" / "weights.toml"
-        if limit > 0 and not matchmaker.is_file():
-            if suggested_partners:  # asked for by name: say why it cannot be done
-                raise KBError(f"{matchmaker}: not found; suggested partners need the matchmaker")
-            limit = 0  # a project without the matchmaker's queries publishes no suggestions
-        if limit > 0:
-            started = time.perf_counter()
-            source = match_store if match_store is not None else matching_store(store)[0]
-            created = datetime.datetime.combine(issued, datetime.time(), datetime.UTC)
-            lists = PartnerLists(d, config, source, limit, created)
-            lists.seconds += time.perf_counter() - started
+        lists = partner_lists(d, config, store, suggested_partners, match_store, issued)
         writer = SiteWriter(d, config, tmp, progress, site_url, endpoint, lists, issued)
         writer.say(f"publishing {len(d.resources)} resources to {out}")
         writer.static()
@@ -503,17 +334,7 @@ def publish(
         writer.query_page()
         (tmp / SITE_MARKER).write_text("Written by kb publish; replaced whole by the next run.\n")
         os.chmod(tmp, 0o755)
-        # SIGINT waits for the two renames; a kill between them is undone by the next run
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            if out.exists():
-                shutil.rmtree(old, ignore_errors=True)
-                out.rename(old)
-                tmp.rename(out)
-            else:
-                tmp.rename(out)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        swap_into_place(tmp, out, old)
         shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
