@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     from ..config import load_config
-    from ..server import ServeSettings, serve
+    from ..serve.app import ServeSettings, serve
 
     if not 0 < args.port < 65536:
         raise ParameterError("--port", f"{args.port} is not a TCP port")
@@ -80,7 +80,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.long_after <= 0:
         raise ParameterError("--long-after", "must be a positive number of seconds")
     if args.nginx_config:
-        from ..serve_proxy import nginx_proxy
+        from ..serve.proxy import nginx_proxy
 
         sys.stdout.write(nginx_proxy(upstream=f"{args.host}:{args.port}"))
         return 0

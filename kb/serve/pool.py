@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import KBError
+from ..errors import KBError
 
 
 class QueryTimeout(Exception):

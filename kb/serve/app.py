@@ -28,13 +28,13 @@ from urllib.parse import parse_qs, quote
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from . import serve_site as site
-from .errors import KBError, ParameterError
-from .results import MEDIA_TYPES, serialise
-from .sandbox import deny_network, limit_memory
-from .serve_pool import Busy, PoolLimits, QueryTimeout, WorkerPool
-from .store import ProtocolDataset
-from .truncation import mark_graph, mark_results, notice
+from ..errors import KBError, ParameterError
+from ..results import MEDIA_TYPES, serialise
+from ..sandbox import deny_network, limit_memory
+from ..store import ProtocolDataset
+from ..truncation import mark_graph, mark_results, notice
+from . import site
+from .pool import Busy, PoolLimits, QueryTimeout, WorkerPool
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -206,9 +206,9 @@ class _Worker:
     ):
         import rdflib.plugins.sparql
 
-        from .publish.pages import resource_renderer
-        from .server_match import LIVE_NAV
-        from .store import load_nquads
+        from ..publish.pages import resource_renderer
+        from ..store import load_nquads
+        from .match import LIVE_NAV
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         sys.addaudithook(_deny_network)
@@ -227,7 +227,7 @@ class _Worker:
         """The matchmaker on this worker's store (made at its first use)."""
         from pathlib import Path
 
-        from .server_match import MatchService
+        from .match import MatchService
 
         if self._matchmaker is None:
             folder = Path(self.queries_dir) if self.queries_dir is not None else None
@@ -243,7 +243,7 @@ class _Worker:
 
     def match(self, arguments: dict, view: str) -> dict:
         """`kb match` with these arguments (already checked by the web process)."""
-        from .server_match import http_error
+        from .match import http_error
 
         service = self.matchmaker()
         try:
@@ -294,7 +294,7 @@ class _Worker:
         max_rows: int,
         dataset: ProtocolDataset | None = None,
     ) -> dict:
-        from .store import QuerySyntaxError
+        from ..store import QuerySyntaxError
 
         self.check(text)
         try:
@@ -322,7 +322,7 @@ class _Worker:
     def page(self, iri: str) -> dict:
         """The resource's HTML page, the same one the static site has (links without suffix,
         as the pages are served at their IRI paths)."""
-        from .publish.pages import render_resource, resource_renderer
+        from ..publish.pages import render_resource, resource_renderer
 
         data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
         if not data.anchors:  # the ontology page's anchors, once the site writer has them
@@ -336,8 +336,8 @@ class _Worker:
     def paths(self) -> dict:
         """Every resource page's site path -> its IRI (the things `kb serve` redirects to
         their documents), as the static site lays them out."""
-        from .publish.data import page_path
-        from .publish.pages import resource_renderer
+        from ..publish.data import page_path
+        from ..publish.pages import resource_renderer
 
         data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
         found = {}
@@ -598,7 +598,7 @@ SELECT ?class (COUNT(?s) AS ?instances) WHERE {
 def stored_queries(config: Any) -> list:
     """The project's stored queries as the static site's query page shows them (title,
     question, text without its header, parameters, where their VALUES block goes)."""
-    from .publish.queries import catalogue, shown
+    from ..publish.queries import catalogue, shown
 
     if config is None:
         return []
@@ -1014,7 +1014,7 @@ def create_app(
         return cache["match-form"]
 
     async def match_reply(request: Request, values: dict[str, list[str]], view: str) -> dict:
-        from .server_match import check, http_error, match_arguments, task_arguments
+        from .match import check, http_error, match_arguments, task_arguments
 
         try:
             args = match_arguments(values)
@@ -1026,7 +1026,7 @@ def create_app(
         return await pooled(request, task)
 
     async def match_page(request: Request) -> Response:
-        from .server_match import render_page
+        from .match import render_page
 
         values: dict[str, list[str]] = {}
         form = None
@@ -1051,7 +1051,7 @@ def create_app(
         return HTMLResponse(render_page(values, form, reply["data"]))
 
     async def match_api(request: Request) -> Response:
-        from .server_match import API_FORMATS, MEDIA
+        from .match import API_FORMATS, MEDIA
 
         fmt = "json"
         try:
@@ -1113,8 +1113,8 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
     """Build the KB in memory, hand it to the workers and serve until interrupted."""
     import uvicorn
 
-    from .build import build
-    from .config import load_config
+    from ..build import build
+    from ..config import load_config
 
     config = load_config()
     if progress:

@@ -26,7 +26,7 @@ from urllib.parse import quote, urlencode
 from rdflib import URIRef
 from rdflib.term import Node
 
-from .errors import KBError, ParameterError
+from ..errors import KBError, ParameterError
 
 # Options of `kb match` that name files or stores on the server's machine.
 NOT_OVER_HTTP = {
@@ -60,7 +60,7 @@ _IRI_SAFE = "/!$&'()*+,;=:@-._~"
 @cache
 def _options() -> tuple[dict[str, argparse.Action], argparse.Namespace]:
     """`kb match`'s long options (without dashes) and its defaults, from the command itself."""
-    from .commands.match import register
+    from ..commands.match import register
 
     root = argparse.ArgumentParser(add_help=False)
     commands = root.add_subparsers()
@@ -142,7 +142,7 @@ def seeks(args: argparse.Namespace) -> bool:
 
 def check(args: argparse.Namespace) -> None:
     """`kb match`'s own checks, then this server's bound on the size of an answer."""
-    from .commands.match import check_arguments
+    from ..commands.match import check_arguments
 
     check_arguments(args)
     for option, value in (("--limit", args.limit), ("--fill", args.fill)):
@@ -171,10 +171,10 @@ class MatchService:
     as the worker answers one task at a time)."""
 
     def __init__(self, store, queries_dir: Path, prefixes: Mapping[str, str], base_iri: str):
-        from .matching.rank import Matcher
-        from .matching.resolve import Resolver
-        from .matching.signals import SignalReader
-        from .matching.weights import load_weights
+        from ..matching.rank import Matcher
+        from ..matching.resolve import Resolver
+        from ..matching.signals import SignalReader
+        from ..matching.weights import load_weights
 
         self.reader = SignalReader(store, queries_dir)
         weights = load_weights(queries_dir / "match" / "weights.toml")
@@ -185,7 +185,7 @@ class MatchService:
         self.base_iri = base_iri
 
     def _pages(self):
-        from .publish.pages import resource_renderer
+        from ..publish.pages import resource_renderer
 
         builder = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="")
         return builder.data.resource_set
@@ -193,8 +193,8 @@ class MatchService:
     def answer(self, arguments: dict, view: str) -> dict:
         """The match for `kb match`'s arguments: the body in an API format, or for the page
         the JSON data with each IRI's text and the path of its page (when it has one)."""
-        from .commands.match import build_request
-        from .matching.render import render, to_json
+        from ..commands.match import build_request
+        from ..matching.render import render, to_json
 
         request = build_request(argparse.Namespace(**arguments), self.resolve)
         result = self.matcher.match(request)
@@ -206,7 +206,7 @@ class MatchService:
 
     def describe(self, iris: Iterable[URIRef]) -> dict[str, dict]:
         """{iri: {"text": label, code or CURIE, "href": its served page or None}}."""
-        from .results import _short
+        from ..results import _short
 
         iris = sorted(set(iris))
         pages = self._pages()
@@ -224,9 +224,9 @@ class MatchService:
     def form(self) -> dict:
         """What the page's form offers: organisations (CURIE, name), EFFRA domains (code,
         name) and the organisation types."""
-        from .matching.model import ORGANISATION_TYPES
-        from .matching.rank import COLLABORATION, ORGANISATIONS
-        from .results import _short
+        from ..matching.model import ORGANISATION_TYPES
+        from ..matching.rank import COLLABORATION, ORGANISATIONS
+        from ..results import _short
 
         classes = " ".join(f"<{c}>" for c in sorted(ORGANISATIONS))
         rows = self.store.query(
@@ -294,7 +294,7 @@ LIVE_NAV = [("SPARQL", "/"), ("Match partners", "/match")]
 
 @cache
 def _environment():
-    from .publish.pages import environment
+    from ..publish.pages import environment
 
     env = environment()
     env.globals["live_nav"] = LIVE_NAV
@@ -308,7 +308,7 @@ def render_page(
     error: str | None = None,
 ) -> str:
     """The /match page: the form filled with `values`, the error or the ranked suggestions."""
-    from .publish.data import LICENCE, LICENCE_NAME
+    from ..publish.data import LICENCE, LICENCE_NAME
 
     api = "/api/match?" + urlencode([(k, v) for k, vs in values.items() for v in vs if v])
     iris = (data or {}).get("iris", {})

@@ -143,10 +143,10 @@ def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sp
     (written beside it and renamed into place: a reader never sees half a site)."""
     from rdflib import Graph
 
-    from .publish import describe
-    from .publish.data import SiteData
-    from .publish.site import SITE_MARKER, SiteWriter
-    from .store import load_nquads
+    from ..publish import describe
+    from ..publish.data import SiteData
+    from ..publish.site import SITE_MARKER, SiteWriter
+    from ..store import load_nquads
 
     class ServedSite(SiteWriter):
         def rdf_files(self, path: str, graph: Graph) -> None:
@@ -182,7 +182,7 @@ def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sp
 
 
 def _site_main(nquads: str, engine: str, config, out: str, error: str) -> None:
-    from .sandbox import deny_network
+    from ..sandbox import deny_network
 
     try:
         os.nice(10)  # the queries come first: the site is written with the CPU they leave
