@@ -53,6 +53,7 @@ FILE_TYPES = DOCUMENTS | {
     ".nq": "application/n-quads",
     ".gz": "application/gzip",
     ".css": "text/css",
+    ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
     ".tsv": "text/tab-separated-values; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
