@@ -657,7 +657,7 @@ def test_void_names_example_resources_that_have_pages(site):
 
 
 def test_publish_warns_about_placeholders():
-    from kb.commands.publish import placeholder_warnings
+    from kb.cli.publish import placeholder_warnings
 
     both = placeholder_warnings(None, None)
     assert len(both) == 2 and "--site-url" in both[0] and "--endpoint" in both[1]

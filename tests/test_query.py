@@ -31,7 +31,7 @@ from kb.catalogue import (
     load_catalogue,
     ordered,
 )
-from kb.commands.query import answer_text
+from kb.cli.query import answer_text
 from kb.config import load_config
 from kb.errors import KBError, ParameterError
 from kb.namespaces import SH

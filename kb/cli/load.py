@@ -9,12 +9,13 @@ import sys
 from ..config import STORES, Config
 from ..errors import KBError, ParameterError
 from ..store import OxigraphStore
+from . import HELP
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "load",
-        help="push the KB (asserted and inferred graphs) to a remote SPARQL 1.1 store",
+        help=HELP["load"],
         description="Copy every named graph of the KB (build/kb.nq when its manifest matches "
         "the inputs, else a fresh validated build) to a remote store through SPARQL 1.1 Update "
         "(INSERT DATA into staging graphs, then MOVE over the targets in one request: a failed "

@@ -9,12 +9,13 @@ from pathlib import Path
 from ..build import build
 from ..config import load_config
 from ..errors import KBError, ParameterError
+from . import HELP
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "publish",
-        help="write the static linked open data site (pages, dumps, VoID, DCAT-AP)",
+        help=HELP["publish"],
         description="Build the knowledge base and write a static site to DIR: a page per "
         "resource in HTML, Turtle, JSON-LD and N-Triples, views, indexes, the ontology, "
         "dumps with checksums, VoID, a DCAT-AP record and content-negotiation rules. The "

@@ -18,13 +18,14 @@ from ..config import load_config
 from ..errors import KBError, ParameterError
 from ..results import FORMATS, canonical_text, serialise, to_tsv
 from ..store import OxigraphStore, QuerySyntaxError, RdflibStore
-from . import add_store_arguments
+from . import HELP
+from .common import add_store_arguments
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "query",
-        help="list, show, run and export the stored SPARQL queries",
+        help=HELP["query"],
         description="The stored-query catalogue (queries/*.rq). Results go to stdout in the "
         "W3C SPARQL 1.1 result formats or as a table; messages go to stderr.",
     )

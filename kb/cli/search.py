@@ -13,6 +13,7 @@ from ..config import load_config
 from ..errors import ParameterError
 from ..results import _short
 from ..textindex import SearchResult, match_expression, open_index
+from . import HELP
 
 FORMATS = ("table", "json", "csv")
 
@@ -20,7 +21,7 @@ FORMATS = ("table", "json", "csv")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "search",
-        help="find resources by the words of their labels and descriptions",
+        help=HELP["search"],
         description="Full-text search of the knowledge base's labels, acronyms, titles and "
         "descriptions (build/search.sqlite, made by `kb build`, or made now when missing or "
         "stale). Every word must occur, as a prefix, stemmed, case and accents ignored: "

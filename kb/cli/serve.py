@@ -7,12 +7,13 @@ import sys
 
 from ..config import STORES
 from ..errors import ParameterError
+from . import HELP
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve",
-        help="serve the KB: SPARQL 1.1 endpoint, query page, linked-data views",
+        help=HELP["serve"],
         description="Build the KB in memory and serve it read-only: SPARQL 1.1 Protocol at "
         "/sparql (GET and POST; JSON, XML, CSV, TSV, Turtle, JSON-LD, N-Triples by Accept), a "
         "query page at /, and each KB IRI .../id/... at /id/... as HTML, Turtle, JSON-LD or "
