@@ -91,3 +91,29 @@ def test_match_page_from_form_to_a_fact(browser, server, tmp_path):  # noqa: F81
     assert page.locator(f"main a:text-is('{name}')").count() >= 1
     assert page.locator("nav a[href='/match']").count() == 1
     page.close()
+
+
+def test_query_pages_bind_stored_query_parameters(browser, server):  # noqa: F811
+    """Both query pages bind a stored query's parameters with kb/static/sparql-terms.js: kb
+    serve's own page (/) writes the VALUES block into the editor, the static site's (/query)
+    sends it to the endpoint and shows the answer."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server + "/?stored=clusters-by-effra-domain")
+    editor = page.locator("textarea#query")
+    d3 = "<https://w3id.org/mfg-clusters/code/effra-domain/D3>"
+    assert f"VALUES (?domain) {{ ({d3}) }}" in editor.input_value()
+    page.fill("input#param-domain", "code:effra-domain/D1")
+    assert "VALUES (?domain) { (<https://w3id.org/mfg-clusters/code/effra-domain/D1>) }" in (
+        editor.input_value()
+    )
+    page.fill("input#param-domain", "not an IRI")
+    assert "?domain: not an absolute IRI: not an IRI" in page.locator("#status").inner_text()
+
+    page.goto(server + "/query", timeout=120_000)  # written by the site writer after start
+    section = page.locator("section#clusters-by-effra-domain")
+    section.locator("button").click()
+    section.locator(".answer table").wait_for(timeout=30_000)
+    assert section.locator(".status").inner_text().startswith("200 in ")
+    assert errors == []

@@ -89,3 +89,40 @@ def test_bad_config_value_exit_2(project, capsys: pytest.CaptureFixture[str]) ->
         assert "inference must be one of" in capsys.readouterr().err
     finally:
         del os.environ["KB_INFERENCE"]
+
+
+def test_sub_commands_are_registered_lazily() -> None:
+    """`kb --help` lists every sub-command with its help and imports none of them; `kb query
+    list` imports only kb.cli.query (and what it needs: not the build nor the server)."""
+    import subprocess
+    import sys
+
+    from kb.cli import COMMANDS, parser
+
+    probe = (
+        "import sys\nfrom kb.cli import main\ntry:\n    main(sys.argv[1:])\n"
+        "except SystemExit:\n    pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('kb'))), file=sys.stderr)"
+    )
+    shown = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True)
+    assert shown.stderr.split() == ["kb", "kb.cli", "kb.core.errors"]
+    listed = " ".join(shown.stdout.split())
+    for name, (_module, text) in COMMANDS.items():
+        assert f"{name} {' '.join(text.split())}" in listed
+    queried = subprocess.run(
+        [sys.executable, "-c", probe, "query", "list"], capture_output=True, text=True
+    )
+    loaded = set(queried.stderr.split())
+    assert "kb.cli.query" in loaded
+    assert not loaded & {
+        "kb.cli.build",
+        "kb.cli.serve",
+        "kb.build.pipeline",
+        "kb.serve",
+        "kb.shacl.pyshacl_engine",
+    }
+    # the full parser registers every command, each with the help `kb --help` shows
+    full = parser()._subparsers._group_actions[0]
+    assert {a.dest: a.help for a in full._choices_actions} == {
+        name: text for name, (_module, text) in COMMANDS.items()
+    }

@@ -304,7 +304,7 @@ def test_profile_file(cli_world, capsys) -> None:
 
 def test_no_seeker_is_an_error() -> None:
     from kb.cli import parser
-    from kb.commands.match import check_arguments
+    from kb.matching.arguments import check_arguments
 
     args = parser().parse_args(["match"])
     with pytest.raises(KBError, match="who is looking"):

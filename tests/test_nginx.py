@@ -24,10 +24,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from test_publish import published_site
 
-from kb import serve_proxy
 from kb.core.processes import free_port
 from kb.publish import conneg
 from kb.publish.data import page_path
+from kb.serve import proxy as serve_proxy
 
 NGINX = shutil.which("nginx") or next(
     (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None

@@ -208,7 +208,7 @@ def test_the_configured_store_holds_what_the_build_wrote(project, kind: str) -> 
 
 
 def test_validation_setting_is_checked_and_named_in_the_summary(project, monkeypatch) -> None:
-    from kb.commands.build import summary
+    from kb.cli.build import summary
     from kb.core.errors import KBError
 
     root = project({"sample.ttl": SAMPLE})

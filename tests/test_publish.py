@@ -19,11 +19,11 @@ from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
-from kb.build.pipeline import build
 from pyshacl import validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
+from kb.build.pipeline import build
 from kb.core.config import load_config
 from kb.core.errors import KBError, ParameterError
 from kb.publish.data import LICENCE, page_path
@@ -700,7 +700,7 @@ def test_void_names_example_resources_that_have_pages(site):
 
 
 def test_publish_warns_about_placeholders():
-    from kb.commands.publish import placeholder_warnings
+    from kb.cli.publish import placeholder_warnings
 
     both = placeholder_warnings(None, None)
     assert len(both) == 2 and "--site-url" in both[0] and "--endpoint" in both[1]

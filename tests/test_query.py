@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from kb.build.knowledge_base import KnowledgeBase
-from kb.commands.query import answer_text
+from kb.cli.query import answer_text
 from kb.core.config import load_config
 from kb.core.errors import KBError, ParameterError
 from kb.core.namespaces import SH

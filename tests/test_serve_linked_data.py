@@ -31,7 +31,7 @@ from test_browser import browser  # noqa: F401 - the browser fixture
 from kb.build.pipeline import build
 from kb.core.config import load_config
 from kb.publish.site import publish
-from kb.serve_site import SITE_ROOTS, safe_path, site_file, split_suffix
+from kb.serve.site import SITE_ROOTS, safe_path, site_file, split_suffix
 
 pytestmark = pytest.mark.server
 

@@ -123,7 +123,7 @@ def test_the_worker_sandbox_stops_oxigraphs_own_http_client(listener):
         f"""
         import sys
         import pyoxigraph as ox
-        from kb.sandbox import deny_network, network_denied
+        from kb.serve.sandbox import deny_network, network_denied
         if sys.argv[1] == "sandboxed":
             deny_network()
             assert network_denied()

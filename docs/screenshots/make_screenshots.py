@@ -18,9 +18,9 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from kb.build.pipeline import build
 from playwright.sync_api import sync_playwright
 
+from kb.build.pipeline import build
 from kb.core.config import load_config
 from kb.publish.data import page_path
 from kb.publish.site import publish

@@ -19,12 +19,7 @@ from pathlib import Path
 
 from kb.importers.common import MC
 from kb.importers.eccp_profile import Line, read_text
-from kb.importers.profiles import (
-    FOAF,
-    Fault,
-    clean,
-    key,
-)
+from kb.importers.profiles import FOAF, Fault, clean, key
 
 PUBLISHER = "SciTransfer"
 

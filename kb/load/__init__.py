@@ -4,6 +4,8 @@ The graph IRI of a file is derived from its path (see Config.graph_iri), and the
 with that IRI as its base, so a file can describe its own graph as `<>` (for example
 `<> prov:wasDerivedFrom <section>`). Files are checked with Oxigraph's strict parser first,
 which reports line and column; rdflib then builds the graph.
+
+May import kb.core and kb.store.
 """
 
 from __future__ import annotations

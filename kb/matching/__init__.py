@@ -3,6 +3,9 @@
 `match(knowledge_base, request)` answers one MatchRequest with Suggestions, each carrying its
 score, the score per signal and the stored triples (with their source sections) behind it.
 The signals are the stored queries of queries/match/; the weights are queries/match/weights.toml.
+
+May import every stage up to kb.build (it reads the built knowledge base); never kb.publish,
+kb.serve or kb.cli.
 """
 
 from __future__ import annotations

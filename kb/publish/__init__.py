@@ -2,4 +2,7 @@
 
 `site.publish()` writes the whole site; `pages.render_resource()` renders one resource's HTML
 page from a store (the live server reuses it).
+
+May import every stage up to kb.matching (a page shows suggested partners); never kb.serve
+or kb.cli.
 """

@@ -205,7 +205,7 @@ def region_map(d: SiteData, link: Linker, boundaries: Path | None = None) -> str
     """One marker per place, its area proportional to the organisations located there,
     labelled and linked to the place's page, over the country outlines. Positions come from
     the hand-written table in kb.publish.centroids (approximate label positions)."""
-    from kb.publish.views import mapped_regions
+    from kb.publish.places import mapped_regions
 
     places = mapped_regions(d)
     if not places:

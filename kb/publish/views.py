@@ -16,6 +16,7 @@ from kb.core.namespaces import CODE, MC
 from kb.publish.data import SiteData
 from kb.publish.netlayout import layout
 from kb.publish.pages import Linker
+from kb.publish.places import region_counts
 
 
 def heatmap(d: SiteData, link: Linker) -> str:
@@ -80,7 +81,6 @@ def network_edges(d: SiteData) -> list[tuple[Node, Node, str]]:
     """Collaboration ties: organisation-project (participations), organisation-organisation
     (collaborates with), member-partnership (memberships), organisation-cluster (animates)."""
     g = d.union
-    from rdflib.namespace import ORG
 
     edges: set[tuple[Node, Node, str]] = set()
     for part in g.subjects(MC.participant, None):
@@ -199,35 +199,6 @@ def _node_labels(d: SiteData, nodes: list, degree: Counter, pos: dict, size: int
         for i, m in enumerate(markers)
         if (box := boxes.get(i)) is not None
     }
-
-
-def region_counts(d: SiteData) -> dict[Node, set[Node]]:
-    """The organisations located in each region (directly, as asserted), or in their country
-    when no region is given."""
-    g = d.asserted
-    counts: dict[Node, set[Node]] = defaultdict(set)
-    for s, region in g.subject_objects(MC.locatedIn):
-        if not d.is_a(s, MC.Region):
-            counts[region].add(s)
-    for s, country in g.subject_objects(MC.country):
-        # located in a place already counted (the places found so far, as before)
-        if not d.is_a(s, MC.Region) and not any(r in counts for r in g.objects(s, MC.locatedIn)):
-            counts[country].add(s)
-    return counts
-
-
-def mapped_regions(d: SiteData) -> dict[Node, set[Node]]:
-    """The places the map shows: those with organisations located there, those with figures
-    (stated about the place itself) and those that are members of a partnership (the Four
-    Motors' associates, Quebec among them)."""
-    places = region_counts(d)
-    for _figure, place in d.union.subject_objects(MC.figureOf):
-        if d.is_a(place, MC.Region):
-            places.setdefault(place, set())
-    for member in d.union.objects(None, ORG.member):
-        if d.is_a(member, MC.Region):
-            places.setdefault(member, set())
-    return places
 
 
 def region_overview(d: SiteData, link: Linker, boundaries: Path | None = None) -> str:

@@ -53,6 +53,7 @@ FILE_TYPES = DOCUMENTS | {
     ".nq": "application/n-quads",
     ".gz": "application/gzip",
     ".css": "text/css",
+    ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
     ".tsv": "text/tab-separated-values; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
@@ -182,7 +183,7 @@ def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sp
 
 
 def _site_main(nquads: str, engine: str, config, out: str, error: str) -> None:
-    from kb.sandbox import deny_network
+    from kb.serve.sandbox import deny_network
 
     try:
         os.nice(10)  # the queries come first: the site is written with the CPU they leave

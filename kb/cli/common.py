@@ -1,4 +1,4 @@
-"""Sub-commands of `kb`: every module here has `register(subparsers)`."""
+"""Options more than one sub-command of `kb` shares."""
 
 from __future__ import annotations
 

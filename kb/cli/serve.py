@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kb.cli import HELP
 from kb.core.config import STORES
 from kb.core.errors import ParameterError
 
@@ -12,7 +13,7 @@ from kb.core.errors import ParameterError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve",
-        help="serve the KB: SPARQL 1.1 endpoint, query page, linked-data views",
+        help=HELP["serve"],
         description="Build the KB in memory and serve it read-only: SPARQL 1.1 Protocol at "
         "/sparql (GET and POST; JSON, XML, CSV, TSV, Turtle, JSON-LD, N-Triples by Accept), a "
         "query page at /, and each KB IRI .../id/... at /id/... as HTML, Turtle, JSON-LD or "
@@ -62,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     from kb.core.config import load_config
-    from kb.server import ServeSettings, serve
+    from kb.serve.app import ServeSettings, serve
 
     if not 0 < args.port < 65536:
         raise ParameterError("--port", f"{args.port} is not a TCP port")
@@ -80,7 +81,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.long_after <= 0:
         raise ParameterError("--long-after", "must be a positive number of seconds")
     if args.nginx_config:
-        from kb.serve_proxy import nginx_proxy
+        from kb.serve.proxy import nginx_proxy
 
         sys.stdout.write(nginx_proxy(upstream=f"{args.host}:{args.port}"))
         return 0

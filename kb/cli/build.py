@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kb.build.pipeline import BuildResult, build, write_outputs
+from kb.cli import HELP
 from kb.core.config import INFERENCE_PROFILES, STORAGES, STORES, VALIDATORS, load_config
 
 
@@ -32,7 +33,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
-        help="load, infer, validate, run the integrity checks, report",
+        help=HELP["build"],
         description="Load every Turtle file into its named graph, infer into a "
         "separate graph, validate with SHACL, run queries/checks, print a summary "
         "and write build/ (reports always; kb.nq only when everything passes).",
@@ -47,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_build)
     v = sub.add_parser(
         "validate",
-        help="validate the data with SHACL (exit 0 conforms, 1 not)",
+        help=HELP["validate"],
         description="Load, infer and validate; print every result. Exit 0 when "
         "the data conforms, 1 on violations, 2 on errors.",
     )

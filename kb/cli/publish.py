@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kb.build.pipeline import build
+from kb.cli import HELP
 from kb.core.config import load_config
 from kb.core.errors import KBError, ParameterError
 
@@ -14,7 +15,7 @@ from kb.core.errors import KBError, ParameterError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "publish",
-        help="write the static linked open data site (pages, dumps, VoID, DCAT-AP)",
+        help=HELP["publish"],
         description="Build the knowledge base and write a static site to DIR: a page per "
         "resource in HTML, Turtle, JSON-LD and N-Triples, views, indexes, the ontology, "
         "dumps with checksums, VoID, a DCAT-AP record and content-negotiation rules. The "

@@ -10,9 +10,10 @@ import re
 import sys
 
 from kb.build.text_index import open_index
+from kb.cli import HELP
 from kb.core.config import load_config
 from kb.core.errors import ParameterError
-from kb.fulltext.index import SearchResult, match_expression
+from kb.search.index import SearchResult, match_expression
 from kb.sparql.results import _short
 
 FORMATS = ("table", "json", "csv")
@@ -21,7 +22,7 @@ FORMATS = ("table", "json", "csv")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "search",
-        help="find resources by the words of their labels and descriptions",
+        help=HELP["search"],
         description="Full-text search of the knowledge base's labels, acronyms, titles and "
         "descriptions (build/search.sqlite, made by `kb build`, or made now when missing or "
         "stale). Every word must occur, as a prefix, stemmed, case and accents ignored: "

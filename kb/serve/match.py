@@ -4,12 +4,13 @@ An HTTP parameter is a long option of `kb match` without its dashes (`for`, `tea
 `domain`, `s3`, `topic`, `region`, `exclude-region`, `country`, `exclude-country`, `type`,
 `not-partners-of`, `min-countries`, `max-per-region`, `limit`). They are read through the
 command's own argparse definitions (type, choices, repeatable or not) and checked by its own
-`check_arguments` and `build_request`, so the server refuses what the command refuses, with the
-same message, naming the parameter as it is spelt over HTTP. Options that name files or stores
-of the machine (`--profile`, `--weights`, `--engine`, `--endpoint`, ...) are not offered.
+`check_arguments` and `build_request` (kb.matching.arguments), so the server refuses what the
+command refuses, with the same message, naming the parameter as it is spelt over HTTP. Options
+that name files or stores of the machine (`--profile`, `--weights`, `--engine`, `--endpoint`,
+...) are not offered.
 
-The match runs in a query worker (kb.server), on the worker's copy of the KB, under the pool's
-time limit; `MatchService` is the worker's side, the rest runs in the web process.
+The match runs in a query worker (kb.serve.worker), on the worker's copy of the KB, under the
+pool's time limit; `MatchService` is the worker's side, the rest runs in the web process.
 """
 
 from __future__ import annotations
@@ -60,12 +61,10 @@ _IRI_SAFE = "/!$&'()*+,;=:@-._~"
 @cache
 def _options() -> tuple[dict[str, argparse.Action], argparse.Namespace]:
     """`kb match`'s long options (without dashes) and its defaults, from the command itself."""
-    from kb.commands.match import register
+    from kb.matching.arguments import add_arguments
 
-    root = argparse.ArgumentParser(add_help=False)
-    commands = root.add_subparsers()
-    register(commands)
-    parser = commands.choices["match"]
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
     options = {
         option[2:]: action
         for action in parser._actions
@@ -142,7 +141,7 @@ def seeks(args: argparse.Namespace) -> bool:
 
 def check(args: argparse.Namespace) -> None:
     """`kb match`'s own checks, then this server's bound on the size of an answer."""
-    from kb.commands.match import check_arguments
+    from kb.matching.arguments import check_arguments
 
     check_arguments(args)
     for option, value in (("--limit", args.limit), ("--fill", args.fill)):
@@ -193,7 +192,7 @@ class MatchService:
     def answer(self, arguments: dict, view: str) -> dict:
         """The match for `kb match`'s arguments: the body in an API format, or for the page
         the JSON data with each IRI's text and the path of its page (when it has one)."""
-        from kb.commands.match import build_request
+        from kb.matching.arguments import build_request
         from kb.matching.render import render, to_json
 
         request = build_request(argparse.Namespace(**arguments), self.resolve)

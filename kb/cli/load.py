@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from kb.cli import HELP
 from kb.core.config import STORES, Config
 from kb.core.errors import KBError, ParameterError
 from kb.store import OxigraphStore
@@ -14,7 +15,7 @@ from kb.store import OxigraphStore
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "load",
-        help="push the KB (asserted and inferred graphs) to a remote SPARQL 1.1 store",
+        help=HELP["load"],
         description="Copy every named graph of the KB (build/kb.nq when its manifest matches "
         "the inputs, else a fresh validated build) to a remote store through SPARQL 1.1 Update "
         "(INSERT DATA into staging graphs, then MOVE over the targets in one request: a failed "

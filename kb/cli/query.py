@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from kb.build.knowledge_base import KnowledgeBase
-from kb.commands import add_store_arguments
+from kb.cli import HELP
+from kb.cli.common import add_store_arguments
 from kb.core.config import load_config
 from kb.core.errors import KBError, ParameterError
 from kb.sparql.catalogue import (
@@ -24,7 +25,7 @@ from kb.store import OxigraphStore, QuerySyntaxError, RdflibStore
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "query",
-        help="list, show, run and export the stored SPARQL queries",
+        help=HELP["query"],
         description="The stored-query catalogue (queries/*.rq). Results go to stdout in the "
         "W3C SPARQL 1.1 result formats or as a table; messages go to stderr.",
     )
@@ -169,7 +170,7 @@ def run_expect(args: argparse.Namespace) -> int:
 
     config = load_config()
     kb = KnowledgeBase.open(config)
-    for name, query in kb.catalogue.items():
+    for name, query in kb.sparql.catalogue.items():
         atomic_write(query.expected_path(), answer_text(kb, name))
         print(f"wrote {query.expected_path()}", file=sys.stderr)
     return 0
@@ -188,10 +189,10 @@ def run_bench(args: argparse.Namespace) -> int:
     oxigraph = OxigraphStore()
     for name in kb.store.graph_names():
         oxigraph.add_graph(name, kb.store.triples(name))
-    engines = {"rdflib": kb, "oxigraph": KnowledgeBase(config, oxigraph, kb.catalogue)}
+    engines = {"rdflib": kb, "oxigraph": KnowledgeBase(config, oxigraph, kb.sparql.catalogue)}
     print(f"quads {len(kb.store)}; build (load + infer, rdflib) {build_s:.2f} s", file=sys.stderr)
     print("| query | rows | rdflib s | oxigraph s |\n|---|---|---|---|")
-    for name in kb.catalogue:
+    for name in kb.sparql.catalogue:
         times, size = {}, 0
         for engine, base in engines.items():
             samples = []

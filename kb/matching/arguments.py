@@ -1,30 +1,28 @@
-"""`kb match`: ranked, explained partner suggestions (docs/matching.md)."""
+"""The arguments of a match, as `kb match` takes them and `kb serve`'s /api/match reads them
+(kb.serve.match): the options, the checks made before the knowledge base is opened, and the
+MatchRequest they describe. One definition, so the command and the server refuse alike."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from rdflib import Graph
 
-from kb.build.knowledge_base import KnowledgeBase
-from kb.commands import add_store_arguments
-from kb.core.config import load_config
 from kb.core.errors import KBError, ParameterError
-from kb.matching import ORGANISATION_TYPES, MatchRequest, Profile, matcher, resolver
-from kb.matching.render import FORMATS, render
+from kb.matching.model import ORGANISATION_TYPES, MatchRequest, Profile
+from kb.matching.render import FORMATS
 from kb.matching.resolve import Resolver
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "match",
-        help="suggest project partners, ranked and explained",
-        description="Suggest partners for an organisation (--for), complete a team (--team, "
-        "--fill) or find partners for a described call (--domain/--s3/--topic/--profile). "
-        "Each suggestion shows its score per signal and the facts behind it.",
-    )
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of a match (who is looking, constraints, output) on the parser `p`."""
+    _who(p)
+    _constraints(p)
+    _output(p)
+
+
+def _who(p: argparse.ArgumentParser) -> None:
     who = p.add_argument_group("who is looking")
     who.add_argument(
         "--for",
@@ -66,6 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="T",
         help="a technology field, industry, expertise area or pilot",
     )
+
+
+def _constraints(p: argparse.ArgumentParser) -> None:
     only = p.add_argument_group("constraints")
     only.add_argument(
         "--region",
@@ -118,6 +119,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     only.add_argument(
         "--max-per-region", type=int, metavar="N", help="at most N suggestions per region"
     )
+
+
+def _output(p: argparse.ArgumentParser) -> None:
     out = p.add_argument_group("output")
     out.add_argument("--limit", type=int, default=10, help="how many suggestions (default 10)")
     out.add_argument(
@@ -127,8 +131,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="override weights of queries/match/weights.toml",
     )
     out.add_argument("--format", "-f", choices=FORMATS, default="table")
-    add_store_arguments(p, "oxigraph")
-    p.set_defaults(func=run)
 
 
 def _positive(name: str, value: int | None, least: int = 1) -> None:
@@ -224,23 +226,3 @@ def build_request(args: argparse.Namespace, resolve: Resolver) -> MatchRequest:
         min_countries=args.min_countries,
         max_per_region=args.max_per_region,
     )
-
-
-def run(args: argparse.Namespace) -> int:
-    config = load_config()
-    check_arguments(args)
-    if args.endpoint:
-        kb = KnowledgeBase.remote(config, args.endpoint, timeout=args.timeout)
-    else:
-        print("opening the knowledge base ...", file=sys.stderr)
-        # Oxigraph unless asked: the matcher sends some twenty VALUES-bound queries, which
-        # rdflib's engine answers about thirty times slower (docs/matching.md).
-        engine = args.engine or "oxigraph"
-        kb = KnowledgeBase.open(config, engine=engine, reuse_build=not args.rebuild)
-    request = build_request(args, resolver(kb))
-    result = matcher(kb, args.weights).match(request)
-    sys.stdout.write(render(result, args.format, config.prefixes))
-    print(
-        f"{len(result.suggestions)} suggestions of {result.pool_size} candidates", file=sys.stderr
-    )
-    return 0

@@ -87,6 +87,45 @@ class _Lane:
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues.values())
 
+    def enqueue(self, job: _Job) -> None:
+        if job.client not in self.queues:
+            self.queues[job.client] = deque()
+            self.turn.append(job.client)
+        self.queues[job.client].append(job)
+
+    def pop(self, client: str) -> _Job:
+        """The client's next waiting job (the client leaves the turn when none is left)."""
+        queue = self.queues[client]
+        job = queue.popleft()
+        if not queue:
+            del self.queues[client]
+            self.turn.remove(client)
+        return job
+
+    def unqueue(self, job: _Job) -> bool:
+        """Take a job out of the queue; False if it is not waiting (any more)."""
+        queue = self.queues.get(job.client)
+        if queue is None or job not in queue:
+            return False
+        queue.remove(job)
+        if not queue:
+            del self.queues[job.client]
+            self.turn.remove(job.client)
+        return True
+
+
+async def _receive(handle: _Handle, timeout: float) -> dict:
+    """The worker's next message, waited for on the event loop (TimeoutError after `timeout`)."""
+    loop = asyncio.get_running_loop()
+    readable = loop.create_future()
+    fd = handle.conn.fileno()
+    loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+    try:
+        await asyncio.wait_for(readable, timeout)
+    finally:
+        loop.remove_reader(fd)
+    return handle.conn.recv()
+
 
 class WorkerPool:
     """`target(conn, *args)` is the worker's main function: it answers {"ready": True} once
@@ -123,7 +162,7 @@ class WorkerPool:
         child.close()
         handle = _Handle(process, parent)
         self.handles.add(handle)
-        ready = await self._receive(handle, timeout=600)
+        ready = await _receive(handle, timeout=600)
         if not ready.get("ready"):
             self._kill(handle)
             raise KBError(ready.get("message", "a query worker failed to start"))
@@ -175,17 +214,6 @@ class WorkerPool:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _receive(self, handle: _Handle, timeout: float) -> dict:
-        loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        fd = handle.conn.fileno()
-        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
-        try:
-            await asyncio.wait_for(readable, timeout)
-        finally:
-            loop.remove_reader(fd)
-        return handle.conn.recv()
-
     def _kill(self, handle: _Handle) -> None:
         self.handles.discard(handle)
         self.long.discard(handle)
@@ -224,36 +252,23 @@ class WorkerPool:
         if lane.waiting() >= self.limits.queue_max:
             raise Busy(503, "the server has too many queries waiting; try again shortly", 5)
         job = _Job(client, task, asyncio.get_running_loop().create_future())
-        if client not in lane.queues:
-            lane.queues[client] = deque()
-            lane.turn.append(client)
-        lane.queues[client].append(job)
+        lane.enqueue(job)
         self._dispatch(lane)
         try:
             try:
                 return await asyncio.wait_for(asyncio.shield(job.future), self.limits.queue_wait)
             except TimeoutError:
-                if self._unqueue(lane, job):
+                if lane.unqueue(job):
                     raise Busy(
                         503, f"no worker was free within {self.limits.queue_wait:g} s; retry", 5
                     ) from None
             return await asyncio.shield(job.future)  # started: its own time limit holds
         except asyncio.CancelledError:  # the client went away
             job.abandoned = True
-            self._unqueue(lane, job)
+            lane.unqueue(job)
             if job.long_on in self.long:  # nobody waits for it: stop it (it is replaced already)
                 job.long_on.process.kill()
             raise
-
-    def _unqueue(self, lane: _Lane, job: _Job) -> bool:
-        queue = lane.queues.get(job.client)
-        if queue is None or job not in queue:
-            return False
-        queue.remove(job)
-        if not queue:
-            del lane.queues[job.client]
-            lane.turn.remove(job.client)
-        return True
 
     def _dispatch(self, lane: _Lane) -> None:
         """Hand idle workers to waiting jobs, one client after another. A repeat offender's
@@ -271,11 +286,7 @@ class WorkerPool:
                     break
             else:
                 return  # no waiting client can be served now
-            queue = lane.queues[client]
-            job = queue.popleft()
-            if not queue:
-                del lane.queues[client]
-                lane.turn.remove(client)
+            job = lane.pop(client)
             lane.running[client] += 1
             if lane is self.light or not self._offender(client):
                 self._in_background(self._execute(lane, lane.idle.popleft(), job))
@@ -316,7 +327,7 @@ class WorkerPool:
         try:
             handle.conn.send(job.task)
             first_wait = limits.timeout if lane is self.light else limits.long_after
-            reply = await self._receive(handle, min(first_wait, limits.timeout))
+            reply = await _receive(handle, min(first_wait, limits.timeout))
         except TimeoutError:
             if lane is self.light or limits.long_after >= limits.timeout:
                 self._retire(handle)
@@ -328,7 +339,7 @@ class WorkerPool:
                 return await self._run_long(handle, job, limits.timeout - limits.long_after)
             # every long place is taken: it finishes in its lane's worker, as before
             try:
-                reply = await self._receive(handle, limits.timeout - limits.long_after)
+                reply = await _receive(handle, limits.timeout - limits.long_after)
             except TimeoutError:
                 self._retire(handle)
                 raise self._timed_out(job) from None
@@ -360,7 +371,7 @@ class WorkerPool:
                 os.setpriority(os.PRIO_PROCESS, handle.process.pid, OFFENDER_NICE)
         start = time.monotonic()
         try:
-            reply = await self._receive(handle, seconds)
+            reply = await _receive(handle, seconds)
         except TimeoutError:
             self._kill(handle)
             self.replaced += 1

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kb.cli import HELP
 from kb.core.config import load_config
 from kb.core.errors import ParameterError
 from kb.core.fileio import atomic_write
@@ -57,7 +58,7 @@ HOW = """# How to fill it in:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "new",
-        help="write a commented Turtle template for a new cluster, organisation or project",
+        help=HELP["new"],
         description="Write a commented Turtle template in the right folder under data/ttl/, "
         "with every field the shapes ask for and the optional fields of a profile, each "
         "with the codes it accepts. Fill it in, then run `kb validate`.",
@@ -131,11 +132,9 @@ def _figure(subject: str, key: str, section: str, measure: str, label: str, word
 """
 
 
-def cluster_template(name: str, key: str, acronym: str | None, country: str | None, codes) -> str:
-    org = f"<{BASE}id/organisation/{key}>"
-    cluster = f"<{BASE}id/cluster/{key}>"
-    source, section = _source(key, name, "Cluster profile")
-    fields = [
+def _cluster_fields(acronym: str | None, country: str | None, codes) -> list[str]:
+    """The cluster organisation's fields: given ones filled in, the others commented out."""
+    return [
         (
             f"    mc:acronym {_quote(acronym)} ;"
             if acronym
@@ -201,7 +200,13 @@ def cluster_template(name: str, key: str, acronym: str | None, country: str | No
         ),
         _field("mc:reasonToPartner", '"Why partners should choose you."@en', "reasons to partner"),
     ]
-    body = "\n".join(fields)
+
+
+def cluster_template(name: str, key: str, acronym: str | None, country: str | None, codes) -> str:
+    org = f"<{BASE}id/organisation/{key}>"
+    cluster = f"<{BASE}id/cluster/{key}>"
+    source, section = _source(key, name, "Cluster profile")
+    body = "\n".join(_cluster_fields(acronym, country, codes))
     return f"""# New cluster: {name}. Written by `kb new cluster`; fill it in, then run
 # `kb validate`.
 {HOW}
