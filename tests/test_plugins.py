@@ -1,6 +1,7 @@
-"""Plugins (issue 13): a store back end or a result format added by writing one module and
-declaring it as an entry point, with no edit to kb itself. The plugin here is a real installed
-distribution (a dist-info folder on the path, as pip writes one), seen by a real `kb` process."""
+"""Plugins (issue 13): a store back end, a result format or an importer added by writing one
+module and declaring it as an entry point, with no edit to kb itself. The plugin here is a real
+installed distribution (a dist-info folder on the path, as pip writes one), seen by a real `kb`
+process."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kb.core.errors import KBError
-from kb.core.plugins import RESULT_FORMATS, STORES, Registry
+from kb.core.plugins import IMPORTERS, RESULT_FORMATS, STORES, Registry
 from tests.conftest import KB, make_project
 
 PLUGIN = '''
@@ -41,6 +42,23 @@ def _markdown(result, prefixes):
 
 
 MARKDOWN = ResultFormat("text/markdown", _markdown, "turtle")
+
+
+def add_greeting(what):
+    """`kb import greeting --out FILE`: an importer writing one self-describing Turtle file."""
+    p = what.add_parser("greeting", help="a greeting as Turtle")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_greet)
+
+
+def _greet(args):
+    from pathlib import Path
+
+    from kb.core.fileio import atomic_writer
+
+    with atomic_writer(Path(args.out)) as out:
+        out.write("<> a <https://w3id.org/mfg-clusters/ontology#SourceGraph> .\\n")
+    return 0
 '''
 
 
@@ -64,6 +82,9 @@ def plugin_path(tmp_path: Path) -> Path:
 
             [kb.result_formats]
             markdown = kb_demo_plugin:MARKDOWN
+
+            [kb.importers]
+            greeting = kb_demo_plugin:add_greeting
             """
         ),
         encoding="utf-8",
@@ -75,6 +96,7 @@ def test_the_built_in_plugins_load_by_name():
     assert STORES.names()[:2] == ("rdflib", "oxigraph")
     assert RESULT_FORMATS.names()[:5] == ("json", "xml", "csv", "tsv", "table")
     assert RESULT_FORMATS.load("tsv").media_type == "text/tab-separated-values"
+    assert IMPORTERS.names()[:3] == ("countries", "nuts", "nace")
     with pytest.raises(KBError, match=r"unknown store 'nope'; choose one of rdflib, oxigraph"):
         STORES.load("nope")
 
@@ -118,6 +140,12 @@ def test_a_registered_store_and_format_work_from_the_command_line(plugin_path, t
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout == "| label |\n|---|\n| X |\n"
+    out = tmp_path / "greeting.ttl"
+    greet = subprocess.run(
+        [str(KB), "import", "greeting", "--out", str(out)], env=env, capture_output=True, text=True
+    )
+    assert greet.returncode == 0, greet.stderr
+    assert out.read_text(encoding="utf-8").startswith("<> a <https://w3id.org/mfg-clusters/")
     # without the plugin installed, the same names are refused with the choices
     bare = {**os.environ, "KB_ROOT": str(root)}
     refused = subprocess.run([str(KB), "build"], env=bare, capture_output=True, text=True)

@@ -11,6 +11,7 @@ from rdflib import RDF
 from kb.cli import HELP
 from kb.core.config import load_config
 from kb.core.errors import ParameterError
+from kb.core.plugins import IMPORTERS
 from kb.importers import codelists, cordis, countries, eccp_import, eccp_profile, nuts, org_import
 from kb.importers.common import ID, MC, scan, shared_data_dir, write_turtle
 from kb.importers.profiles import ProfileError, write_folder
@@ -31,18 +32,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "written atomically and describes its own source.",
     )
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
-    _register_reference(what)
-    _register_cordis(what)
-    _register_profiles(what)
+    # Each WHAT is an importer plugin (kb.core.plugins.IMPORTERS): a function adding its own
+    # sub-command; the built-in ones below are the examples, others come as entry points.
+    for name in IMPORTERS:
+        IMPORTERS.load(name)(what)
 
 
-def _register_reference(what: argparse._SubParsersAction) -> None:
-    """countries, nuts, nace, cordis-ref: reference data and code lists."""
+def add_countries(what: argparse._SubParsersAction) -> None:
     c = what.add_parser("countries", help="ISO 3166-1 countries -> data/ttl/reference/")
     _source_option(c, "iso3166/all.csv")
     _output_option(c, "countries.ttl")
     c.set_defaults(func=run_countries)
 
+
+def add_nuts(what: argparse._SubParsersAction) -> None:
     n = what.add_parser(
         "nuts",
         help="NUTS regions used by the KB (or --all) -> data/ttl/reference/",
@@ -69,18 +72,22 @@ def _register_reference(what: argparse._SubParsersAction) -> None:
     _output_option(n, "nuts.ttl")
     n.set_defaults(func=run_nuts)
 
+
+def add_nace(what: argparse._SubParsersAction) -> None:
     x = what.add_parser("nace", help=f"NACE Rev. 2 as SKOS -> {OPTIONAL_DIR}/ (opt-in)")
     _source_option(x, "ramon-ld/nace-2008.rdf")
     _output_option(x, "nace.ttl", OPTIONAL_DIR)
     x.set_defaults(func=run_nace)
 
+
+def add_cordis_ref(what: argparse._SubParsersAction) -> None:
     r = what.add_parser("cordis-ref", help=f"CORDIS code lists as SKOS -> {OPTIONAL_DIR}/ (opt-in)")
     r.add_argument("--source", type=Path, help="folder (default ../shared/data/cordis-ref)")
     _output_option(r, "cordis-ref.ttl", OPTIONAL_DIR)
     r.set_defaults(func=run_cordis_ref)
 
 
-def _register_cordis(what: argparse._SubParsersAction) -> None:
+def add_cordis(what: argparse._SubParsersAction) -> None:
     k = what.add_parser(
         "cordis",
         help=f"CORDIS project + organisation tables -> {OPTIONAL_DIR}/cordis.ttl",
@@ -106,8 +113,7 @@ def _register_cordis(what: argparse._SubParsersAction) -> None:
     k.set_defaults(func=run_cordis)
 
 
-def _register_profiles(what: argparse._SubParsersAction) -> None:
-    """eccp-profile, org-profile: profile pages, one folder each."""
+def add_eccp_profile(what: argparse._SubParsersAction) -> None:
     e = what.add_parser(
         "eccp-profile",
         help="ECCP cluster profiles (printer-friendly text or saved HTML) -> data/ttl/eccp/",
@@ -127,6 +133,8 @@ def _register_profiles(what: argparse._SubParsersAction) -> None:
     e.add_argument("--region", help="NUTS code of its region, e.g. ITC4")
     e.set_defaults(func=run_profiles, importer=eccp_import)
 
+
+def add_org_profile(what: argparse._SubParsersAction) -> None:
     o = what.add_parser(
         "org-profile",
         help="SciTransfer organisation profiles (text) -> data/ttl/org-profiles/",

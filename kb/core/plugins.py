@@ -1,4 +1,5 @@
-"""The extension points: where a user adds a store back end, a result format or an importer.
+"""The extension points: where a user adds a store back end, a result format or an importer
+(a `kb import WHAT` sub-command).
 
 Each extension point is a Registry: the built-in implementations are listed here by their
 "module:attribute" (so nothing is imported until it is used, as rdflib's plugin module lists
@@ -66,4 +67,20 @@ RESULT_FORMATS = Registry(
     "kb.result_formats",
     "result format",
     {name: f"kb.sparql.results:{name.upper()}" for name in ("json", "xml", "csv", "tsv", "table")},
+)
+IMPORTERS = Registry(
+    "kb.importers",
+    "importer",
+    {
+        name: f"kb.cli.import_cmd:add_{name.replace('-', '_')}"
+        for name in (
+            "countries",
+            "nuts",
+            "nace",
+            "cordis-ref",
+            "cordis",
+            "eccp-profile",
+            "org-profile",
+        )
+    },
 )
