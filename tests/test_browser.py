@@ -144,8 +144,18 @@ def test_heat_map_renders(browser, served):
     assert box and box["width"] > 10 and box["height"] > 10
     colour = covered.first.evaluate("c => getComputedStyle(c).backgroundColor")
     assert colour == "rgb(31, 122, 58)", "the stylesheet colours covered cells"
-    header = page.locator("table.heatmap thead th").all_inner_texts()
-    assert header[1:7] == ["D1", "D2", "D3", "D4", "D5", "D6"]
+    # as the source prints it: a row per domain with its name shown, the organisations as
+    # columns in the source's order (Minalogic first, Pool-Net last)
+    rows = page.locator("table.heatmap tbody th.domain")
+    assert [t.split()[0] for t in rows.all_inner_texts()] == ["D1", "D2", "D3", "D4", "D5", "D6"]
+    name = rows.first.locator(".domain-name")
+    assert name.is_visible() and name.inner_text() == "Advanced Manufacturing processes"
+    columns = page.locator("table.heatmap thead th.org a")
+    hrefs = [columns.nth(i).get_attribute("href") for i in range(columns.count())]
+    assert hrefs[0].endswith("/minalogic.html") and hrefs[-1].endswith("/pool-net.html"), hrefs
+    assert columns.nth(3).inner_text() == "AFIL"
+    uncertain = page.locator("table.heatmap td.covered-uncertain")
+    assert uncertain.count() == 1 and uncertain.first.is_visible()
     png = page.screenshot(full_page=True)
     stats = page.evaluate(VARIANCE_JS, base64.b64encode(png).decode())
     assert stats["variance"] > 100, stats

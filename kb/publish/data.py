@@ -114,6 +114,8 @@ class SiteData:
                 break
         if text is None and isinstance(node, URIRef):
             text = PROPERTY_NAMES.get(node) or self.statement_label(node)
+        if text is None and isinstance(node, BNode) and (node, RDF.first, None) in self.union:
+            text = " · ".join(self.label(i) for i in self.union.items(node))  # mc:sourceOrder
         if text is None:
             notation = self.union.value(node, SKOS.notation)
             text = str(notation) if notation is not None else humanise(local_name(node))

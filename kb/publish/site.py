@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from ..catalogue import export_rdf
@@ -24,7 +24,7 @@ from ..errors import KBError
 from ..fileio import remove_stale, temporary_name
 from ..namespaces import MC, bind_prefixes
 from ..store import Store
-from . import conneg, describe, dumps, ontology, queries, views
+from . import conneg, describe, dumps, ontology, queries, source_tables, views
 from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
 from .pages import Linker, PageBuilder, Table, Value
 from .partners import (
@@ -121,6 +121,8 @@ class SiteWriter:
             description = Graph()
             for triple in d.asserted.triples((iri, None, None)):
                 description.add(triple)
+            for node in [o for o in description.objects() if isinstance(o, BNode)]:
+                add_blank_closure(d.asserted, node, description)  # an mc:sourceOrder list
             self.rdf_files(path, description)
             if i % 200 == 0:
                 self.say(f"  pages {i}/{total}")
@@ -302,9 +304,20 @@ class SiteWriter:
             (
                 "views/heatmap",
                 "EFFRA domains × organisations",
-                "The EFFRA domain mapping of the sources, regenerated from the data: each cell "
-                "shows the mark as printed in the source and how it was read.",
-                views.heatmap,
+                "The EFFRA domains mapping of the concept note as it prints it, regenerated "
+                "from the data: a row per domain, a column per organisation in the source's "
+                "order; each cell shows the mark as printed and how it was read. Cells read "
+                "covered and uncertain readings are counted apart.",
+                source_tables.effra_matrix,
+            ),
+            (
+                "views/consortium-figures",
+                "Consortium partners in figures",
+                "Annex 1 of the concept note as it prints it, regenerated from the data: a row "
+                "per partner in the source's order, every column; figures with the words the "
+                "source used and how they were read. A cell of several values lists them "
+                "alphabetically (the data keeps them as separate facts).",
+                source_tables.consortium_figures,
             ),
             (
                 "views/network",
@@ -530,3 +543,18 @@ def publish(
         len(lists.lists) if lists is not None else 0,
         lists.seconds if lists is not None else 0.0,
     )
+
+
+def add_blank_closure(g: Graph, node: BNode, out: Graph) -> None:
+    """Adds what `g` says about the blank node `node` and the blank nodes it reaches (an
+    rdf:List's cells), so a resource's description does not end in a dangling blank node."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for s, p, o in g.triples((current, None, None)):
+            out.add((s, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)

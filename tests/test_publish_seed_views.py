@@ -1,0 +1,136 @@
+"""Issue 17, items 2 and 3: the published pages show the seeds whole and as the sources print
+them (the EFFRA matrix, Annex 1's table, the ECCP and SciTransfer blocks on AFIL's page), and
+the computed figures say what they count. The site is the one tests/test_publish.py publishes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+from test_publish import published_site
+
+# The EFFRA matrix's columns (§3.2) and Annex 1's rows, as the concept note prints them.
+EFFRA_COLUMNS = (
+    "minalogic viameca plastipolis afil eurecat cep cluster-digital-catalunya flanders-make "
+    "microtec-sudwest bwcon cluj-it-cluster pool-net"
+).split()
+ANNEX_1_ROWS = (
+    "plastipolis viameca minalogic afil microtec-sudwest bwcon flanders-make cluj-it-cluster "
+    "pool-net cluster-digital-catalunya cep"
+).split()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return published_site(tmp_path_factory)
+
+
+class Cells(HTMLParser):
+    """The rows of every table of a page: for each <tr>, its cells as (tag, text, hrefs)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[tuple[str, str, list[str]]]]] = []
+        self._cell: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables and self.tables[-1]:
+            self._cell = [tag, "", []]
+        elif tag == "a" and self._cell is not None:
+            self._cell[2].append(dict(attrs).get("href", ""))
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[1] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            tag_, text, hrefs = self._cell
+            self.tables[-1][-1].append((tag_, " ".join(text.split()), hrefs))
+            self._cell = None
+
+
+def tables(path) -> list:
+    parser = Cells()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def slug(href: str) -> str:
+    return href.rsplit("/", 1)[-1].removesuffix(".html")
+
+
+def test_effra_matrix_is_shown_as_the_source_prints_it(site):
+    _result, out, _ = site
+    (table,) = tables(out / "views" / "heatmap.html")
+    header, body = table[0], table[1:]
+    # organisations as columns, in the source's order, each linked to its page
+    assert [slug(c[2][0]) for c in header[1:-2]] == EFFRA_COLUMNS
+    assert header[1 + EFFRA_COLUMNS.index("afil")][1] == "AFIL"
+    # domains as rows, D1..D6, each with its name (not only in a tooltip)
+    domains = [row for row in body if row[0][1][:2] in {f"D{i}" for i in range(1, 7)}]
+    assert [row[0][1][:2] for row in domains] == ["D1", "D2", "D3", "D4", "D5", "D6"]
+    assert domains[0][0][1].startswith("D1 Advanced Manufacturing processes")
+    assert domains[3][0][1].startswith("D4 Collaborative and mobile enterprises")
+    d1 = domains[0]
+    catalunya = 1 + EFFRA_COLUMNS.index("cluster-digital-catalunya")
+    assert d1[catalunya][1].startswith("•")  # the bullet, read covered (uncertain)
+    assert d1[1][1] == "·" and d1[2][1].startswith("Х")  # Minalogic unmarked, ViaMéca Cyrillic
+    # per domain: covered and uncertain counted apart (D1: nine covered, the bullet apart)
+    assert [c[1] for c in d1[-2:]] == ["9", "1"]
+    covered = next(row for row in body if row[0][1] == "domains covered")
+    uncertain = next(row for row in body if row[0][1] == "uncertain readings")
+    assert covered[catalunya][1] == "3" and uncertain[catalunya][1] == "1"
+    assert covered[1 + EFFRA_COLUMNS.index("minalogic")][1] == "4"
+
+
+def test_annex_1_consortium_figures_are_on_a_page(site):
+    result, out, _ = site
+    page = out / "views" / "consortium-figures.html"
+    (table,) = tables(page)
+    header, rows = table[0], table[1:]
+    assert [c[1] for c in header] == [
+        "partner",
+        "Size of the Network",
+        "Connections to Business Networks",
+        "Number of SMEs",
+        "Main Thematic",
+        "Projects References",
+        "Activities linked to Industry 4.0",
+        "Common 4M Background",
+    ]
+    assert [slug(row[0][2][0]) for row in rows] == ANNEX_1_ROWS
+    afil = rows[ANNEX_1_ROWS.index("afil")]
+    assert "147" in afil[1][1] and "members 147" in afil[1][1]
+    assert "92" in afil[3][1] and "Advanced Manufacturing" in afil[4][1]
+    # every cell value cites Annex 1
+    for row in rows:
+        for _tag, text, hrefs in row[1:]:
+            if text:
+                assert any("source/4m4iof-concept-note/annex-1" in h for h in hrefs), (row[0], text)
+    # every text fact the Annex 1 graph states for a partner is on the page, verbatim
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    facts = result.store.query(
+        "PREFIX mc: <https://w3id.org/mfg-clusters/ontology#> "
+        "PREFIX prov: <http://www.w3.org/ns/prov#> "
+        "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } ?g prov:wasDerivedFrom "
+        "<https://w3id.org/mfg-clusters/id/source/4m4iof-concept-note/annex-1> . "
+        "VALUES ?p { mc:businessNetworkConnection mc:mainThematic mc:projectReference "
+        "mc:industry40Activity mc:common4MBackground } }"
+    ).rows
+    assert len(facts) > 50
+    missing = [str(o) for (o,) in facts if str(o) not in text]
+    assert not missing, missing[:3]
+
+
+def test_home_page_links_the_annex_1_view(site):
+    _result, out, _ = site
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="views/consortium-figures\.html"', home)
