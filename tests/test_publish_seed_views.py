@@ -134,3 +134,22 @@ def test_home_page_links_the_annex_1_view(site):
     _result, out, _ = site
     home = (out / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="views/consortium-figures\.html"', home)
+
+
+def headings_of_rows(path) -> dict[str, list[str]]:
+    """For each fact row (dt) of a resource page, the headings (h2) of the groups it is in."""
+    text = path.read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    for section in re.findall(r'<section class="facts">(.*?)</section>', text, flags=re.S):
+        heading = html.unescape(re.search(r"<h2>(.*?)</h2>", section).group(1))
+        for dt in re.findall(r"<dt>(.*?)</dt>", section, flags=re.S):
+            out.setdefault(html.unescape(re.sub(r"<[^>]+>", "", dt)), []).append(heading)
+    return out
+
+
+def test_an_event_date_is_not_a_funding_fact(site):
+    _result, out, _ = site
+    rows = headings_of_rows(out / "id" / "event" / "vanguard-matchmaking-2016.html")
+    assert rows["start date"] == ["When"], rows
+    page = (out / "id" / "event" / "vanguard-matchmaking-2016.html").read_text(encoding="utf-8")
+    assert "2016-02-25" in page and "<h2>Funding</h2>" not in page

@@ -99,11 +99,11 @@ GROUPS: list[tuple[str, list[URIRef]]] = [
             MC.fundingScheme,
             MC.callTopic,
             MC.projectReference,
-            SCHEMA.startDate,
-            SCHEMA.endDate,
             MC.ecContribution,
         ],
     ),
+    # An event's or a project's dates: an event's date is no funding fact (issue 17).
+    ("When", [SCHEMA.startDate, SCHEMA.endDate]),
 ]
 # Shown in their own tables instead (figures, participations, awards, mappings).
 TABLED = {MC.hasFigure, MC.hasParticipation, MC.participatesAs, MC.holdsLabel, RDF.type}
