@@ -153,3 +153,26 @@ def test_an_event_date_is_not_a_funding_fact(site):
     assert rows["start date"] == ["When"], rows
     page = (out / "id" / "event" / "vanguard-matchmaking-2016.html").read_text(encoding="utf-8")
     assert "2016-02-25" in page and "<h2>Funding</h2>" not in page
+
+
+def test_a_qualified_count_keeps_its_qualifier_wherever_it_is_named(site):
+    result, out, _ = site
+    page = html.unescape((out / "id" / "partnership" / "bbs-ict-network.html").read_text("utf-8"))
+    assert "BBS ICT Network: members more than 20 (" in page
+    assert "members 20 (" not in page
+    # every figure the data qualifies (more than, about, ...) is named with its qualifier
+    rows = result.store.query(
+        "PREFIX mc: <https://w3id.org/mfg-clusters/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?f ?v ?q WHERE { ?f a mc:Figure ; mc:value ?v ; mc:qualifier ?qc . "
+        "?qc skos:prefLabel ?q FILTER(lang(?q) = 'en' && ?qc != "
+        "<https://w3id.org/mfg-clusters/code/qualifier/exact>) }"
+    ).rows
+    assert len(rows) > 10
+    partnership = html.unescape((out / "id" / "partnership" / "4m4iof.html").read_text("utf-8"))
+    assert "“Partners come from 6 different countries”" in partnership
+    from kb.publish.data import SiteData
+
+    data = SiteData(result.store, result.config.base_iri)
+    for figure, value, qualifier in rows:
+        assert f"{qualifier} {value}" in data.label(figure), (figure, data.label(figure))

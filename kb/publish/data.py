@@ -133,7 +133,16 @@ class SiteData:
 
         if (node, RDF.type, MC.Figure) in g:
             stated = g.value(node, MC.statedAs)
-            text = f"{name(MC.figureOf)}: {name(MC.measure)} {g.value(node, MC.value)}"
+            # the qualifier and the unit belong to the number: "members more than 20", not
+            # "members 20" (issue 17); "exact" and plain counts go without saying
+            words = [name(MC.measure)]
+            qualifier, unit = g.value(node, MC.qualifier), g.value(node, MC.unit)
+            if qualifier is not None and not str(qualifier).endswith("/exact"):
+                words.append(self.label(qualifier))
+            words.append(str(g.value(node, MC.value)))
+            if unit is not None and not str(unit).endswith("/count"):
+                words.append(self.label(unit))
+            text = f"{name(MC.figureOf)}: {' '.join(words)}"
             return text + (f" (“{stated}”)" if stated is not None else "")
         if (node, RDF.type, MC.Participation) in g:
             return f"{name(MC.participant)} in {name(MC.inProject)}"
