@@ -176,3 +176,83 @@ def test_a_qualified_count_keeps_its_qualifier_wherever_it_is_named(site):
     data = SiteData(result.store, result.config.base_iri)
     for figure, value, qualifier in rows:
         assert f"{qualifier} {value}" in data.label(figure), (figure, data.label(figure))
+
+
+def bare(text: str) -> str:
+    """A cell's text without its bracketed source links."""
+    return " ".join(re.sub(r"\[[^\]]*\]", " ", text).split())
+
+
+def titled_tables(path) -> list[tuple[str, list]]:
+    """(heading, rows) of each table section of a resource page, in page order."""
+    text = path.read_text(encoding="utf-8")
+    out = []
+    for section in re.findall(r'<section class="table[^"]*">(.*?)</section>', text, flags=re.S):
+        parser = Cells()
+        parser.feed(section)
+        heading = html.unescape(re.search(r"<h2>(.*?)</h2>", section).group(1))
+        out.append((heading, parser.tables[0][1:] if parser.tables else []))
+    return out
+
+
+ECCP = "ECCP profile of AFIL, "
+PLAYERS = ECCP + "Composition of the cluster: major players"
+EVENT = ECCP + "Success Story / Achievements: event"
+WORKGROUPS = ECCP + "Success Story / Achievements: workgroups in figures"
+EXPERTISE = "SciTransfer profile of AFIL, Core expertise: What they specialise in: expertise areas"
+
+
+def test_afil_page_shows_the_eccp_blocks_in_the_profiles_order(site):
+    _result, out, _ = site
+    found = titled_tables(out / "id" / "organisation" / "afil.html")
+    titles = [t for t, _rows in found]
+    # the ECCP profile's order of blocks: composition before the success story; then SciTransfer
+    assert [titles.index(t) for t in (PLAYERS, EVENT, WORKGROUPS, EXPERTISE)] == sorted(
+        titles.index(t) for t in (PLAYERS, EVENT, WORKGROUPS, EXPERTISE)
+    )
+    tables = dict(found)
+    players = [(bare(row[0][1]), bare(row[1][1])) for row in tables[PLAYERS]]
+    assert players == [
+        ("Politecnico di Milano", "research organisation"),
+        ("Indeva Group", "large company"),
+        ("Tessitura Taiana Virgilio spa", "no type printed organisation"),
+        ("CAMFART fabbrica mole srl", "no type printed organisation"),
+        ("Whirlpool Europe S.r.l.", "large company"),
+    ]
+    (event,) = tables[EVENT]
+    assert event[0][1].startswith("Vanguard Matchmaking Event")
+    assert event[1][1].startswith("2016-02-25") and event[2][1].startswith("Brussels")
+    figures = [bare(row[1][1]) for row in tables[WORKGROUPS]]
+    assert figures == [
+        "member organisations involved more than 70",
+        "non-member organisations involved more than 60 uncertain reading",
+        "recorded attendances more than 400",
+        "meetings 30",
+    ]
+    # every block's values cite the section they were read from
+    for title, section in ((PLAYERS, "composition"), (WORKGROUPS, "success-story")):
+        for row in tables[title]:
+            assert any(f"eccp-afil-profile/{section}" in h for h in row[0][2] + row[1][2]), row
+
+
+def test_afil_page_shows_the_scitransfer_expertise_ranks_and_project_counts(site):
+    _result, out, _ = site
+    tables = dict(titled_tables(out / "id" / "organisation" / "afil.html"))
+    rows = [tuple(bare(cell[1]) for cell in row[:3]) + (row[3][1],) for row in tables[EXPERTISE]]
+    assert rows == [
+        ("Manufacturing SME digital transformation", "primary", "projects 3",
+         "ADMA TranS4MErs, AI REGIO, BEinCPPS"),
+        ("Digital Innovation Hubs and regional smart specialisation alignment",
+         "(no heading printed) uncertain reading", "projects 2", "ADMA TranS4MErs, AI REGIO"),
+        ("AI for manufacturing", "emerging", "projects 1", "AI REGIO"),
+        ("Manufacturing resilience and crisis response", "secondary", "projects 1", "Eur3ka"),
+    ]  # fmt: skip
+    for row in tables[EXPERTISE]:
+        assert any("scitransfer-afil-profile/core-expertise" in h for h in row[2][2]), row
+
+
+def test_the_cluster_page_lists_its_major_players_with_their_types(site):
+    _result, out, _ = site
+    tables = dict(titled_tables(out / "id" / "cluster" / "afil.html"))
+    players = [bare(row[1][1]) for row in tables[PLAYERS]]
+    assert players[:2] == ["research organisation", "large company"] and len(players) == 5

@@ -23,10 +23,13 @@ from .page_facts import GROUPS, TABLED, FactRows
 from .page_figures import FigureTables
 from .page_model import Linker, Row, Table, Value, first
 from .page_participations import ParticipationTables
+from .page_profiles import ProfileTables
 from .page_ties import PlaceTables, TieTables
 
 
-class PageBuilder(FigureTables, ParticipationTables, TieTables, PlaceTables, FactRows):
+class PageBuilder(
+    ProfileTables, FigureTables, ParticipationTables, TieTables, PlaceTables, FactRows
+):
     """A resource's page: its facts and tables (one mixin per family: kb.publish.page_*)."""
 
     def __init__(self, data: SiteData, suffix: str = ".html"):
@@ -51,6 +54,7 @@ class PageBuilder(FigureTables, ParticipationTables, TieTables, PlaceTables, Fac
             if t is not None:
                 tables.append(t)
         tables += self.memberships(iri, link)
+        tables += self.profile_tables(iri, link)
         tables += self.region(iri, link)
         types = d.types(iri)
         return {
