@@ -203,3 +203,27 @@ def test_suggested_partners_are_visible_and_lead_to_the_match_list(browser, serv
     assert page.locator("section#suggestion-1").is_visible()
     assert page.locator("section#suggestion-1 h2 a").inner_text() == partner
     page.close()
+
+
+def test_afil_page_shows_its_profile_blocks(browser, served):
+    """The ECCP profile's major players and success story, then SciTransfer's expertise areas,
+    are visible on AFIL's page, top to bottom in the profiles' order (issue 17)."""
+    result, _out, url = served
+    base = result.config.base_iri
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + page_path(base + "id/organisation/afil", base) + ".html")
+    tops = []
+    for title in (
+        "ECCP profile of AFIL, Composition of the cluster: major players",
+        "ECCP profile of AFIL, Success Story / Achievements: event",
+        "ECCP profile of AFIL, Success Story / Achievements: workgroups in figures",
+        "SciTransfer profile of AFIL, Core expertise: What they specialise in: expertise areas",
+    ):
+        heading = page.locator(f"section.profile h2:text-is('{title}')")
+        heading.scroll_into_view_if_needed()
+        assert heading.is_visible(), title
+        tops.append(heading.evaluate("h => h.getBoundingClientRect().top + window.scrollY"))
+    assert tops == sorted(tops), tops
+    first = page.locator("section.profile").first.locator("tbody tr").first
+    assert first.locator("td").nth(1).inner_text().startswith("research organisation")
+    page.close()

@@ -105,8 +105,16 @@ GROUPS: list[tuple[str, list[URIRef]]] = [
     # An event's or a project's dates: an event's date is no funding fact (issue 17).
     ("When", [SCHEMA.startDate, SCHEMA.endDate]),
 ]
-# Shown in their own tables instead (figures, participations, awards, mappings).
-TABLED = {MC.hasFigure, MC.hasParticipation, MC.participatesAs, MC.holdsLabel, RDF.type}
+# Shown in their own tables instead (figures, participations, awards, mappings, a cluster's
+# major players in the profile's order with their types: kb.publish.page_profiles).
+TABLED = {
+    MC.hasFigure,
+    MC.hasParticipation,
+    MC.participatesAs,
+    MC.holdsLabel,
+    MC.majorPlayer,
+    RDF.type,
+}
 
 
 class FactRows:
