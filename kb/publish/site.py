@@ -24,7 +24,7 @@ from ..errors import KBError
 from ..fileio import remove_stale, temporary_name
 from ..namespaces import MC, bind_prefixes
 from ..store import Store
-from . import conneg, describe, dumps, ontology, queries, source_tables, views
+from . import conneg, describe, dumps, ontology, queries, view_list
 from .data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
 from .pages import Linker, PageBuilder, Table, Value
 from .partners import (
@@ -300,49 +300,14 @@ class SiteWriter:
     def views(self) -> None:
         d = self.d
         self.say("views ...")
-        specs = [
-            (
-                "views/heatmap",
-                "EFFRA domains × organisations",
-                "The EFFRA domains mapping of the concept note as it prints it, regenerated "
-                "from the data: a row per domain, a column per organisation in the source's "
-                "order; each cell shows the mark as printed and how it was read. Cells read "
-                "covered and uncertain readings are counted apart.",
-                source_tables.effra_matrix,
-            ),
-            (
-                "views/consortium-figures",
-                "Consortium partners in figures",
-                "Annex 1 of the concept note as it prints it, regenerated from the data: a row "
-                "per partner in the source's order, every column; figures with the words the "
-                "source used and how they were read. A cell of several values lists them "
-                "alphabetically (the data keeps them as separate facts).",
-                source_tables.consortium_figures,
-            ),
-            (
-                "views/network",
-                "Collaboration network",
-                "Clusters, organisations, projects and partnerships, tied by participations, "
-                "memberships and collaborations. Drawn by a deterministic force layout.",
-                views.network_svg,
-            ),
-            (
-                "views/regions",
-                "Region overview",
-                "Where the clusters and organisations of the knowledge base are: a map drawn "
-                "offline from a small table of approximate positions, and the same counts as "
-                "a bar chart.",
-                views.region_overview,
-            ),
-        ]
-        for path, title, intro, render in specs:
+        for path, title, intro, render in view_list.VIEWS:
             self.page(path, title=title, intro=intro, body=render(d, Linker(d, path)))
         link = Linker(d, "views/index")
         self.page(
             "views/index",
             title="Views",
             intro="Pictures generated from the data.",
-            items=[Value(title, link.to(path)) for path, title, _i, _r in specs],
+            items=[Value(title, link.to(path)) for path, title, _i, _r in view_list.VIEWS],
         )
 
     def home(self, members: dict[URIRef, list[URIRef]], stats: describe.Statistics) -> None:
