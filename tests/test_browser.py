@@ -144,8 +144,18 @@ def test_heat_map_renders(browser, served):
     assert box and box["width"] > 10 and box["height"] > 10
     colour = covered.first.evaluate("c => getComputedStyle(c).backgroundColor")
     assert colour == "rgb(31, 122, 58)", "the stylesheet colours covered cells"
-    header = page.locator("table.heatmap thead th").all_inner_texts()
-    assert header[1:7] == ["D1", "D2", "D3", "D4", "D5", "D6"]
+    # as the source prints it: a row per domain with its name shown, the organisations as
+    # columns in the source's order (Minalogic first, Pool-Net last)
+    rows = page.locator("table.heatmap tbody th.domain")
+    assert [t.split()[0] for t in rows.all_inner_texts()] == ["D1", "D2", "D3", "D4", "D5", "D6"]
+    name = rows.first.locator(".domain-name")
+    assert name.is_visible() and name.inner_text() == "Advanced Manufacturing processes"
+    columns = page.locator("table.heatmap thead th.org a")
+    hrefs = [columns.nth(i).get_attribute("href") for i in range(columns.count())]
+    assert hrefs[0].endswith("/minalogic.html") and hrefs[-1].endswith("/pool-net.html"), hrefs
+    assert columns.nth(3).inner_text() == "AFIL"
+    uncertain = page.locator("table.heatmap td.covered-uncertain")
+    assert uncertain.count() == 1 and uncertain.first.is_visible()
     png = page.screenshot(full_page=True)
     stats = page.evaluate(VARIANCE_JS, base64.b64encode(png).decode())
     assert stats["variance"] > 100, stats
@@ -192,4 +202,28 @@ def test_suggested_partners_are_visible_and_lead_to_the_match_list(browser, serv
     assert page.url.endswith("id/match-list/organisation/afil.html#suggestion-1")
     assert page.locator("section#suggestion-1").is_visible()
     assert page.locator("section#suggestion-1 h2 a").inner_text() == partner
+    page.close()
+
+
+def test_afil_page_shows_its_profile_blocks(browser, served):
+    """The ECCP profile's major players and success story, then SciTransfer's expertise areas,
+    are visible on AFIL's page, top to bottom in the profiles' order (issue 17)."""
+    result, _out, url = served
+    base = result.config.base_iri
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + page_path(base + "id/organisation/afil", base) + ".html")
+    tops = []
+    for title in (
+        "ECCP profile of AFIL, Composition of the cluster: major players",
+        "ECCP profile of AFIL, Success Story / Achievements: event",
+        "ECCP profile of AFIL, Success Story / Achievements: workgroups in figures",
+        "SciTransfer profile of AFIL, Core expertise: What they specialise in: expertise areas",
+    ):
+        heading = page.locator(f"section.profile h2:text-is('{title}')")
+        heading.scroll_into_view_if_needed()
+        assert heading.is_visible(), title
+        tops.append(heading.evaluate("h => h.getBoundingClientRect().top + window.scrollY"))
+    assert tops == sorted(tops), tops
+    first = page.locator("section.profile").first.locator("tbody tr").first
+    assert first.locator("td").nth(1).inner_text().startswith("research organisation")
     page.close()

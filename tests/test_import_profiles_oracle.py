@@ -31,6 +31,13 @@ ID = "https://w3id.org/mfg-clusters/id/"
 #  field or None, why)
 # fmt: off
 E000 = [
+    ("general-information", "-", "source/eccp-afil-profile", "terms/subject", None, "a curator's record that the profile is AFIL's (issue 17: the page shows its blocks)"),  # noqa: E501
+    ("composition", "-", "", "sourceOrder", None, "a curator's record of the printed order of the major players (issue 17); the importer keeps no order"),  # noqa: E501
+    ("composition", "-", "", "22-rdf-syntax-ns#first", None, "that order's list cells"),
+    ("composition", "-", "", "22-rdf-syntax-ns#rest", None, "that order's list cells"),
+    ("success-story", "-", "", "sourceOrder", None, "a curator's record of the printed order of the workgroup figures (issue 17)"),  # noqa: E501
+    ("success-story", "-", "", "22-rdf-syntax-ns#first", None, "that order's list cells"),
+    ("success-story", "-", "", "22-rdf-syntax-ns#rest", None, "that order's list cells"),
     ("general-information", "-", "cluster/afil", "prefLabel", None, "the curated label adds 'Lombardy intelligent factory cluster', a description"),  # noqa: E501
     ("general-information", "+", "cluster/afil", "prefLabel", None, "the importer names the cluster '<acronym> cluster'"),  # noqa: E501
     ("general-information", "-", "figure/afil/eccp-responsible-persons", "", None, "a human counted the two 'ECCP Responsible Person' lines; the profile states no number (the posts themselves match)"),  # noqa: E501
@@ -98,6 +105,10 @@ E000 = [
 ]
 
 E001 = [
+    ("header", "-", "source/scitransfer-afil-profile", "terms/subject", None, "a curator's record that the profile is AFIL's (issue 17: the page shows its blocks)"),  # noqa: E501
+    ("core-expertise", "-", "", "sourceOrder", None, "a curator's record of the printed order of the expertise blocks (issue 17); the importer keeps no order"),  # noqa: E501
+    ("core-expertise", "-", "", "22-rdf-syntax-ns#first", None, "that order's list cells"),
+    ("core-expertise", "-", "", "22-rdf-syntax-ns#rest", None, "that order's list cells"),
     ("header", "-", "organisation/afil", "rdf-schema#comment", None, "a curator's comment"),
     ("header", "-", "organisation/afil", "altLabel", "name", "a curator tagged the printed name @it; the importer tags names of an English page @en"),  # noqa: E501
     ("header", "+", "organisation/afil", "altLabel", "name", "the name tagged @en (the KB's other seeds give AFIL its English label)"),  # noqa: E501

@@ -114,6 +114,8 @@ class SiteData:
                 break
         if text is None and isinstance(node, URIRef):
             text = PROPERTY_NAMES.get(node) or self.statement_label(node)
+        if text is None and isinstance(node, BNode) and (node, RDF.first, None) in self.union:
+            text = " · ".join(self.label(i) for i in self.union.items(node))  # mc:sourceOrder
         if text is None:
             notation = self.union.value(node, SKOS.notation)
             text = str(notation) if notation is not None else humanise(local_name(node))
@@ -131,7 +133,16 @@ class SiteData:
 
         if (node, RDF.type, MC.Figure) in g:
             stated = g.value(node, MC.statedAs)
-            text = f"{name(MC.figureOf)}: {name(MC.measure)} {g.value(node, MC.value)}"
+            # the qualifier and the unit belong to the number: "members more than 20", not
+            # "members 20" (issue 17); "exact" and plain counts go without saying
+            words = [name(MC.measure)]
+            qualifier, unit = g.value(node, MC.qualifier), g.value(node, MC.unit)
+            if qualifier is not None and not str(qualifier).endswith("/exact"):
+                words.append(self.label(qualifier))
+            words.append(str(g.value(node, MC.value)))
+            if unit is not None and not str(unit).endswith("/count"):
+                words.append(self.label(unit))
+            text = f"{name(MC.figureOf)}: {' '.join(words)}"
             return text + (f" (“{stated}”)" if stated is not None else "")
         if (node, RDF.type, MC.Participation) in g:
             return f"{name(MC.participant)} in {name(MC.inProject)}"

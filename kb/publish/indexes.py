@@ -3,13 +3,11 @@ class (projects and regions as filterable tables), the code lists, the views and
 
 from __future__ import annotations
 
-import functools
-
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from kb.core.namespaces import MC
-from kb.publish import describe, lists, regionmap, views
+from kb.publish import describe, lists, regionmap, view_list
 from kb.publish.data import local_name
 from kb.publish.pages import Linker, Table, Value
 
@@ -89,33 +87,7 @@ class IndexPages:
     def views(self) -> None:
         d = self.d
         self.say("views ...")
-        specs = [
-            (
-                "views/heatmap",
-                "EFFRA domains × organisations",
-                "The EFFRA domain mapping of the sources, regenerated from the data: each cell "
-                "shows the mark as printed in the source and how it was read.",
-                views.heatmap,
-            ),
-            (
-                "views/network",
-                "Collaboration network",
-                "Clusters, organisations, projects and partnerships, tied by participations, "
-                "memberships and collaborations. Drawn by networkx's spring layout with a fixed "
-                "seed, each connected group on its own.",
-                views.network_svg,
-            ),
-            (
-                "views/regions",
-                "Region overview",
-                "Where the clusters and organisations of the knowledge base are: a map drawn "
-                "offline over Natural Earth's country outlines from a small table of "
-                "approximate positions, and the same counts as a bar chart.",
-                functools.partial(
-                    views.region_overview, boundaries=self.config.root / regionmap.BOUNDARIES
-                ),
-            ),
-        ]
+        specs = view_list.view_specs(self.config.root / regionmap.BOUNDARIES)
         for path, title, intro, render in specs:
             self.page(path, title=title, intro=intro, body=render(d, Linker(d, path)))
         link = Linker(d, "views/index")

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from kb.core.config import Config
@@ -116,6 +116,8 @@ class SiteWriter(PartnerPages, IndexPages):
             description = Graph()
             for triple in d.asserted.triples((iri, None, None)):
                 description.add(triple)
+            for node in [o for o in description.objects() if isinstance(o, BNode)]:
+                add_blank_closure(d.asserted, node, description)  # an mc:sourceOrder list
             self.rdf_files(path, description)
             if i % 200 == 0:
                 self.say(f"  pages {i}/{total}")
@@ -351,3 +353,18 @@ def publish(
         len(lists.lists) if lists is not None else 0,
         lists.seconds if lists is not None else 0.0,
     )
+
+
+def add_blank_closure(g: Graph, node: BNode, out: Graph) -> None:
+    """Adds what `g` says about the blank node `node` and the blank nodes it reaches (an
+    rdf:List's cells), so a resource's description does not end in a dangling blank node."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for s, p, o in g.triples((current, None, None)):
+            out.add((s, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)

@@ -1,73 +1,23 @@
-"""Views generated from the data: the EFFRA domain x organisation heat map, the
-collaboration network and the region overview. Pure HTML and inline SVG: no script, no CDN."""
+"""Views generated from the data: the collaboration network and the region overview (the EFFRA
+matrix and Annex 1's table are in kb.publish.source_tables). Pure HTML and inline SVG: no
+script, no CDN."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from html import escape
 from pathlib import Path
 
 from rdflib import URIRef
-from rdflib.namespace import ORG, SKOS
+from rdflib.namespace import ORG
 from rdflib.term import Node
 
-from kb.core.namespaces import CODE, MC
+from kb.core.namespaces import MC
 from kb.publish.data import SiteData
 from kb.publish.netlayout import layout
 from kb.publish.pages import Linker
 from kb.publish.places import region_counts
-
-
-def heatmap(d: SiteData, link: Linker) -> str:
-    """The EFFRA domain mapping of the sources as a table: one row per organisation, one
-    column per domain, each cell showing the mark as printed and how it was read."""
-    g = d.union
-    cells: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-    for c in g.subjects(MC.mappedOrganisation, None):
-        org = g.value(c, MC.mappedOrganisation)
-        dom = g.value(c, MC.mappedDomain)
-        if org is not None and dom is not None:
-            cells[(org, dom)].append(c)
-    domains = sorted(
-        set(g.subjects(SKOS.inScheme, CODE["effra-domain"])),
-        key=lambda x: str(g.value(x, SKOS.notation) or x),
-    )
-    orgs = sorted({o for o, _ in cells}, key=lambda o: d.label(o).lower())
-    if not orgs:
-        return "<p class='note'>The knowledge base holds no EFFRA domain mapping yet.</p>"
-    out = ["<table class='heatmap'><thead><tr><th>organisation</th>"]
-    for dom in domains:
-        out.append(
-            f"<th title='{escape(d.label(dom))}'><a href='{escape(link.href(dom) or '#')}'>"
-            f"{escape(str(g.value(dom, SKOS.notation) or d.label(dom)))}</a></th>"
-        )
-    out.append("<th>domains covered</th></tr></thead><tbody>")
-    for org in orgs:
-        out.append(
-            f"<tr><th><a href='{escape(link.href(org) or '#')}'>{escape(d.label(org))}</a></th>"
-        )
-        covered = 0
-        for dom in domains:
-            found = cells.get((org, dom))
-            if not found:
-                out.append("<td class='cell none'>·</td>")
-                continue
-            c = found[0]
-            reading = g.value(c, MC.markReading)
-            mark = g.value(c, MC.sourceMark)
-            css = str(reading).rsplit("/", 1)[-1] if reading is not None else "covered"
-            covered += css.startswith("covered")
-            out.append(
-                f"<td class='cell {escape(css)}'><a href='{escape(link.href(c) or '#')}' "
-                f"title='{escape(d.label(reading) if reading is not None else '')}'>"
-                f"{escape(str(mark) if mark is not None else '✓')}</a>"
-                f"<span class='reading'>{escape(d.label(reading)) if reading else ''}</span></td>"
-            )
-        out.append(f"<td>{covered}</td></tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
 
 KIND_COLOURS = {
     "cluster": "#1f77b4",
