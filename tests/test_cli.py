@@ -105,7 +105,7 @@ def test_sub_commands_are_registered_lazily() -> None:
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('kb'))), file=sys.stderr)"
     )
     shown = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True)
-    assert shown.stderr.split() == ["kb", "kb.cli", "kb.core.errors"]
+    assert shown.stderr.split() == ["kb", "kb.cli", "kb.core", "kb.core.errors"]
     listed = " ".join(shown.stdout.split())
     for name, (_module, text) in COMMANDS.items():
         assert f"{name} {' '.join(text.split())}" in listed

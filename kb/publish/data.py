@@ -11,12 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kb.core.namespaces import MC, SCHEMA
-from kb.store import Store
+from kb.publish.skolem import skolem_iris
+from kb.store import Store, to_ox
 
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name, MC.sectionLabel)
 # Names for the terms of other vocabularies, which the store does not describe.
@@ -72,6 +74,33 @@ class Source:
     document_label: str | None = None
 
 
+def stable_blank_nodes(graphs: dict[str, Graph], inferred: str) -> dict[str, Graph]:
+    """The graphs with each blank node renamed by a hash of its graph and of what it is tied
+    to (kb.publish.skolem's colour refinement), each graph's triples added in sorted order:
+    a parser names blank nodes at random, and the site must be the same bytes on every
+    publish of the same data (issue 12). A blank node of an asserted graph keeps its name in
+    the inferred graph, which only adds to it."""
+    names: dict[BNode, BNode] = {}
+    for name in sorted(graphs, key=lambda n: n == inferred):  # the inferred graph last
+        triples = [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graphs[name]]
+        unnamed = [ox.Triple(*t) for t in triples]
+        for node, iri in skolem_iris(unnamed, name, "b").items():
+            names.setdefault(BNode(node.value), BNode(iri))
+    renamed = {}
+    for name, graph in graphs.items():
+        out = Graph()
+        for prefix, namespace in graph.namespaces():
+            out.bind(prefix, namespace, override=False)
+        rows = [
+            tuple(names.get(t, t) if isinstance(t, BNode) else t for t in triple)
+            for triple in graph
+        ]
+        for triple in sorted(rows, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
+            out.add(triple)
+        renamed[name] = out
+    return renamed
+
+
 class SiteData:
     """The knowledge base as the site sees it: asserted facts with sources, and the union
     with the inferred graph for navigation (inverse links, region containment)."""
@@ -79,7 +108,9 @@ class SiteData:
     def __init__(self, store: Store, base_iri: str, inferred_graph_iri: str | None = None):
         self.base = base_iri
         self.inferred_graph_iri = inferred_graph_iri or base_iri + "graph/inferred"
-        self.graphs: dict[str, Graph] = {n: store.graph(n) for n in store.graph_names()}
+        self.graphs = stable_blank_nodes(
+            {n: store.graph(n) for n in store.graph_names()}, self.inferred_graph_iri
+        )
         self.asserted = Graph()
         for name, graph in self.graphs.items():
             if name != self.inferred_graph_iri:

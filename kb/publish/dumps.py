@@ -138,10 +138,10 @@ def write_dumps(d: SiteData, description: Graph, prefixes: dict[str, str], out: 
     described = ds.graph(URIRef(d.base + DESCRIPTION_GRAPH))
     for triple in description:
         described.add(triple)
-    ds.serialize(folder / "kb.nq", format="nquads", encoding="utf-8")
-    text = flat.serialize(format="json-ld", context=jsonld_context(prefixes), auto_compact=True)
-    json.loads(text)  # fail here, not in a user's hands, if it is not JSON
-    (folder / "kb.jsonld").write_text(text, encoding="utf-8")
+    # lines sorted and JSON-LD nodes sorted: the same data gives the same bytes (issue 12)
+    nq = ds.serialize(format="nquads", encoding="utf-8")
+    (folder / "kb.nq").write_bytes(b"".join(sorted(ln + b"\n" for ln in nq.splitlines() if ln)))
+    (folder / "kb.jsonld").write_bytes(jsonld(flat, prefixes))
 
 
 def sha256(path: Path) -> str:

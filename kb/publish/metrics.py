@@ -135,7 +135,7 @@ def organisation_metrics(g: Graph, org: URIRef) -> list[Metric]:
         "countries": (Decimal(len(countries)), len(projects)),
     }
     metrics = {m: Metric(m, label, counts, *computed[m]) for m, (label, counts) in MEASURES.items()}
-    for fig in set(g.subjects(MC.figureOf, org)) | set(g.objects(org, MC.hasFigure)):
+    for fig in sorted(set(g.subjects(MC.figureOf, org)) | set(g.objects(org, MC.hasFigure))):
         measure = g.value(fig, MC.measure)
         name = str(measure).rsplit("/", 1)[-1] if measure is not None else ""
         notes = " ".join(str(n) for n in g.objects(fig, MC.scopeNote))

@@ -157,7 +157,7 @@ class FactRows:
             shown.update(props)
             if rows:
                 groups.append((heading, rows))
-        rest = sorted((p for p in by_prop if p not in shown), key=lambda p: d.label(p))
+        rest = sorted((p for p in by_prop if p not in shown), key=lambda p: (d.label(p), p.n3()))
         if rest:
             groups.append(("More facts", [self.row(iri, p, by_prop[p], link) for p in rest]))
         return groups
@@ -165,7 +165,7 @@ class FactRows:
     def row(self, iri: URIRef, prop: Node, objects: list[Node], link: Linker) -> Row:
         values = [
             self.value(o, link, (iri, prop, o))
-            for o in sorted(objects, key=lambda o: self.data.label(o).lower())
+            for o in sorted(objects, key=lambda o: (self.data.label(o).lower(), o.n3()))
         ]
         return Row(self.data.label(prop), link.href(prop), values)
 
@@ -183,8 +183,8 @@ class FactRows:
             if isinstance(s, URIRef) and p not in (RDF.type, MC.section):
                 by_prop[p].append(s)
         rows = []
-        for p in sorted(by_prop, key=lambda p: d.label(p)):
-            subjects = sorted(set(by_prop[p]), key=lambda s: d.label(s).lower())
+        for p in sorted(by_prop, key=lambda p: (d.label(p), p.n3())):
+            subjects = sorted(set(by_prop[p]), key=lambda s: (d.label(s).lower(), s.n3()))
             rows.append(
                 Row(d.label(p), link.href(p), [self.value(s, link, (s, p, iri)) for s in subjects])
             )

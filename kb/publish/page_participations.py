@@ -23,14 +23,17 @@ class ParticipationTables(FactRows):
                 d.union.subjects(MC.hasParticipation, part)
             ):
                 out.append((project, part))
-        return sorted(out, key=lambda pp: d.label(pp[0]).lower())
+        return sorted(out, key=lambda pp: (d.label(pp[0]).lower(), pp[0].n3(), pp[1].n3()))
 
     def project_participations(self, project: Node) -> list[Node]:
         d = self.data
         parts = set(d.union.objects(project, MC.hasParticipation)) | set(
             d.union.subjects(MC.inProject, project)
         )
-        return sorted(parts, key=lambda p: d.label(d.union.value(p, MC.participant) or p).lower())
+        return sorted(
+            parts,
+            key=lambda p: (d.label(d.union.value(p, MC.participant) or p).lower(), p.n3()),
+        )
 
     def participation_table(self, iri: URIRef, link: Linker) -> Table | None:
         g = self.data.union

@@ -170,7 +170,9 @@ class ProfileTables(FactRows):
             area = d.union.value(c, MC.concerns)
             note = next((str(n) for n in d.union.objects(c, SKOS.note)), "")
             counts = sorted(d.union.subjects(MC.figureOf, c), key=str)
-            projects = sorted(d.union.objects(c, DCTERMS.relation), key=lambda p: d.label(p))
+            projects = sorted(
+                d.union.objects(c, DCTERMS.relation), key=lambda p: (d.label(p), p.n3())
+            )
             flags = ", ".join(d.label(x) for x in d.union.objects(c, MC.flag))
             rank = Value(note.removeprefix(RANK_PREFIX), link.href(c), flags)
             rank.sources = self.source_links((c, SKOS.note, d.union.value(c, SKOS.note)), link)

@@ -111,7 +111,7 @@ class PlaceTables(FactRows):
         children = sorted(
             set(d.asserted.subjects(MC.withinRegion, iri))
             | set(d.asserted.objects(iri, MC.containsRegion)),
-            key=lambda r: d.label(r),
+            key=lambda r: (d.label(r), r.n3()),
         )
         rows = [
             [
@@ -134,7 +134,7 @@ class PlaceTables(FactRows):
         )
         agents = sorted(
             {s for s in g.subjects(MC.locatedIn, iri) if not d.is_a(s, MC.Region)},
-            key=lambda s: d.label(s).lower(),
+            key=lambda s: (d.label(s).lower(), s.n3()),
         )
         if agents:
             rows = [
@@ -143,7 +143,9 @@ class PlaceTables(FactRows):
             ]
             tables.append(Table("Clusters and organisations located here", ["name", "type"], rows))
         for strategy in sorted(set(g.subjects(MC.strategyOf, iri)), key=str):
-            prios = sorted(set(g.objects(strategy, MC.hasPriority)), key=lambda p: d.label(p))
+            prios = sorted(
+                set(g.objects(strategy, MC.hasPriority)), key=lambda p: (d.label(p), p.n3())
+            )
             rows = [[self.value(p, link, (strategy, MC.hasPriority, p))] for p in prios]
             tables.append(
                 Table(f"Smart-specialisation priorities: {d.label(strategy)}", ["priority"], rows)

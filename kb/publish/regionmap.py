@@ -266,7 +266,7 @@ def _legend(d: SiteData, link: Linker, unplaced: list, outlines: bool) -> str:
     if unplaced:
         names = ", ".join(
             f"<a href='{escape(link.href(p) or '#')}'>{escape(d.label(p))}</a>"
-            for p in sorted(unplaced, key=d.label)
+            for p in sorted(unplaced, key=lambda p: (d.label(p), p.n3()))
         )
         legend += f"<p class='unplaced'>Not placed on the map (no position known): {names}.</p>"
     return legend

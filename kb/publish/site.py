@@ -22,7 +22,7 @@ from kb.core.config import Config
 from kb.core.errors import KBError
 from kb.core.fileio import remove_stale, temporary_name
 from kb.core.namespaces import MC, bind_prefixes
-from kb.publish import conneg, describe, dumps, ontology, queries
+from kb.publish import changes, conneg, describe, dumps, ontology, queries
 from kb.publish.data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
 from kb.publish.indexes import IndexPages
 from kb.publish.pages import Linker, PageBuilder, Table, Value
@@ -61,6 +61,7 @@ class SiteWriter(PartnerPages, IndexPages):
         self.d = d
         self.partners = partners
         self.issued = issued or datetime.date.today()
+        self.previous_dump: Path | None = None  # the replaced site's dumps/kb.nq (changes)
         self.config = config
         self.out = out
         self.progress = progress
@@ -127,7 +128,8 @@ class SiteWriter(PartnerPages, IndexPages):
         ont_iri = URIRef(d.base + "ontology")
         ns = str(MC)
         graph = Graph()
-        for s, p, o in d.asserted:
+        # in sorted order: pyLODE numbers its anchors in the order it meets the terms
+        for s, p, o in sorted(d.asserted, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
             if s == ont_iri or (isinstance(s, URIRef) and str(s).startswith(ns)):
                 graph.add((s, p, o))
         bind_prefixes(graph, self.prefixes)
@@ -194,10 +196,60 @@ class SiteWriter(PartnerPages, IndexPages):
 
     # --- machine-readable description -------------------------------------------------------------
 
+    def change_tables(self, changed: changes.Changes) -> list[Table]:
+        """What this release changed since the site it replaces (dumps/changes.json whole)."""
+        link = Linker(self.d, "dataset")
+        if changed.previous is None:
+            note = "a first release: no previous dump to compare with"
+            return [
+                Table(
+                    "Changes since the previous release",
+                    ["change", "resources"],
+                    [[Value(note), Value("")]],
+                )
+            ]
+        rows = [
+            [Value(kind), Value(f"{len(getattr(changed, kind)):,}")]
+            for kind in ("added", "removed", "changed")
+        ]
+        tables = [Table("Changes since the previous release", ["change", "resources"], rows)]
+        if changed.classes:
+            class_rows = [
+                [
+                    Value(self.d.label(URIRef(c)), link.href(URIRef(c))),
+                    Value(f"{b:,}"),
+                    Value(f"{a:,}"),
+                ]
+                for c, (b, a) in changed.classes.items()
+            ]
+            tables.append(Table("Resources per class", ["class", "before", "after"], class_rows))
+        listed = [
+            [Value(kind), Value(self.d.label(URIRef(iri)), link.href(URIRef(iri)))]
+            for kind in ("added", "changed")
+            for iri in getattr(changed, kind)[: changes.LISTED]
+        ] + [[Value("removed"), Value(iri)] for iri in changed.removed[: changes.LISTED]]
+        if listed:
+            tables.append(
+                Table(
+                    "Resources changed (dumps/changes.json lists them all up to "
+                    f"{changes.LISTED} per kind)",
+                    ["change", "resource"],
+                    listed,
+                )
+            )
+        return tables
+
     def downloads(self, void: Graph) -> None:
         self.say("dumps ...")
         dumps.write_dumps(self.d, void, self.prefixes, self.out)
         sums = dumps.write_checksums(self.out)
+        changed = changes.compare(
+            self.previous_dump,
+            self.out / "dumps" / "kb.nq",
+            self.d.base,
+            {self.d.inferred_graph_iri, self.d.base + dumps.DESCRIPTION_GRAPH},
+        )
+        self.write("dumps/changes.json", changed.as_json().encode("utf-8"))
         issued = self.issued.isoformat()
         dcat = describe.dcat_graph(self.d, sums, issued)
         self.write("catalog.ttl", dcat.serialize(format="turtle", encoding="utf-8"))
@@ -216,7 +268,10 @@ class SiteWriter(PartnerPages, IndexPages):
             "dataset",
             "dataset.html",
             title="Downloads and dataset description",
-            tables=[Table("Dumps", ["dump", "media type", "bytes", "SHA-256"], rows)],
+            tables=[
+                Table("Dumps", ["dump", "media type", "bytes", "SHA-256"], rows),
+                *self.change_tables(changed),
+            ],
         )
         self.write(".htaccess", conneg.htaccess())
         self.write("conneg/nginx.conf", conneg.nginx())
@@ -272,6 +327,21 @@ def partner_lists(
     return lists
 
 
+def release_date() -> datetime.date:
+    """The release's date (dct:issued, dct:modified): SOURCE_DATE_EPOCH when set, as the
+    reproducible-builds convention says, so a release can be made again byte for byte;
+    today otherwise."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+        except (ValueError, OverflowError):
+            raise KBError(
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
+            ) from None
+    return datetime.date.today()
+
+
 def swap_into_place(tmp: Path, out: Path, old: Path) -> None:
     """`tmp` becomes `out` (the previous site moved to `old` first). SIGINT waits for the
     two renames; a kill between them is undone by the next run."""
@@ -314,9 +384,11 @@ def publish(
     tmp = Path(tempfile.mkdtemp(prefix=temporary_name(out), suffix=".tmp", dir=out.parent))
     try:
         d = SiteData(store, config.base_iri, inferred_graph_iri)
-        issued = datetime.date.today()
+        issued = release_date()
         lists = partner_lists(d, config, store, suggested_partners, match_store, issued)
         writer = SiteWriter(d, config, tmp, progress, site_url, endpoint, lists, issued)
+        if (out / SITE_MARKER).is_file():
+            writer.previous_dump = out / "dumps" / "kb.nq"
         writer.say(f"publishing {len(d.resources)} resources to {out}")
         writer.static()
         writer.ontology_page()  # first: the pages link to its anchors

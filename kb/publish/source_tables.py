@@ -27,7 +27,7 @@ def source_order(d: SiteData, sections, items) -> list[Node]:
         for lst in d.union.objects(section, MC.sourceOrder):
             order += [i for i in d.union.items(lst) if i not in order]
     wanted = set(items)
-    rest = sorted(wanted - set(order), key=lambda i: d.label(i).lower())
+    rest = sorted(wanted - set(order), key=lambda i: (d.label(i).lower(), i.n3()))
     return [i for i in order if i in wanted] + rest
 
 
@@ -183,7 +183,7 @@ def consortium_figures(d: SiteData, link: Linker) -> str:
 def text_cell(d: SiteData, graphs, org: Node, props, link: Linker) -> str:
     values = sorted(
         {(str(o), p, o) for g in graphs for p in props for o in g.objects(org, p)},
-        key=lambda v: v[0].lower(),
+        key=lambda v: (v[0].lower(), v[2].n3(), v[1].n3()),
     )
     items = [
         f"<li>{escape(text)}{source_links(d, (org, p, o), link)}</li>" for text, p, o in values

@@ -170,7 +170,7 @@ def region_chart(d: SiteData, link: Linker) -> str:
     counts = region_counts(d)
     if not counts:
         return "<p class='note'>The knowledge base locates no organisation in a region yet.</p>"
-    rows = sorted(counts.items(), key=lambda kv: (-len(kv[1]), d.label(kv[0])))
+    rows = sorted(counts.items(), key=lambda kv: (-len(kv[1]), d.label(kv[0]), kv[0].n3()))
     width, bar_h = 760, 22
     top = max(len(v) for _, v in rows)
     height = bar_h * len(rows) + 30
