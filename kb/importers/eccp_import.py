@@ -24,16 +24,14 @@ from kb.importers.eccp_profile import (
     subject_from,
 )
 from kb.importers.profiles import (
-    DCTERMS,
     PROV,
     RDF,
     RDFS,
-    SKOS,
     CodeLists,
     Fault,
     IdentityLinker,
     Known,
-    literal_en,
+    document_graph,
     slug,
     turtle_text,
     without_legal_form,
@@ -42,36 +40,14 @@ from kb.importers.profiles import (
 
 def source_graph(profile: Profile, seed_file: str | None = None):
     """The profile document and its sections (the seed's sources.ttl, for one profile)."""
-    from rdflib import Graph
-
-    g = Graph()
-    for prefix, ns in (("mc", MC), ("dct", DCTERMS), ("prov", PROV), ("skos", SKOS)):
-        g.bind(prefix, ns)
     doc = ID[f"source/eccp-{profile.slug}-profile"]
-    out = profile.sections
-    known = out.known
-
-    def add(s, p, o):
-        if not known.has(s, p, o):
-            g.add((s, p, o))
-
-    g.add((SELF, RDF.type, MC.SourceGraph))
-    g.add((SELF, PROV.wasDerivedFrom, doc))
-    add(doc, RDF.type, MC.SourceDocument)
     name = profile.subject.acronym or profile.subject.name
-    add(doc, DCTERMS.title, literal_en(f"ECCP profile of {name}"))
-    add(doc, SKOS.prefLabel, literal_en(f"ECCP profile of {name}"))
-    add(doc, DCTERMS.publisher, Literal(PUBLISHER))
+    title = f"ECCP profile of {name}"
+    g, add = document_graph(profile.sections.known, doc, title, title, PUBLISHER, SECTIONS)
     if profile.subject.page:
         add(doc, RDFS.seeAlso, URIRef(profile.subject.page))
     if seed_file:
         add(doc, MC.seedFile, Literal(seed_file))
-    for section, label in SECTIONS.items():
-        sec = URIRef(f"{doc}/{section}")
-        add(sec, RDF.type, MC.DocumentSection)
-        add(sec, DCTERMS.isPartOf, doc)
-        add(sec, MC.sectionLabel, Literal(label))
-        add(sec, SKOS.prefLabel, literal_en(label))
     return g
 
 

@@ -6,21 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from kb.importers.common import MC, SELF
 from kb.importers.eccp_profile import ImportReport
 from kb.importers.org_profile import PUBLISHER, SECTION_LABELS, read_page
 from kb.importers.org_sections import OrgMapper
 from kb.importers.profiles import (
-    DCTERMS,
     PROV,
     RDF,
-    SKOS,
     CodeLists,
     IdentityLinker,
     Known,
-    literal_en,
+    document_graph,
     slug,
     turtle_text,
     without_legal_form,
@@ -29,28 +27,14 @@ from kb.importers.profiles import (
 
 def source_graph(mapper: OrgMapper) -> Graph:
     """The profile document and its sections (the seed's sources.ttl, for one profile)."""
-    g = Graph()
-    for prefix, ns in (("mc", MC), ("dct", DCTERMS), ("prov", PROV), ("skos", SKOS)):
-        g.bind(prefix, ns)
-    known = mapper.known
-
-    def add(s, p, o):
-        if not known.has(s, p, o):
-            g.add((s, p, o))
-
-    doc = mapper.doc
-    g.add((SELF, RDF.type, MC.SourceGraph))
-    g.add((SELF, PROV.wasDerivedFrom, doc))
-    add(doc, RDF.type, MC.SourceDocument)
-    add(doc, DCTERMS.title, literal_en(f"SciTransfer organisation profile: {mapper.page.name}"))
-    add(doc, SKOS.prefLabel, literal_en(f"SciTransfer profile of {mapper.who}"))
-    add(doc, DCTERMS.publisher, Literal(PUBLISHER))
-    for section, label in SECTION_LABELS.items():
-        sec = URIRef(f"{doc}/{section}")
-        add(sec, RDF.type, MC.DocumentSection)
-        add(sec, DCTERMS.isPartOf, doc)
-        add(sec, MC.sectionLabel, Literal(label))
-        add(sec, SKOS.prefLabel, literal_en(label))
+    g, _add = document_graph(
+        mapper.known,
+        mapper.doc,
+        f"SciTransfer organisation profile: {mapper.page.name}",
+        f"SciTransfer profile of {mapper.who}",
+        PUBLISHER,
+        SECTION_LABELS,
+    )
     return g
 
 

@@ -632,3 +632,30 @@ __all__ = [
     "without_legal_form",
     "write_folder",
 ]
+
+
+def document_graph(known, doc: URIRef, title: str, label: str, publisher: str, sections):
+    """The source graph of one imported profile: the graph says it is derived from the profile
+    document `doc`, which is described with its sections ({section: label}); what the
+    knowledge base `known` already states is left out. Returns the graph and its `add`."""
+    g = Graph()
+    for prefix, ns in (("mc", MC), ("dct", DCTERMS), ("prov", PROV), ("skos", SKOS)):
+        g.bind(prefix, ns)
+
+    def add(s, p, o):
+        if not known.has(s, p, o):
+            g.add((s, p, o))
+
+    g.add((SELF, RDF.type, MC.SourceGraph))
+    g.add((SELF, PROV.wasDerivedFrom, doc))
+    add(doc, RDF.type, MC.SourceDocument)
+    add(doc, DCTERMS.title, literal_en(title))
+    add(doc, SKOS.prefLabel, literal_en(label))
+    add(doc, DCTERMS.publisher, Literal(publisher))
+    for section, section_label in sections.items():
+        sec = URIRef(f"{doc}/{section}")
+        add(sec, RDF.type, MC.DocumentSection)
+        add(sec, DCTERMS.isPartOf, doc)
+        add(sec, MC.sectionLabel, Literal(section_label))
+        add(sec, SKOS.prefLabel, literal_en(section_label))
+    return g, add
