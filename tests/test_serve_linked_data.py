@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 from conftest import running_server
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from test_browser import browser  # noqa: F401 - the browser fixture
 
@@ -142,6 +142,49 @@ def test_a_resource_document_holds_the_published_one(server, site, built, path):
         assert all(o == iri or (s, p, o) in inferred for s, p, o in extra), path
     if path == AFIL:
         assert any(o == iri for _s, _p, o in served - published)  # incoming links too
+
+
+# resources whose description reaches blank nodes (the mc:sourceOrder lists) and others
+LISTS = "id/source/4m4iof-concept-note/annex-1"  # a section graph's node with its list
+CLOSURES = [
+    "id/cluster/afil",
+    "id/partnership/vanguard-initiative",
+    "id/figure/plastipolis/members/annex-1",
+    LISTS,
+    "id/source/eccp-afil-profile",
+]
+
+
+@pytest.mark.parametrize("path", CLOSURES)
+def test_a_resource_document_is_the_published_one_with_its_lists(server, site, built, path):
+    """Blank nodes included (an mc:sourceOrder list's cells), the served document is the
+    published file as a graph, once the links into the resource and the inferred triples it
+    adds are left aside; neither ends in a dangling blank node."""
+    iri = URIRef(BASE + path)
+    engine = built.engine
+    inferred = set(engine.graph(built.inferred_graph_iri))
+    asserted = set()
+    for name in engine.graph_names():
+        if name != built.inferred_graph_iri:
+            asserted |= set(engine.graph(name))
+    published = parsed((site / (path + ".ttl")).read_bytes(), "turtle")
+    for suffix, parser in (
+        (".ttl", "turtle"),
+        (".nt", "nt"),
+        (".jsonld", "json-ld"),
+        (".rdf", "xml"),
+    ):
+        served = parsed(get(f"{server}/{path}{suffix}").content, parser)
+        for s, p, o in list(served):
+            if (o == iri and s != iri) or ((s, p, o) in inferred and (s, p, o) not in asserted):
+                served.remove((s, p, o))
+        assert len(published) > 0
+        assert isomorphic(served, published), path + suffix
+        for g in (served, published):
+            described = set(g.subjects())
+            assert all(o in described for o in g.objects() if isinstance(o, BNode)), path
+    if path == LISTS:
+        assert any(isinstance(o, BNode) for o in published.objects(iri, None))
 
 
 # --- the site's other paths, as published ---------------------------------------------------
