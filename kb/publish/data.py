@@ -58,6 +58,14 @@ PROPERTY_NAMES = {
     OWL.sameAs: "same as",
     PROV.wasDerivedFrom: "derived from",
 }
+# The RDF documents written beside each page (name, suffix, media type), in the order the
+# pages list them and the hosting rules prefer them (kb.publish.conneg)
+ALTERNATES = (
+    ("Turtle", ".ttl", "text/turtle"),
+    ("JSON-LD", ".jsonld", "application/ld+json"),
+    ("N-Triples", ".nt", "application/n-triples"),
+    ("RDF/XML", ".rdf", "application/rdf+xml"),
+)
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 LICENCE_NAME = "CC BY 4.0"
 

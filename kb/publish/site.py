@@ -24,6 +24,7 @@ from kb.core.fileio import remove_stale, temporary_name
 from kb.core.namespaces import MC, bind_prefixes
 from kb.publish import conneg, describe, dumps, ontology, queries
 from kb.publish.data import (
+    ALTERNATES,
     LICENCE,
     LICENCE_NAME,
     SiteData,
@@ -95,10 +96,12 @@ class SiteWriter(PartnerPages, IndexPages):
         self.write(path + ".html", self.builder.render_template(template, path, **context))
 
     def rdf_files(self, path: str, graph: Graph, expanded: bool = False) -> None:
-        """`path`.ttl, .nt and .jsonld (compacted with the prefixes, or `expanded`)."""
+        """`path`.ttl, .nt, .jsonld (compacted with the prefixes, or `expanded`) and .rdf
+        (RDF/XML, by Oxigraph: triples sorted, blank nodes labelled as in the other files)."""
         # No prefixes bound here: Oxigraph's Turtle and the JSON-LD context take them as
         # arguments and N-Triples has none (binding them cost a third of each page's time).
         self.write(path + ".ttl", dumps.turtle(graph, self.prefixes))
+        self.write(path + ".rdf", dumps.rdf_xml(graph, self.prefixes))
         if expanded:  # large generated graphs (match lists): Oxigraph writes all three
             self.write(path + ".nt", dumps.by_oxigraph(graph, ox.RdfFormat.N_TRIPLES))
             self.write(path + ".jsonld", dumps.by_oxigraph(graph, ox.RdfFormat.JSON_LD))
@@ -186,14 +189,7 @@ class SiteWriter(PartnerPages, IndexPages):
         if q.expected:
             self.write(q.expected, query.expected_path().read_bytes())
         link = Linker(self.d, path)
-        alternates = [
-            (fmt, link.raw(path + suffix), media)
-            for fmt, suffix, media in (
-                ("Turtle", ".ttl", "text/turtle"),
-                ("JSON-LD", ".jsonld", "application/ld+json"),
-                ("N-Triples", ".nt", "application/n-triples"),
-            )
-        ]
+        alternates = [(fmt, link.raw(path + suffix), media) for fmt, suffix, media in ALTERNATES]
         self.page(path, "stored_query.html", title=q.title, q=q, alternates=alternates)
 
     # --- machine-readable description -------------------------------------------------------------

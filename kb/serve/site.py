@@ -142,23 +142,17 @@ def content_type(path: Path) -> str:
 def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sparql") -> None:
     """`kb publish`'s site without the resource pages, from the KB in `nquads`, into `out`
     (written beside it and renamed into place: a reader never sees half a site)."""
-    from rdflib import Graph
 
     from kb.publish import describe
     from kb.publish.data import SiteData
     from kb.publish.site import SITE_MARKER, SiteWriter
     from kb.store import load_nquads
 
-    class ServedSite(SiteWriter):
-        def rdf_files(self, path: str, graph: Graph) -> None:
-            super().rdf_files(path, graph)
-            self.write(path + ".rdf", graph.serialize(format="xml", encoding="utf-8"))
-
     store = load_nquads(nquads, engine)
     d = SiteData(store, config.base_iri)
     work = Path(tempfile.mkdtemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent))
     try:
-        writer = ServedSite(d, config, work, False, None, endpoint)
+        writer = SiteWriter(d, config, work, False, None, endpoint)
         # the order of kb.publish.site.publish (the ontology first: pages link to its anchors)
         writer.static()
         writer.ontology_page()
