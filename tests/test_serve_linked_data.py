@@ -43,6 +43,7 @@ REGION = "id/region/ITC4"
 CONCEPT = "code/effra-domain/D1"
 GRAPH = "graph/data/ttl/seed-001/header"
 QUERY = "id/query/class-counts"
+MATCH_LIST = "id/match-list/organisation/afil"
 FORMATS = [  # (?format= name, Accept, suffix, content type, rdflib parser)
     ("ttl", "text/turtle", ".ttl", "text/turtle", "turtle"),
     ("jsonld", "application/ld+json", ".jsonld", "application/ld+json", "json-ld"),
@@ -117,6 +118,32 @@ def test_a_thing_answers_303_to_its_document(server, path, name, accept, suffix,
     r = get(f"{server}/{path}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert r.headers["location"] == f"/{path}.html"
     assert get(f"{server}/{path}", headers={"Accept": "*/*"}).headers["location"].endswith(".ttl")
+
+
+@pytest.mark.parametrize("name, accept, suffix, ctype, parser", FORMATS)
+def test_a_match_list_answers_as_the_published_site_has_it(
+    server, site, name, accept, suffix, ctype, parser
+):
+    """An organisation's match list (kb publish's id/match-list/...): its IRI answers 303 to
+    the document in the format asked for, which is the published one."""
+    for how in ({"headers": {"Accept": accept}}, {"params": {"format": name}}):
+        r = get(f"{server}/{MATCH_LIST}", **how)
+        assert r.status_code == 303, how
+        assert r.headers["location"] == f"/{MATCH_LIST}{suffix}"
+        assert "Accept" in r.headers["vary"]
+    doc = get(f"{server}/{MATCH_LIST}{suffix}")
+    assert doc.status_code == 200 and doc.headers["content-type"].startswith(ctype)
+    published = (site / (MATCH_LIST + suffix)).read_bytes()
+    if parser is None:
+        assert doc.content == published
+        how = get(f"{server}/partners", headers={"Accept": "text/html"})
+        assert how.status_code == 200 and how.content == (site / "partners.html").read_bytes()
+    else:
+        served = parsed(doc.content, parser)
+        assert len(served) > 10
+        assert isomorphic(served, parsed(published, parser))
+    r = get(f"{server}/id/match-list/organisation/nobody-at-all", headers={"Accept": accept})
+    assert r.status_code == 404
 
 
 @pytest.mark.parametrize("path", [AFIL, CONCEPT, GRAPH, "ontology", QUERY])

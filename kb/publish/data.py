@@ -66,6 +66,8 @@ ALTERNATES = (
     ("N-Triples", ".nt", "application/n-triples"),
     ("RDF/XML", ".rdf", "application/rdf+xml"),
 )
+# Where the organisations' match lists live (kb.publish.partners; kb serve answers the same paths)
+LIST_FOLDER = "id/match-list/"
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 LICENCE_NAME = "CC BY 4.0"
 
