@@ -435,6 +435,7 @@ def test_the_query_page_lists_and_the_rdf_describes_every_stored_query(site):
     assert stored
     page = (out / "query.html").read_text(encoding="utf-8")
     assert f'value="{DEFAULT_ENDPOINT}"' in page
+    assert 'href="queries/catalogue.rdf" type="application/rdf+xml"' in page
     for name, q in stored.items():
         section = page.split(f'<section class="query stored" id="{name}"', 1)[1]
         section = section.split("</section>", 1)[0]
@@ -449,6 +450,7 @@ def test_the_query_page_lists_and_the_rdf_describes_every_stored_query(site):
     for path, fmt in (
         ("queries/catalogue.ttl", "turtle"),
         ("queries/catalogue.jsonld", "json-ld"),
+        ("queries/catalogue.rdf", "xml"),
         ("queries/catalogue.nt", "nt"),
         (".well-known/sparql-examples", "turtle"),
     ):
