@@ -133,6 +133,7 @@ def a_cluster(result) -> str:
         ("text/turtle", "text/turtle", "turtle"),
         ("application/ld+json", "application/ld+json", "json-ld"),
         ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
     ],
 )
 def test_the_same_iri_path_gives_rdf_to_machines(nginx, accept, ctype, fmt):
@@ -180,6 +181,7 @@ def test_well_known_files_and_unknown_paths(nginx):
         ("ttl", "text/turtle", "turtle"),
         ("jsonld", "application/ld+json", "json-ld"),
         ("nt", "application/n-triples", "nt"),
+        ("rdf", "application/rdf+xml", "xml"),
     ],
 )
 def test_format_parameter_overrides_the_accept_header(nginx, fmt, ctype, parser):

@@ -111,7 +111,7 @@ def test_every_minted_iri_resolves_to_a_page(site):
     missing = []
     for iri in [r[0] for r in rows] + sorted(queries):
         path = page_path(str(iri), base)
-        for suffix in (".html", ".ttl", ".jsonld", ".nt"):
+        for suffix in (".html", ".ttl", ".jsonld", ".nt", ".rdf"):
             if not (out / (path + suffix)).is_file():
                 missing.append(path + suffix)
         if "#" in str(iri) and (out / (path + ".html")).is_file():
@@ -349,6 +349,43 @@ def test_views_conneg_and_ontology(site):
     assert report.pages > 100 and report.bytes > 0
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "id/organisation/afil",
+        "id/source/4m4iof-concept-note/annex-1",  # an mc:sourceOrder list: blank nodes
+        "ontology",
+        "id/match-list/organisation/afil",
+        "id/query/class-counts",
+    ],
+)
+def test_rdf_xml_beside_the_other_formats(site, path):
+    """Each page's description is also RDF/XML: the Turtle's triples, its blank nodes labelled
+    as in the N-Triples file (no fresh random labels), listed among the page's alternates
+    (the ontology page is pyLODE's) and offered by the hosting rules."""
+    _result, out, _ = site
+    xml = (out / (path + ".rdf")).read_bytes()
+    assert xml.startswith(b"<?xml")
+    assert same_graph(Graph().parse(data=xml, format="xml"), Graph().parse(out / (path + ".ttl")))
+    labels = set(re.findall(rb'rdf:nodeID="([^"]+)"', xml))
+    assert labels == set(re.findall(rb"_:([A-Za-z0-9]+)", (out / (path + ".nt")).read_bytes()))
+    if path.startswith("id/source/"):
+        assert labels
+    if path != "ontology":
+        name = path.rsplit("/", 1)[1]
+        page = (out / (path + ".html")).read_text(encoding="utf-8")
+        assert f'type="application/rdf+xml" href="{name}.rdf"' in page
+    htaccess = (out / ".htaccess").read_text()
+    assert "AddType application/rdf+xml .rdf" in htaccess
+    assert "RewriteCond %{QUERY_STRING} (?:^|&)format=rdf(?:&|$)" in htaccess
+    assert "RewriteCond %{HTTP_ACCEPT} application/rdf\\+xml" in htaccess
+    nginx = (out / "conneg" / "nginx.conf").read_text()
+    assert "~application/rdf\\+xml  .rdf;" in nginx and "rdf      .rdf;" in nginx
+    assert "application/rdf+xml   rdf;" in nginx
+    w3id = (out / "conneg" / "w3id.htaccess").read_text()
+    assert "$1.rdf [R=303,L]" in w3id
+
+
 def test_render_resource_for_the_live_server(site):
     result, _, _ = site
     base = result.config.base_iri
@@ -398,6 +435,7 @@ def test_the_query_page_lists_and_the_rdf_describes_every_stored_query(site):
     assert stored
     page = (out / "query.html").read_text(encoding="utf-8")
     assert f'value="{DEFAULT_ENDPOINT}"' in page
+    assert 'href="queries/catalogue.rdf" type="application/rdf+xml"' in page
     for name, q in stored.items():
         section = page.split(f'<section class="query stored" id="{name}"', 1)[1]
         section = section.split("</section>", 1)[0]
@@ -412,6 +450,7 @@ def test_the_query_page_lists_and_the_rdf_describes_every_stored_query(site):
     for path, fmt in (
         ("queries/catalogue.ttl", "turtle"),
         ("queries/catalogue.jsonld", "json-ld"),
+        ("queries/catalogue.rdf", "xml"),
         ("queries/catalogue.nt", "nt"),
         (".well-known/sparql-examples", "turtle"),
     ):

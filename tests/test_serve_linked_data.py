@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 from conftest import running_server
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from test_browser import browser  # noqa: F401 - the browser fixture
 
@@ -43,6 +43,7 @@ REGION = "id/region/ITC4"
 CONCEPT = "code/effra-domain/D1"
 GRAPH = "graph/data/ttl/seed-001/header"
 QUERY = "id/query/class-counts"
+MATCH_LIST = "id/match-list/organisation/afil"
 FORMATS = [  # (?format= name, Accept, suffix, content type, rdflib parser)
     ("ttl", "text/turtle", ".ttl", "text/turtle", "turtle"),
     ("jsonld", "application/ld+json", ".jsonld", "application/ld+json", "json-ld"),
@@ -119,6 +120,32 @@ def test_a_thing_answers_303_to_its_document(server, path, name, accept, suffix,
     assert get(f"{server}/{path}", headers={"Accept": "*/*"}).headers["location"].endswith(".ttl")
 
 
+@pytest.mark.parametrize("name, accept, suffix, ctype, parser", FORMATS)
+def test_a_match_list_answers_as_the_published_site_has_it(
+    server, site, name, accept, suffix, ctype, parser
+):
+    """An organisation's match list (kb publish's id/match-list/...): its IRI answers 303 to
+    the document in the format asked for, which is the published one."""
+    for how in ({"headers": {"Accept": accept}}, {"params": {"format": name}}):
+        r = get(f"{server}/{MATCH_LIST}", **how)
+        assert r.status_code == 303, how
+        assert r.headers["location"] == f"/{MATCH_LIST}{suffix}"
+        assert "Accept" in r.headers["vary"]
+    doc = get(f"{server}/{MATCH_LIST}{suffix}")
+    assert doc.status_code == 200 and doc.headers["content-type"].startswith(ctype)
+    published = (site / (MATCH_LIST + suffix)).read_bytes()
+    if parser is None:
+        assert doc.content == published
+        how = get(f"{server}/partners", headers={"Accept": "text/html"})
+        assert how.status_code == 200 and how.content == (site / "partners.html").read_bytes()
+    else:
+        served = parsed(doc.content, parser)
+        assert len(served) > 10
+        assert isomorphic(served, parsed(published, parser))
+    r = get(f"{server}/id/match-list/organisation/nobody-at-all", headers={"Accept": accept})
+    assert r.status_code == 404
+
+
 @pytest.mark.parametrize("path", [AFIL, CONCEPT, GRAPH, "ontology", QUERY])
 def test_rdf_xml_holds_the_same_triples_as_turtle(server, path):
     turtle = parsed(get(f"{server}/{path}.ttl").content, "turtle")
@@ -142,6 +169,49 @@ def test_a_resource_document_holds_the_published_one(server, site, built, path):
         assert all(o == iri or (s, p, o) in inferred for s, p, o in extra), path
     if path == AFIL:
         assert any(o == iri for _s, _p, o in served - published)  # incoming links too
+
+
+# resources whose description reaches blank nodes (the mc:sourceOrder lists) and others
+LISTS = "id/source/4m4iof-concept-note/annex-1"  # a section graph's node with its list
+CLOSURES = [
+    "id/cluster/afil",
+    "id/partnership/vanguard-initiative",
+    "id/figure/plastipolis/members/annex-1",
+    LISTS,
+    "id/source/eccp-afil-profile",
+]
+
+
+@pytest.mark.parametrize("path", CLOSURES)
+def test_a_resource_document_is_the_published_one_with_its_lists(server, site, built, path):
+    """Blank nodes included (an mc:sourceOrder list's cells), the served document is the
+    published file as a graph, once the links into the resource and the inferred triples it
+    adds are left aside; neither ends in a dangling blank node."""
+    iri = URIRef(BASE + path)
+    engine = built.engine
+    inferred = set(engine.graph(built.inferred_graph_iri))
+    asserted = set()
+    for name in engine.graph_names():
+        if name != built.inferred_graph_iri:
+            asserted |= set(engine.graph(name))
+    published = parsed((site / (path + ".ttl")).read_bytes(), "turtle")
+    for suffix, parser in (
+        (".ttl", "turtle"),
+        (".nt", "nt"),
+        (".jsonld", "json-ld"),
+        (".rdf", "xml"),
+    ):
+        served = parsed(get(f"{server}/{path}{suffix}").content, parser)
+        for s, p, o in list(served):
+            if (o == iri and s != iri) or ((s, p, o) in inferred and (s, p, o) not in asserted):
+                served.remove((s, p, o))
+        assert len(published) > 0
+        assert isomorphic(served, published), path + suffix
+        for g in (served, published):
+            described = set(g.subjects())
+            assert all(o in described for o in g.objects() if isinstance(o, BNode)), path
+    if path == LISTS:
+        assert any(isinstance(o, BNode) for o in published.objects(iri, None))
 
 
 # --- the site's other paths, as published ---------------------------------------------------

@@ -1,5 +1,5 @@
 """Content-negotiation rules for static hosting: the same IRI path gives HTML to people and
-RDF to machines. Each resource has <path>.html, .ttl, .jsonld and .nt side by side."""
+RDF to machines. Each resource has <path>.html, .ttl, .jsonld, .nt and .rdf side by side."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ RDF_TYPES = [  # (media type, file suffix), in the order a server should prefer 
     ("text/turtle", ".ttl"),
     ("application/ld+json", ".jsonld"),
     ("application/n-triples", ".nt"),
+    ("application/rdf+xml", ".rdf"),
 ]
 # `?format=<name>` picks a representation outright, before Accept is looked at (for links
 # and for clients that cannot set headers). An unknown name leaves Accept to decide.
-FORMATS = {"ttl": ".ttl", "jsonld": ".jsonld", "nt": ".nt", "html": ".html"}
+FORMATS = {"ttl": ".ttl", "jsonld": ".jsonld", "nt": ".nt", "rdf": ".rdf", "html": ".html"}
 
 
 def _format_cond(name: str) -> str:
@@ -28,6 +29,7 @@ def htaccess() -> str:
         "AddType text/turtle .ttl",
         "AddType application/ld+json .jsonld",
         "AddType application/n-triples .nt",
+        "AddType application/rdf+xml .rdf",
         "AddType application/n-quads .nq",
         "AddType text/tab-separated-values .tsv",
         "AddCharset utf-8 .ttl .jsonld .nt .nq .html",
@@ -36,7 +38,7 @@ def htaccess() -> str:
         "</FilesMatch>",
         "Header append Vary Accept",
         "RewriteEngine On",
-        "# ?format=ttl|jsonld|nt|html first, then the Accept header",
+        "# ?format=ttl|jsonld|nt|rdf|html first, then the Accept header",
     ]
     for name, suffix in FORMATS.items():
         lines += [
@@ -67,7 +69,7 @@ map $http_accept $kb_accept_suffix {{
     default  .html;
 {maps}
 }}
-# ?format=ttl|jsonld|nt|html overrides the Accept header; anything else leaves it to decide
+# ?format=ttl|jsonld|nt|rdf|html overrides the Accept header; anything else leaves it to decide
 map $arg_format $kb_suffix {{
     default  $kb_accept_suffix;
 {formats}
@@ -82,6 +84,7 @@ server {{
         text/turtle           ttl;
         application/ld+json   jsonld;
         application/n-triples nt;
+        application/rdf+xml   rdf;
         application/n-quads   nq;
         text/tab-separated-values tsv;
         application/gzip      gz;

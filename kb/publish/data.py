@@ -60,6 +60,16 @@ PROPERTY_NAMES = {
     OWL.sameAs: "same as",
     PROV.wasDerivedFrom: "derived from",
 }
+# The RDF documents written beside each page (name, suffix, media type), in the order the
+# pages list them and the hosting rules prefer them (kb.publish.conneg)
+ALTERNATES = (
+    ("Turtle", ".ttl", "text/turtle"),
+    ("JSON-LD", ".jsonld", "application/ld+json"),
+    ("N-Triples", ".nt", "application/n-triples"),
+    ("RDF/XML", ".rdf", "application/rdf+xml"),
+)
+# Where the organisations' match lists live (kb.publish.partners; kb serve answers the same paths)
+LIST_FOLDER = "id/match-list/"
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 LICENCE_NAME = "CC BY 4.0"
 
@@ -254,6 +264,38 @@ class SiteData:
     @cached_property
     def resource_set(self) -> set[URIRef]:
         return set(self.resources)
+
+
+def resource_description(g: Graph, iri: URIRef, incoming: bool = False) -> Graph:
+    """What `g` says about `iri`: its triples, and those of the blank nodes they reach (the
+    cells of an rdf:List value such as an mc:sourceOrder list), so that the description ends
+    in no dangling blank node; with `incoming`, the triples pointing to `iri` too. The static
+    site's resource files (from the asserted facts) and `kb serve`'s documents (the union with
+    the inferred graph, incoming links too) are both made by this function."""
+    out = Graph()
+    for triple in g.triples((iri, None, None)):
+        out.add(triple)
+    for node in [o for o in out.objects() if isinstance(o, BNode)]:
+        add_blank_closure(g, node, out)
+    if incoming:
+        for triple in g.triples((None, None, iri)):
+            out.add(triple)
+    return out
+
+
+def add_blank_closure(g: Graph, node: BNode, out: Graph) -> None:
+    """Adds what `g` says about the blank node `node` and the blank nodes it reaches (an
+    rdf:List's cells), so a resource's description does not end in a dangling blank node."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for s, p, o in g.triples((current, None, None)):
+            out.add((s, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
 
 
 def local_name(node: Node) -> str:

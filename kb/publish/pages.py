@@ -17,7 +17,7 @@ from rdflib.namespace import ORG, SKOS
 
 from kb.core.errors import ParameterError
 from kb.core.namespaces import BASE, MC
-from kb.publish.data import LICENCE, LICENCE_NAME, SiteData, page_path
+from kb.publish.data import ALTERNATES, LICENCE, LICENCE_NAME, SiteData, page_path
 from kb.publish.page_facts import GROUPS, TABLED, FactRows
 from kb.publish.page_figures import FigureTables
 from kb.publish.page_model import Linker, Row, Table, Value, first
@@ -64,14 +64,7 @@ class PageBuilder(
             "groups": self.facts(iri, link),
             "tables": tables,
             "referenced_by": self.referenced_by(iri, link),
-            "alternates": [
-                (fmt, link.raw(path + ext), media)
-                for fmt, ext, media in (
-                    ("Turtle", ".ttl", "text/turtle"),
-                    ("JSON-LD", ".jsonld", "application/ld+json"),
-                    ("N-Triples", ".nt", "application/n-triples"),
-                )
-            ],
+            "alternates": [(fmt, link.raw(path + ext), media) for fmt, ext, media in ALTERNATES],
             "kind": kind_of(d, iri),
             "partners": None,
         }

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kb.publish.data import page_path
+from kb.publish.data import ALTERNATES, page_path
 from kb.publish.pages import Linker, Table, Value
-from kb.publish.partners import ALTERNATES, HOW_PATH, SHAPES_PATH, WEIGHTS_PATH, timed
+from kb.publish.partners import HOW_PATH, SHAPES_PATH, WEIGHTS_PATH, timed
 
 
 class PartnerPages:

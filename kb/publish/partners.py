@@ -1,5 +1,5 @@
 """Suggested partners on the published organisation pages, and each organisation's match list
-as a resource of the site (HTML, Turtle, JSON-LD, N-Triples).
+as a resource of the site (HTML, Turtle, JSON-LD, N-Triples, RDF/XML).
 
 The matchmaker (kb.matching) runs once per organisation, `kb match --for ORG --limit N`, on
 one store for the whole publish; the match list is its RDF output (kb.matching.render) with
@@ -24,7 +24,7 @@ from kb.matching.rank import COLLABORATION, ORGANISATIONS, Matcher
 from kb.matching.render import evidence_key, to_graph
 from kb.matching.signals import SignalReader
 from kb.matching.weights import SIGNALS, load_weights
-from kb.publish.data import SiteData, page_path
+from kb.publish.data import ALTERNATES, LIST_FOLDER, SiteData, page_path
 from kb.publish.pages import Linker, Value
 from kb.sparql.results import _short
 from kb.store import OxigraphStore, Store
@@ -33,7 +33,6 @@ from kb.store import OxigraphStore, Store
 HOW_PATH = "partners"
 WEIGHTS_PATH = "queries/match/weights.toml"
 SHAPES_PATH = "queries/match/match-list.shapes.ttl"
-LIST_FOLDER = "id/match-list/"
 REASONS = 3  # signals shown per suggestion on the organisation page
 FACTS = 4  # facts shown per signal there (the list's page has them all)
 SIGNAL_NAMES = {
@@ -73,11 +72,6 @@ SIGNAL_NAMES = {
         "log(1 + projects + coordinator roles), scaled by the most experienced candidate",
     ),
 }
-ALTERNATES = (
-    ("Turtle", ".ttl", "text/turtle"),
-    ("JSON-LD", ".jsonld", "application/ld+json"),
-    ("N-Triples", ".nt", "application/n-triples"),
-)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from kb.publish.data import page_path
 from kb.sparql.catalogue import StoredQuery, load_catalogue, to_term
 
 # Where the catalogue is published (paths under the site root).
-CATALOGUE_PATH = "queries/catalogue"  # + .ttl, .jsonld, .nt
+CATALOGUE_PATH = "queries/catalogue"  # + .ttl, .jsonld, .nt, .rdf
 EXPECTED_DIR = "queries/expected"  # each query's expected answer on the seed data, as stored
 WELL_KNOWN = ".well-known/sparql-examples"  # Turtle, as /.well-known/void is
 DEFAULT_ENDPOINT = "http://127.0.0.1:8000/sparql"  # `kb serve` on its default port

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from kb.core.config import Config
@@ -23,7 +23,15 @@ from kb.core.errors import KBError
 from kb.core.fileio import remove_stale, temporary_name
 from kb.core.namespaces import MC, bind_prefixes
 from kb.publish import changes, conneg, describe, dumps, ontology, queries
-from kb.publish.data import LICENCE, LICENCE_NAME, SiteData, local_name, page_path
+from kb.publish.data import (
+    ALTERNATES,
+    LICENCE,
+    LICENCE_NAME,
+    SiteData,
+    local_name,
+    page_path,
+    resource_description,
+)
 from kb.publish.indexes import IndexPages
 from kb.publish.pages import Linker, PageBuilder, Table, Value
 from kb.publish.partner_pages import PartnerPages
@@ -89,10 +97,12 @@ class SiteWriter(PartnerPages, IndexPages):
         self.write(path + ".html", self.builder.render_template(template, path, **context))
 
     def rdf_files(self, path: str, graph: Graph, expanded: bool = False) -> None:
-        """`path`.ttl, .nt and .jsonld (compacted with the prefixes, or `expanded`)."""
+        """`path`.ttl, .nt, .jsonld (compacted with the prefixes, or `expanded`) and .rdf
+        (RDF/XML, by Oxigraph: triples sorted, blank nodes labelled as in the other files)."""
         # No prefixes bound here: Oxigraph's Turtle and the JSON-LD context take them as
         # arguments and N-Triples has none (binding them cost a third of each page's time).
         self.write(path + ".ttl", dumps.turtle(graph, self.prefixes))
+        self.write(path + ".rdf", dumps.rdf_xml(graph, self.prefixes))
         if expanded:  # large generated graphs (match lists): Oxigraph writes all three
             self.write(path + ".nt", dumps.by_oxigraph(graph, ox.RdfFormat.N_TRIPLES))
             self.write(path + ".jsonld", dumps.by_oxigraph(graph, ox.RdfFormat.JSON_LD))
@@ -114,12 +124,9 @@ class SiteWriter(PartnerPages, IndexPages):
                 continue
             section = self.match_list(iri) if iri in seekers else None
             self.write(path + ".html", self.builder.render(iri, section))
-            description = Graph()
-            for triple in d.asserted.triples((iri, None, None)):
-                description.add(triple)
-            for node in [o for o in description.objects() if isinstance(o, BNode)]:
-                add_blank_closure(d.asserted, node, description)  # an mc:sourceOrder list
-            self.rdf_files(path, description)
+            self.rdf_files(
+                path, resource_description(d.asserted, iri)
+            )  # with its mc:sourceOrder lists
             if i % 200 == 0:
                 self.say(f"  pages {i}/{total}")
 
@@ -184,14 +191,7 @@ class SiteWriter(PartnerPages, IndexPages):
         if q.expected:
             self.write(q.expected, query.expected_path().read_bytes())
         link = Linker(self.d, path)
-        alternates = [
-            (fmt, link.raw(path + suffix), media)
-            for fmt, suffix, media in (
-                ("Turtle", ".ttl", "text/turtle"),
-                ("JSON-LD", ".jsonld", "application/ld+json"),
-                ("N-Triples", ".nt", "application/n-triples"),
-            )
-        ]
+        alternates = [(fmt, link.raw(path + suffix), media) for fmt, suffix, media in ALTERNATES]
         self.page(path, "stored_query.html", title=q.title, q=q, alternates=alternates)
 
     # --- machine-readable description -------------------------------------------------------------
@@ -425,18 +425,3 @@ def publish(
         len(lists.lists) if lists is not None else 0,
         lists.seconds if lists is not None else 0.0,
     )
-
-
-def add_blank_closure(g: Graph, node: BNode, out: Graph) -> None:
-    """Adds what `g` says about the blank node `node` and the blank nodes it reaches (an
-    rdf:List's cells), so a resource's description does not end in a dangling blank node."""
-    todo, seen = [node], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for s, p, o in g.triples((current, None, None)):
-            out.add((s, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)

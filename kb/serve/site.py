@@ -5,7 +5,8 @@ the document about it, `<path>.html|.ttl|.jsonld|.nt|.rdf`, chosen by `?format=`
 the w3id.org rules of the published site redirect the same IRIs to the same file names). The
 resource documents are rendered by the workers on request; the site's other pages and files
 (home, class and code-list indexes, views, the ontology document, the query catalogue and the
-stored-query pages, VoID, DCAT, dumps, hosting rules) are written once, on first need, by
+stored-query pages, the match lists and how they are computed, VoID, DCAT, dumps, hosting
+rules) are written once, on first need, by
 `kb publish`'s own writer in a process of its own, into the server's temporary folder, and
 served from there as the published site's nginx rules serve its folder.
 """
@@ -142,23 +143,17 @@ def content_type(path: Path) -> str:
 def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sparql") -> None:
     """`kb publish`'s site without the resource pages, from the KB in `nquads`, into `out`
     (written beside it and renamed into place: a reader never sees half a site)."""
-    from rdflib import Graph
 
     from kb.publish import describe
     from kb.publish.data import SiteData
     from kb.publish.site import SITE_MARKER, SiteWriter
     from kb.store import load_nquads
 
-    class ServedSite(SiteWriter):
-        def rdf_files(self, path: str, graph: Graph) -> None:
-            super().rdf_files(path, graph)
-            self.write(path + ".rdf", graph.serialize(format="xml", encoding="utf-8"))
-
     store = load_nquads(nquads, engine)
     d = SiteData(store, config.base_iri)
     work = Path(tempfile.mkdtemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent))
     try:
-        writer = ServedSite(d, config, work, False, None, endpoint)
+        writer = SiteWriter(d, config, work, False, None, endpoint)
         # the order of kb.publish.site.publish (the ontology first: pages link to its anchors)
         writer.static()
         writer.ontology_page()
@@ -168,6 +163,7 @@ def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sp
         writer.downloads(describe.void_graph(d, config.prefixes, None))
         writer.home(members, describe.statistics(d))
         writer.query_page()
+        match_lists(writer, store)
         # the anchors pyLODE gave the ontology's terms, for the resource pages' links to them
         anchors = out.parent / ANCHORS
         anchors.with_suffix(".tmp").write_text(json.dumps(d.anchors), encoding="utf-8")
@@ -180,6 +176,21 @@ def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sp
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def match_lists(writer, store) -> None:
+    """Each organisation's match list (id/match-list/...: HTML, Turtle, JSON-LD, N-Triples,
+    RDF/XML) and the page on how they are computed, as `kb publish` writes them (the same
+    matcher, `suggested_partners` of the configuration); nothing when it asks for none."""
+    from kb.publish.site import partner_lists
+
+    lists = partner_lists(writer.d, writer.config, store, None, None, writer.issued)
+    if lists is None:
+        return
+    writer.partners = lists
+    for org in sorted(lists.seekers()):
+        writer.match_list(org)
+    writer.partners_page()
 
 
 def _site_main(nquads: str, engine: str, config, out: str, error: str) -> None:

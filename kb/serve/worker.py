@@ -9,7 +9,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from kb.core.errors import KBError, ParameterError
 from kb.serve import site
@@ -200,17 +200,17 @@ class Worker:
         return {"paths": found}
 
     def describe(self, iri: str, serialiser: str) -> dict:
-        """The triples about `iri`, outgoing and incoming, in an RDF syntax."""
-        subject = URIRef(iri)
-        out = self.store.query("SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": subject}).rows
-        incoming = self.store.query("SELECT ?s ?p WHERE { ?s ?p ?o }", {"o": subject}).rows
-        if not out and not incoming:  # a resource only pointed to still has its description
+        """The triples about `iri`, outgoing (with the blank nodes they reach: an rdf:List's
+        cells) and incoming, in an RDF syntax: kb.publish.data.resource_description over the
+        union of the asserted and inferred graphs, as the static site's files over the
+        asserted ones."""
+        from kb.publish.data import resource_description
+        from kb.publish.pages import resource_renderer
+
+        data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
+        g = resource_description(data.union, URIRef(iri), incoming=True)
+        if not len(g):  # a resource only pointed to still has its description
             return {"found": False}
-        g = Graph()
-        for p, o in out:
-            g.add((subject, p, o))
-        for s, p in incoming:
-            g.add((s, p, subject))
         return {"found": True, "body": serialise_graph(g, serialiser, self.prefixes)}
 
 

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
+from kb.publish.data import LIST_FOLDER
 from kb.serve import site
 from kb.serve.http import URL_SAFE, Gone, Refused, text
 from kb.serve.routes.documents import choose_suffix, document
@@ -15,8 +16,9 @@ from kb.serve.state import served
 
 
 def site_thing(path: str) -> bool:
-    """A thing whose documents `kb publish` writes as site pages, not resource pages."""
-    return path == "ontology" or path.startswith("id/query/")
+    """A thing whose documents `kb publish` writes as site pages, not resource pages: the
+    ontology, a stored query, an organisation's match list (kb.publish.partners)."""
+    return path == "ontology" or path.startswith(("id/query/", LIST_FOLDER))
 
 
 async def see_other(request, path: str, paths: dict[str, str]):
