@@ -30,6 +30,7 @@ from kb.load import SourceFile, load, source_files
 from kb.reason import infer
 from kb.reason.entailments import raise_clashes
 from kb.shacl import validate
+from kb.shacl.compiled import validate_store
 from kb.shacl.report import ValidationOutcome
 from kb.shacl.shapes import ShapesGraph, check_shapes, load_shapes, locate_error
 from kb.sparql.checks import CheckOutcome, check_catalogue, run_checks
@@ -250,8 +251,6 @@ def _validate(config: Config, engine: OxigraphStore, shapes: ShapesGraph) -> Val
             # The reference: pySHACL over the union of asserted and inferred triples, one
             # process per core (2x faster than one on 2 cores, the same results)
             return validate(engine.graph(), shapes, "pyshacl-parallel", config.prefixes)
-        from kb.shacl.compiled import validate_store
-
         return validate_store(engine.store, shapes, config.prefixes)
     except ShapeError as exc:  # named with the file and line of the shape, as a syntax error
         raise locate_error(exc, shapes) from None
