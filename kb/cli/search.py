@@ -13,7 +13,7 @@ from kb.build.text_index import open_index
 from kb.cli import HELP
 from kb.core.config import load_config
 from kb.core.errors import ParameterError
-from kb.search.index import SearchResult, match_expression
+from kb.fulltext.index import SearchResult, match_expression
 from kb.sparql.results import _short
 
 FORMATS = ("table", "json", "csv")
