@@ -155,7 +155,7 @@ class KnowledgeBase:
         no word the index can look for (the SPARQL filter decides alone, as without index)."""
         from rdflib import URIRef
 
-        from kb.core.sparql_text import append_block, term_syntax
+        from kb.core.sparql_text import append_block, inject_block, term_syntax
 
         text = query.text
         if not self.use_text_index or self.store.name == "remote":
@@ -170,7 +170,10 @@ class KnowledgeBase:
             terms = " ".join(term_syntax(p.index, URIRef(iri)) for iri in found)
             # no candidate, no answer (rdflib fails on an empty VALUES block)
             block = f"VALUES ?{p.index} {{ {terms} }}" if found else "FILTER(false)"
-            text = append_block(text, block, p.name)
+            # first in the group for Oxigraph (it joins from there); last for rdflib, which
+            # joins a group's first VALUES block row by row, evaluating the rest per row
+            put = inject_block if self.store.name == "oxigraph" else append_block
+            text = put(text, block, p.name)
         return text
 
     def run(self, name: str, **params: Any) -> list[Row]:
