@@ -118,3 +118,14 @@ def test_typed_words_are_never_markup(client):
         "/search", params={"q": '<script>alert("x")</script>'}, headers={"Accept": "text/html"}
     )
     assert "<script>alert" not in r.text and "&lt;script&gt;" in r.text
+
+
+def test_a_query_string_that_is_not_utf8_is_refused(client):
+    r = client.get("/search?q=%ff", headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "not UTF-8" in r.json()["error"]
+
+
+def test_the_query_page_has_the_search_box(client):
+    r = client.get("/", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    assert '<form class="search" role="search" method="get" action="/search"' in r.text
