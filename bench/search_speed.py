@@ -9,8 +9,9 @@ make build/search.sqlite's index of it into a temporary file as `kb build` does
 `kb search WORD` (kb.fulltext.index.SearchIndex.search, limit 20: ranking every match, snippets of
 the 20 best) and the stored query label-search with the same word on the same Oxigraph store,
 and count what each finds: resources for the index (all of them, not only the 20 shown),
-distinct resources for label-search. Prints Markdown tables; the figures are in
-bench/results.md.
+distinct resources for label-search, run plain (every name looked at) and index-backed (its
+?resource candidates from the same index, as kb.execute binds them). Prints Markdown tables;
+the figures are in bench/results.md.
 
 label-search is a substring match (CONTAINS) over skos:prefLabel, skos:altLabel and rdfs:label
 of id/ resources; the index finds words by prefix (stemmed, accents folded) over every label
@@ -21,6 +22,7 @@ much.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shutil
 import statistics
 import sys
@@ -72,11 +74,16 @@ def measure(scale: str, repeat: int) -> dict:
         path = folder / "search.sqlite"
         stats = write_index(kb.store, path, kb.config.base_iri + INFERRED_GRAPH, "bench")
         index = SearchIndex.open(path)
+        plain = dataclasses.replace(kb, use_text_index=False)
+        backed = dataclasses.replace(kb, use_text_index=True, _text_index=index)
         rows = []
         for word in words:
             fts_s, result = _median_time(lambda w=word: index.search(w, limit=20), repeat)
             sparql_s, answer = _median_time(
-                lambda w=word: kb.execute("label-search", term=w), max(1, repeat // 2)
+                lambda w=word: plain.execute("label-search", term=w), max(1, repeat // 2)
+            )
+            backed_s, backed_answer = _median_time(
+                lambda w=word: backed.execute("label-search", term=w), max(1, repeat // 2)
             )
             ids = {h.iri for h in index.search(word, limit=10**7)}
             found = {str(r[0]) for r in answer.rows}  # type: ignore[union-attr]
@@ -90,6 +97,8 @@ def measure(scale: str, repeat: int) -> dict:
                     "sparql_s": sparql_s,
                     "sparql_hits": len(found),
                     "both": len(found & in_id),
+                    "backed_s": backed_s,
+                    "backed_hits": len({str(r[0]) for r in backed_answer.rows}),  # type: ignore[union-attr]
                 }
             )
         index.close()
@@ -116,8 +125,9 @@ def tables(results: list[dict]) -> str:
     out += [
         "",
         "| knowledge base | words | `kb search` (20 best) | resources found (id/ ones) "
-        "| label-search on Oxigraph | resources found | found by both |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| label-search on Oxigraph | resources found | found by both "
+        "| label-search index-backed | resources found |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         name = "seed" if r["scale"] == "seed" else f"generated {int(r['scale']):,}"
@@ -125,7 +135,8 @@ def tables(results: list[dict]) -> str:
             out.append(
                 f"| {name} | `{w['word']}` | {w['fts_s'] * 1000:.1f} ms "
                 f"| {w['fts_hits']:,} ({w['fts_id_hits']:,}) | {w['sparql_s'] * 1000:.1f} ms "
-                f"| {w['sparql_hits']:,} | {w['both']:,} |"
+                f"| {w['sparql_hits']:,} | {w['both']:,} | {w['backed_s'] * 1000:.1f} ms "
+                f"| {w['backed_hits']:,} |"
             )
     return "\n".join(out) + "\n"
 

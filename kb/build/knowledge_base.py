@@ -3,11 +3,14 @@ and inference otherwise, or a remote endpoint; with the stored-query catalogue."
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kb.core.config import Config
-from kb.core.errors import KBError
+from kb.core.errors import KBError, ParameterError
+from kb.fulltext.index import FORMAT, SearchIndex, index_path
 from kb.sparql.catalogue import (
     Row,
     StoredQuery,
@@ -33,6 +36,34 @@ def built_store(config: Config, engine: str | None = None) -> Store | None:
     return load_nquads(config.build_dir / "kb.nq", engine or config.store)
 
 
+def build_id(manifest: Mapping | None) -> str | None:
+    kb_nq = (manifest or {}).get("kb_nq") or {}
+    return kb_nq.get("sha256") if kb_nq.get("written") else None
+
+
+def current_index(config) -> SearchIndex | None:
+    """build/search.sqlite when it was made from build/kb.nq as it is, and kb.nq describes the
+    inputs as they are now (kb.build.manifest.stale_reason); None otherwise."""
+    from kb.build.manifest import read_manifest, stale_reason
+
+    path = index_path(config)
+    manifest = read_manifest(config)
+    build = build_id(manifest)
+    if build is None or not path.is_file() or stale_reason(config, manifest) is not None:
+        return None
+    index = SearchIndex.open(path)
+    try:
+        meta = index.meta()
+    except sqlite3.Error:  # not an index (a file written by something else): made again
+        index.close()
+        return None
+    if meta.get("format") != FORMAT or meta.get("build") != build:
+        index.close()
+        return None
+    index.origin = f"{path}, made from {config.build_dir / 'kb.nq'} (up to date)"
+    return index
+
+
 @dataclass
 class KnowledgeBase:
     """The built knowledge base (asserted + inferred) with the stored-query catalogue."""
@@ -43,6 +74,10 @@ class KnowledgeBase:
     origin: str = ""  # where the answers come from, for the user (KnowledgeBase.open)
     # the manifest of the build whose kb.nq it holds; None for a fresh load (KnowledgeBase.open)
     manifest: dict[str, Any] | None = None
+    # index-backed parameters take their candidates from the text index (False: the plain
+    # query, every candidate the SPARQL finds itself); never for a remote endpoint
+    use_text_index: bool = True
+    _text_index: SearchIndex | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -84,8 +119,9 @@ class KnowledgeBase:
     def execute(self, name: str, **params: Any) -> QueryResult:
         query = self.get(name)
         bindings = bind(query, params, self.config.prefixes)
+        text = self.with_candidates(query, bindings)
         try:
-            result = self.store.query(query.text, bindings)
+            result = self.store.query(text, bindings)
         except QuerySyntaxError as exc:  # named with its file, at the position as written
             from kb.core.sparql_text import inject_values
 
@@ -96,6 +132,49 @@ class KnowledgeBase:
             sent = inject_values(query.text, bindings)
             raise syntax_error_as_written(query.path, query.text, sent, exc) from None
         return ordered(query, result)
+
+    def text_index(self) -> SearchIndex:
+        """The text index of this store: build/search.sqlite when the store is the current
+        build's kb.nq and the index was made from it, else one made now in memory."""
+        if self._text_index is None:
+            from kb.build.pipeline import INFERRED_GRAPH
+            from kb.fulltext.index import fill
+
+            index = current_index(self.config) if self.manifest is not None else None
+            if index is None:
+                conn = sqlite3.connect(":memory:", isolation_level=None)
+                fill(conn, self.store, self.config.base_iri + INFERRED_GRAPH, "")
+                index = SearchIndex(conn, f"an index in memory of {self.origin}")
+            self._text_index = index
+        return self._text_index
+
+    def with_candidates(self, query: StoredQuery, bindings: Mapping[str, Any]) -> str:
+        """The query's text with, for each index-backed parameter (`index = "VAR"` in its
+        header), `VALUES ?VAR { ... }`: the resources the text index finds for its words, so
+        that the SPARQL only filters and orders those. The plain text when the parameter has
+        no word the index can look for (the SPARQL filter decides alone, as without index)."""
+        from rdflib import URIRef
+
+        from kb.core.sparql_text import append_block, inject_block, term_syntax
+
+        text = query.text
+        if not self.use_text_index or self.store.name == "remote":
+            return text
+        for p in query.parameters:
+            if p.index is None:
+                continue
+            try:
+                found = self.text_index().resources(str(bindings[p.name]))
+            except ParameterError:  # no letter or digit in it: nothing to look up
+                continue
+            terms = " ".join(term_syntax(p.index, URIRef(iri)) for iri in found)
+            # no candidate, no answer (rdflib fails on an empty VALUES block)
+            block = f"VALUES ?{p.index} {{ {terms} }}" if found else "FILTER(false)"
+            # first in the group for Oxigraph (it joins from there); last for rdflib, which
+            # joins a group's first VALUES block row by row, evaluating the rest per row
+            put = inject_block if self.store.name == "oxigraph" else append_block
+            text = put(text, block, p.name)
+        return text
 
     def run(self, name: str, **params: Any) -> list[Row]:
         """The typed rows of a stored SELECT query."""

@@ -1,42 +1,15 @@
 """The build's text index: build/search.sqlite when it was made from the current kb.nq, made
-again from the knowledge base otherwise (kb.fulltext.index holds the index itself)."""
+again from the knowledge base otherwise (kb.fulltext.index holds the index itself; the test of
+whether build/search.sqlite is current is kb.build.knowledge_base.current_index)."""
 
 from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Mapping
 
+from kb.build.knowledge_base import build_id, current_index
 from kb.core.errors import KBError
-from kb.fulltext.index import FORMAT, SearchIndex, fill, index_path, write_index
-
-
-def _build_id(manifest: Mapping | None) -> str | None:
-    kb_nq = (manifest or {}).get("kb_nq") or {}
-    return kb_nq.get("sha256") if kb_nq.get("written") else None
-
-
-def current_index(config) -> SearchIndex | None:
-    """build/search.sqlite when it was made from build/kb.nq as it is, and kb.nq describes the
-    inputs as they are now (kb.build.manifest.stale_reason); None otherwise."""
-    from kb.build.manifest import read_manifest, stale_reason
-
-    path = index_path(config)
-    manifest = read_manifest(config)
-    build = _build_id(manifest)
-    if build is None or not path.is_file() or stale_reason(config, manifest) is not None:
-        return None
-    index = SearchIndex.open(path)
-    try:
-        meta = index.meta()
-    except sqlite3.Error:  # not an index (a file written by something else): made again
-        index.close()
-        return None
-    if meta.get("format") != FORMAT or meta.get("build") != build:
-        index.close()
-        return None
-    index.origin = f"{path}, made from {config.build_dir / 'kb.nq'} (up to date)"
-    return index
+from kb.fulltext.index import SearchIndex, fill, index_path, write_index
 
 
 def open_index(config, rebuild: bool = False, progress: bool = True) -> SearchIndex:
@@ -57,7 +30,7 @@ def open_index(config, rebuild: bool = False, progress: bool = True) -> SearchIn
         print("making the text index ...", file=sys.stderr)
     kb = KnowledgeBase.open(config, engine="oxigraph", reuse_build=not rebuild)
     inferred = config.base_iri + INFERRED_GRAPH
-    build = _build_id(kb.manifest)
+    build = build_id(kb.manifest)
     unwritten = ""
     if build is not None:
         path = index_path(config)

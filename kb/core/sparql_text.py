@@ -101,3 +101,22 @@ def inject_block(query: str, block: str, name: str) -> str:
             raise ParameterError(name, "the query has no group to bind into")
         brace = positions[first]
     return query[: brace + 1] + " " + block + " " + query[brace + 1 :]
+
+
+def append_block(query: str, block: str, name: str) -> str:
+    """Return `query` with `block` (a VALUES block) at the end of its WHERE group, where a
+    join evaluates the group first and then the block (rdflib joins a group's first VALUES
+    row by row, evaluating the rest of the group once per row); `name` as in inject_block."""
+    positions = list(_code_positions(query))
+    code = "".join(c for _i, c in positions)
+    where = re.search(r"\bWHERE\s*\{", code, re.IGNORECASE)
+    start = where.end() - 1 if where else code.find("{")
+    if start < 0:
+        raise ParameterError(name, "the query has no group to bind into")
+    depth = 0
+    for k in range(start, len(code)):
+        depth += {"{": 1, "}": -1}.get(code[k], 0)
+        if depth == 0:
+            brace = positions[k][0]
+            return query[:brace] + " " + block + "\n" + query[brace:]
+    raise ParameterError(name, "the query's WHERE group is not closed")

@@ -398,6 +398,17 @@ class SearchIndex:
         )
         return {iri for (iri,) in rows}
 
+    def resources(self, text: str) -> list[str]:
+        """Every resource whose labels or descriptions hold every word of `text` (as
+        `search` finds them: prefix, stemmed, case and accents folded), by IRI, unranked: the
+        candidates of an index-backed stored query (kb.build.knowledge_base)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT resource.iri FROM entry JOIN resource ON resource.id = entry.resource"
+            " WHERE entry MATCH ? ORDER BY resource.iri",
+            (match_expression(text),),
+        )
+        return [iri for (iri,) in rows]
+
     def search(
         self,
         text: str,

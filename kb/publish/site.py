@@ -22,7 +22,7 @@ from kb.core.config import Config
 from kb.core.errors import KBError
 from kb.core.fileio import remove_stale, temporary_name
 from kb.core.namespaces import MC, bind_prefixes
-from kb.publish import changes, conneg, describe, dumps, ontology, queries
+from kb.publish import changes, conneg, describe, dumps, ontology, queries, search_index
 from kb.publish.data import (
     ALTERNATES,
     LICENCE,
@@ -193,6 +193,18 @@ class SiteWriter(PartnerPages, IndexPages):
         link = Linker(self.d, path)
         alternates = [(fmt, link.raw(path + suffix), media) for fmt, suffix, media in ALTERNATES]
         self.page(path, "stored_query.html", title=q.title, q=q, alternates=alternates)
+
+    def search_page(self) -> None:
+        """search/index.html and the client-side index its script reads (search/index.json,
+        bounded: kb.publish.search_index)."""
+        index = search_index.client_index(self.d)
+        self.write(search_index.INDEX_PATH, index.body)
+        bounds = {
+            "entries": search_index.MAX_ENTRIES,
+            "bytes": search_index.MAX_BYTES,
+            "description": search_index.DESCRIPTION_CHARS,
+        }
+        self.page("search/index", "search_static.html", title="Search", index=index, bounds=bounds)
 
     # --- machine-readable description -------------------------------------------------------------
 
@@ -406,6 +418,7 @@ def publish(
         writer.downloads(void)
         writer.home(members, describe.statistics(d))
         writer.query_page()
+        writer.search_page()
         (tmp / SITE_MARKER).write_text("Written by kb publish; replaced whole by the next run.\n")
         os.chmod(tmp, 0o755)
         swap_into_place(tmp, out, old)

@@ -17,8 +17,11 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+from kb.fulltext.index import SEARCH_INDEX as INDEX
+from kb.fulltext.index import write_index
 from kb.serve.routes import routes
 from kb.serve.routes.query_page import QueryPage
 from kb.serve.routes.sparql import MAX_BODY
@@ -39,16 +42,21 @@ def create_app(
     graphs: Mapping[str, int],
     queries_dir: str | os.PathLike | None = None,
     config: Any = None,
+    search_index: str | os.PathLike | None = None,
 ):
     """The Starlette application; `nquads` is the built KB the workers load, `queries_dir`
     the project's stored queries (the matchmaker's are in its match/ folder), `config` the
-    project's kb.core.config.Config (for the site's pages and the stored queries on `/`)."""
+    project's kb.core.config.Config (for the site's pages and the stored queries on `/`),
+    `search_index` the text index of /search (by default search.sqlite beside `nquads`)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
 
     folder = None if queries_dir is None else str(queries_dir)
-    kb = Served(settings, nquads, base_iri, prefixes, graphs, folder, config)
+    if search_index is None and os.path.isfile(os.path.join(os.path.dirname(nquads), INDEX)):
+        search_index = os.path.join(os.path.dirname(nquads), INDEX)
+    index = None if search_index is None else str(search_index)
+    kb = Served(settings, nquads, base_iri, prefixes, graphs, folder, config, index)
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -77,7 +85,7 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
     """Build the KB in memory, hand it to the workers and serve until interrupted."""
     import uvicorn
 
-    from kb.build.pipeline import build
+    from kb.build.pipeline import INFERRED_GRAPH, build
     from kb.core.config import load_config
 
     config = load_config()
@@ -96,6 +104,8 @@ def serve(settings: ServeSettings, *, progress: bool = True) -> None:
         nquads = os.path.join(tmp, "kb.nq")
         with open(nquads, "wb") as stream:
             result.engine.write_nquads(stream)
+        # the text index of /search, beside kb.nq (create_app finds it there)
+        write_index(result.engine, Path(tmp) / INDEX, config.base_iri + INFERRED_GRAPH, "")
         del result
         app = create_app(
             settings, nquads, config.base_iri, config.prefixes, graphs, config.queries_dir, config

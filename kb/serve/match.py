@@ -297,6 +297,7 @@ def _environment():
 
     env = environment()
     env.globals["live_nav"] = LIVE_NAV
+    env.globals["search_action"] = "/search"
     return env
 
 

@@ -91,6 +91,7 @@ SITE_ROOTS = frozenset(
         "void",
         "catalog",
         "partners",  # how the suggested partners are computed (kb publish)
+        "search",  # the client-side search page and its index (kb publish)
     }
 )
 MARKER = ".kb-site"
@@ -164,6 +165,7 @@ def write_site(nquads: str, engine: str, config, out: Path, endpoint: str = "/sp
         writer.home(members, describe.statistics(d))
         writer.query_page()
         match_lists(writer, store)
+        writer.search_page()
         # the anchors pyLODE gave the ontology's terms, for the resource pages' links to them
         anchors = out.parent / ANCHORS
         anchors.with_suffix(".tmp").write_text(json.dumps(d.anchors), encoding="utf-8")

@@ -33,7 +33,8 @@ class ServeSettings:
 class Served:
     """`nquads` is the built KB the workers load, `queries_dir` the project's stored queries
     (the matchmaker's are in its match/ folder), `config` the project's kb.core.config.Config (for
-    the site's pages and the stored queries on `/`)."""
+    the site's pages and the stored queries on `/`), `search_index` the text index /search
+    reads (None: /search answers 404)."""
 
     settings: ServeSettings
     nquads: str
@@ -42,6 +43,7 @@ class Served:
     graphs: Mapping[str, int]
     queries_dir: str | None = None
     config: Any = None
+    search_index: str | None = None  # the text index (kb.fulltext) of the served KB
     pool: WorkerPool | None = None
     cache: dict[str, dict] = field(default_factory=dict)
     writing: dict[str, asyncio.Future] = field(default_factory=dict)

@@ -73,6 +73,7 @@ class Worker:
         # Index the KB for the HTML pages now, not inside the first request's time limit.
         pages = resource_renderer(self.store, base_iri=base_iri, link_suffix="")
         pages.env.globals["live_nav"] = LIVE_NAV  # the served pages link to /match
+        pages.env.globals["search_action"] = "/search"  # and search with /search
         self.queries_dir = queries_dir
         self._matchmaker: Any = None
 

@@ -29,6 +29,7 @@ from kb.core.errors import KBError, ParameterError
 from kb.store import QueryResult, QuerySyntaxError
 
 HEADER = "#+ "
+VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NAME = re.compile(r"^(\d+)_([a-z0-9-]+)$")
 USERS = ("cluster manager", "S3 officer", "consultant", "everyone")
 LITERAL_TYPES = {
@@ -66,6 +67,9 @@ class Parameter:
     default: Any = None
     allowed: tuple[Any, ...] = ()
     description: str = ""
+    # index-backed: the variable the text index binds (a VALUES block) to the resources whose
+    # labels or descriptions hold this parameter's words (kb.build.knowledge_base)
+    index: str | None = None
 
     @property
     def required(self) -> bool:
@@ -142,6 +146,14 @@ def parse_query_file(path: Path) -> StoredQuery:
         ptype = p.get("type", "xsd:string")
         if ptype != "iri" and ptype not in LITERAL_TYPES:
             raise KBError(f"{path}: parameter {p.get('name')!r} has unknown type {ptype!r}")
+        index = p.get("index")
+        if index is not None and (
+            ptype != "xsd:string" or not isinstance(index, str) or not VARIABLE.fullmatch(index)
+        ):
+            raise KBError(
+                f"{path}: parameter {p.get('name')!r}: index names the variable the text index "
+                'binds (index = "resource"), for an xsd:string parameter'
+            )
         params.append(
             Parameter(
                 p["name"],
@@ -149,6 +161,7 @@ def parse_query_file(path: Path) -> StoredQuery:
                 p.get("default"),
                 tuple(p.get("allowed", ())),
                 p.get("description", ""),
+                index,
             )
         )
     return StoredQuery(
@@ -263,6 +276,11 @@ def check_stored_query(query: StoredQuery, prefixes: Mapping[str, str]) -> None:
                 f"{query.path}: parameter {param.name!r} is declared in the '#+' header but "
                 f"?{param.name} is not in the query"
             )
+        if param.index is not None and param.index not in used:
+            raise KBError(
+                f"{query.path}: parameter {param.name!r} is index-backed (index = "
+                f"{param.index!r}) but ?{param.index} is not in the query"
+            )
         for value in (param.default, *param.allowed):
             if value is not None:
                 try:
@@ -275,6 +293,9 @@ def check_stored_query(query: StoredQuery, prefixes: Mapping[str, str]) -> None:
         samples = {p.name: _SAMPLES[p.type] for p in query.parameters}
         try:
             sent = inject_values(query.text, samples)
+            for p in query.parameters:
+                if p.index is not None:  # as the candidates are bound (none is a sample too)
+                    sent = inject_values(sent, {p.index: _SAMPLES["iri"]})
         except ParameterError as exc:
             raise KBError(f"{query.path}: {exc}") from None
         try:

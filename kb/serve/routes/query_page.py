@@ -21,6 +21,9 @@ td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:
 th{background:#f0f0f0} #status{margin-left:1rem;color:#555} .error{color:#a00;white-space:pre-wrap}
 pre{background:#f7f7f7;padding:.5rem;overflow:auto}
 </style></head><body>
+<form class="search" role="search" method="get" action="/search" style="float:right">
+<input type="search" name="q" aria-label="Search the knowledge base" placeholder="Search ...">
+<button type="submit">Search</button></form>
 <h1>Manufacturing Clusters KB &mdash; SPARQL</h1>
 <p>A read-only SPARQL 1.1 endpoint at <code>__ENDPOINT__</code>: default graph = union of
 all named graphs; at most __MAXROWS__ rows; __TIMEOUT__ s per query.</p>
