@@ -32,7 +32,6 @@ sys.path.insert(0, str(REPO))
 GENERATED_DEFAULTS = {
     "id:organisation/afil": "id:organisation/cluster-1",  # has EFFRA domains and projects
     "id:region/ITC4": "id:region/AA11",
-    "id:region/IT": "id:region/AA",
     "id:project/beincpps": "id:project/project-2",
     "id:country/IT": "id:country/XA",  # generated countries have user-assigned ISO codes
     # Search words: generated labels are "Project 12", "PRJ12", "Priority 0 of AB12", ...

@@ -14,8 +14,9 @@ ontology with this file conforms to the shapes and passes the integrity checks:
 * one synthetic mc:SourceDocument (id/source/synthetic) and one mc:DocumentSection of it that
   every participation cites with mc:section;
 * countries (mc:Country, id/country/XA, XB, ... then QM, QN, ...: ISO 3166 user-assigned codes,
-  so they never collide with the real countries of data/ttl/reference/) for the NUTS-like
-  level-0 regions AA, AB, ...; every organisation has the mc:country of its region;
+  so they never collide with the real countries of data/ttl/reference/), each carrying NUTS
+  level 0 (codes AA, AB, ...) as the real ones do; every organisation has the mc:country of
+  its region;
 * regions with mc:nutsVersion and skos:exactMatch to http://data.europa.eu/nuts/code/<code>
   (the codes are synthetic, but AL.. from 240,000 triples and AT.. from 400,000 name real
   NUTS regions, and so do their id/region/ IRIs);
@@ -100,13 +101,13 @@ def generate(target: int, stream, seed: int = 42, collaboration: str = "random")
     regions: list[tuple[str, str]] = []
     for c in range(max(2, min(30, target // 20000))):
         code = f"{chr(65 + c // 26)}{chr(65 + c % 26)}"
+        # NUTS level 0 is the country itself (docs/modelling.md; the integrity check
+        # country-region-duplicates): no id/region/<code> beside it
         country = _country(w, c)
-        r0 = f"{ID}region/{code}"
-        _region(w, r0, code, 0, country)
-        w.iri(r0, MC + "country", country)
+        _nuts(w, country, code, 0)
         for i in range(1, 7):
-            r1 = f"{r0}{i}"
-            _region(w, r1, f"{code}{i}", 1, r0)
+            r1 = f"{ID}region/{code}{i}"
+            _region(w, r1, f"{code}{i}", 1, country)
             for j in range(1, 6):
                 r2 = f"{r1}{j}"
                 _region(w, r2, f"{code}{i}{j}", 2, r1)
@@ -239,14 +240,19 @@ def _country(w: Writer, index: int) -> str:
     return iri
 
 
-def _region(w: Writer, iri: str, code: str, level: int, parent: str) -> None:
-    w.iri(iri, RDF_TYPE, MC + "Region")
-    w.lit(iri, SKOS + "prefLabel", f"Region {code}")
+def _nuts(w: Writer, iri: str, code: str, level: int) -> None:
+    """The NUTS code, level and version of a region or (level 0) a country."""
     w.lit(iri, MC + "nutsCode", code, None)
     w.typed(iri, MC + "nutsLevel", str(level), XSD + "integer")
     w.typed(iri, MC + "nutsVersion", "2021", XSD + "gYear")
     w.iri(iri, SKOS + "exactMatch", NUTS + code)
-    w.iri(iri, MC + "withinRegion", parent)  # a level-0 region is within its country
+
+
+def _region(w: Writer, iri: str, code: str, level: int, parent: str) -> None:
+    w.iri(iri, RDF_TYPE, MC + "Region")
+    w.lit(iri, SKOS + "prefLabel", f"Region {code}")
+    _nuts(w, iri, code, level)
+    w.iri(iri, MC + "withinRegion", parent)  # a level-1 region is within its country
 
 
 def _strategy(w: Writer, rnd: random.Random, code: str, region: str) -> None:

@@ -4,9 +4,8 @@
 
 For each size, bench/generate.py's data (plus the ontology and data/ttl/sources.ttl) is
 written once into a project; then, for each storage, `kb build` runs in a process of its own
-(load, infer, validate, checks, kb.nq written; when the data fails a check, as the generated
-data's level-0 regions fail country-region-duplicates, the kb.nq dump is timed alone, as
-`kb build` would not write it), so its peak resident memory is that build's
+(load, infer, validate, checks, kb.nq written; should the data fail a check, the kb.nq dump
+is timed alone, as `kb build` would not write it), so its peak resident memory is that build's
 alone (os.wait4). Prints a Markdown table: seconds per stage, peak memory, the on-disk store's
 size at the end of the build. The figures are written in bench/results.md.
 """
@@ -38,7 +37,7 @@ result = build(config)
 t = time.perf_counter()
 if result.conforms:
     write_outputs(result)
-else:  # bench/generate.py's level-0 regions fail one check: time the kb.nq dump alone
+else:  # data that fails a check: time the kb.nq dump alone, as kb build would not write it
     config.build_dir.mkdir(parents=True, exist_ok=True)
     with open(config.build_dir / "kb.nq", "wb") as stream:
         result.engine.write_nquads(stream)
