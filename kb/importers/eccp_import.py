@@ -32,8 +32,8 @@ from kb.importers.profiles import (
     IdentityLinker,
     Known,
     document_graph,
+    profile_turtle_files,
     slug,
-    turtle_text,
     without_legal_form,
 )
 
@@ -160,19 +160,10 @@ def _check_place(reading: Reading, who: Subject, known: Known) -> None:
 
 def profile_files(profile: Profile) -> dict[str, str]:
     """The Turtle files of one mapped profile: one per section, and source.ttl."""
-    files = {}
-    source = profile.path.name
-    for section, g in section_files(profile):
-        label = SECTIONS[section]
-        header = (
-            f"ECCP profile of {profile.subject.acronym or profile.subject.name}, section "
-            f"'{label}'.\nImported by `kb import eccp-profile` from {source}; re-run the "
-            "import to refresh it (edits by hand are lost)."
-        )
-        files[f"{section}.ttl"] = turtle_text(g, header)
-    header = (
-        f"The ECCP profile of {profile.subject.acronym or profile.subject.name} and its "
-        f"sections.\nImported by `kb import eccp-profile` from {source}."
+    return profile_turtle_files(
+        ((section, SECTIONS[section], g) for section, g in section_files(profile)),
+        f"ECCP profile of {profile.subject.acronym or profile.subject.name}",
+        "eccp-profile",
+        profile.path.name,
+        source_graph(profile),
     )
-    files["source.ttl"] = turtle_text(source_graph(profile), header)
-    return files

@@ -19,8 +19,8 @@ from kb.importers.profiles import (
     IdentityLinker,
     Known,
     document_graph,
+    profile_turtle_files,
     slug,
-    turtle_text,
     without_legal_form,
 )
 
@@ -71,22 +71,17 @@ def map_profiles(
         return report, outputs
     for mapper in mappers:
         linker.record(mapper.out, mapper.entities)
-        files = {}
-        for section, label in SECTION_LABELS.items():
+        for section in SECTION_LABELS:
             g = mapper.out.graph(section)
             g.add((SELF, RDF.type, MC.SourceGraph))
             g.add((SELF, PROV.wasDerivedFrom, URIRef(f"{mapper.doc}/{section}")))
-            header = (
-                f"SciTransfer profile of {mapper.page.name}, section '{label}'.\nImported by "
-                f"`kb import org-profile` from {mapper.path.name}; re-run the import to refresh "
-                "it (edits by hand are lost)."
-            )
-            files[f"{section}.ttl"] = turtle_text(g, header)
-        header = (
-            f"The SciTransfer profile of {mapper.page.name} and its sections.\nImported by "
-            f"`kb import org-profile` from {mapper.path.name}."
+        files = profile_turtle_files(
+            ((s, label, mapper.out.graph(s)) for s, label in SECTION_LABELS.items()),
+            f"SciTransfer profile of {mapper.page.name}",
+            "org-profile",
+            mapper.path.name,
+            source_graph(mapper),
         )
-        files["source.ttl"] = turtle_text(source_graph(mapper), header)
         report.kept_from_kb += len(mapper.out.kept)
         outputs[out_dir / slug(without_legal_form(mapper.page.name))] = files
     return report, outputs

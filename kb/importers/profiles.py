@@ -659,3 +659,20 @@ def document_graph(known, doc: URIRef, title: str, label: str, publisher: str, s
         add(sec, MC.sectionLabel, Literal(section_label))
         add(sec, SKOS.prefLabel, literal_en(section_label))
     return g, add
+
+
+def profile_turtle_files(sections, what: str, command: str, source: str, document: Graph):
+    """The Turtle files of one imported profile, {file name: text}: one per (section, label,
+    graph) of `sections`, and source.ttl with the profile `document`; each file's header says
+    which profile (`what`, e.g. "ECCP profile of AFIL") and section it holds and that
+    `kb import <command>` made it from `source`."""
+    files = {}
+    for section, label, g in sections:
+        header = (
+            f"{what}, section '{label}'.\nImported by `kb import {command}` from {source}; "
+            "re-run the import to refresh it (edits by hand are lost)."
+        )
+        files[f"{section}.ttl"] = turtle_text(g, header)
+    header = f"The {what} and its sections.\nImported by `kb import {command}` from {source}."
+    files["source.ttl"] = turtle_text(document, header)
+    return files
