@@ -22,6 +22,7 @@ from pathlib import Path
 from rdflib import Graph, Literal
 
 from kb.build.manifest import MANIFEST, HashingWriter, input_hashes, manifest_text
+from kb.build.reuse import reusable_inferred
 from kb.core.config import DISK_ABOVE, Config
 from kb.core.errors import KBError, ShapeError
 from kb.core.fileio import AtomicFiles
@@ -58,6 +59,8 @@ class BuildResult:
     queries_parsed: int = 0  # stored queries and checks parsed (check_catalogue)
     # {path: SHA-256} of every input as read, for build/manifest.json (kb.build.manifest)
     inputs: dict[str, str] = field(default_factory=dict)
+    # how the inferred graph was made: the profile's reasoner, or the previous build's reused
+    inferred_how: str = ""
 
     @cached_property
     def store(self) -> Store:
@@ -102,7 +105,10 @@ def build(
     validate_data: bool = True,
     run_integrity_checks: bool = True,
     progress: bool = False,
+    reuse: bool = True,
 ) -> BuildResult:
+    """Every stage on a fresh Oxigraph store. With `reuse`, the previous build's inferred graph
+    is taken from build/kb.nq when no changed file can reach a rule (kb.build.reuse)."""
     store_kind = store_kind or config.store
     open_store(store_kind)  # an unknown engine fails before any work
     profile = inference or config.inference
@@ -126,6 +132,7 @@ def build(
             queries,
             inputs,
             progress,
+            reuse,
         )
     except BaseException:
         engine.discard()  # an on-disk store goes now, not when the traceback is dropped
@@ -142,6 +149,7 @@ def _stages(
     queries: int,
     inputs: dict[str, str],
     progress: bool,
+    reuse: bool,
 ) -> BuildResult:
     """load -> infer -> validate -> checks on `engine`, each stage timed."""
     timings: dict[str, float] = {}
@@ -149,7 +157,7 @@ def _stages(
         files = load(config, engine, progress=progress)
     asserted = engine.count()  # distinct triples: files may repeat one another
     with _stage(timings, "infer", progress):
-        inferred = _infer(config, engine, profile)
+        inferred, inferred_how = _infer_or_reuse(config, engine, profile, reuse, progress)
     from kb.reason.compiled import outside_rl
 
     unread = outside_rl(engine.store) if profile in ("rules", "owlrl") else {}
@@ -175,6 +183,7 @@ def _stages(
         unread,
         queries,
         inputs,
+        inferred_how,
     )
 
 
@@ -220,6 +229,25 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _infer_or_reuse(
+    config: Config, engine: OxigraphStore, profile: str, reuse: bool, progress: bool
+) -> tuple[int, str]:
+    """(inferred triples, how they were made): the previous build's inferred graph when
+    kb.build.reuse finds that no change reaches a rule, else the profile's reasoner."""
+    if not reuse:
+        return _infer(config, engine, profile), f"{profile} (--clean)"
+    if profile != "rules":
+        return _infer(config, engine, profile), profile
+    iri = config.base_iri + INFERRED_GRAPH
+    found, why = reusable_inferred(config, engine, iri)
+    if found is None:
+        return _infer(config, engine, profile), f"{profile} (not reused: {why})"
+    engine.load_ntriples(found.ntriples(), iri)
+    if progress:
+        print(f"infer: the previous build's inferred graph ({why})", file=sys.stderr, flush=True)
+    return engine.count(iri), f"reused from the previous build: {why}"
 
 
 def _infer(config: Config, engine: OxigraphStore, profile: str) -> int:

@@ -27,6 +27,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="where the build keeps the KB while it works: memory, disk (Oxigraph's on-disk "
         "store under build/) or auto (disk above 500 MiB of Turtle); default from [tool.kb]",
     )
+    p.add_argument(
+        "--clean",
+        action="store_true",
+        help="infer from scratch, even where the previous build's inferred graph could be "
+        "reused (by default it is when no changed file can reach a rule)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -77,7 +83,7 @@ def summary(result: BuildResult) -> str:
     lines = [
         f"files loaded        {len(result.files)}",
         f"triples asserted    {result.asserted}",
-        f"triples inferred    {result.inferred} ({result.config.inference})",
+        f"triples inferred    {result.inferred} ({result.inferred_how or result.config.inference})",
     ]
     if result.outside_rl:
         unread = ", ".join(f"{name} {n}" for name, n in result.outside_rl.items())
@@ -116,7 +122,9 @@ def run_build(args: argparse.Namespace) -> int:
         validation=args.validation,
         storage=args.storage,
     )
-    result = build(config, validate_data=not args.no_shapes, progress=not args.quiet)
+    result = build(
+        config, validate_data=not args.no_shapes, progress=not args.quiet, reuse=not args.clean
+    )
     written = write_outputs(result)
     print(summary(result))
     if result.validation is not None and not result.validation.conforms:
@@ -137,7 +145,9 @@ def run_validate(args: argparse.Namespace) -> int:
         validation=args.validation,
         storage=args.storage,
     )
-    result = build(config, run_integrity_checks=False, progress=not args.quiet)
+    result = build(
+        config, run_integrity_checks=False, progress=not args.quiet, reuse=not args.clean
+    )
     assert result.validation is not None
     if args.format == "turtle":
         sys.stdout.write(result.validation.report_graph.serialize(format="turtle"))

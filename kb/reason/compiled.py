@@ -39,7 +39,7 @@ from __future__ import annotations
 import gc
 import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -121,6 +121,51 @@ def outside_rl(store: ox.Store) -> dict[str, int]:
         "owl:" + row["p"].value.removeprefix(_OWL): int(row["n"].value)
         for row in store.query(_OUTSIDE_RL)
     }
+
+
+# What the rules read besides the predicates and classes their tables name: the schema (read
+# whole, closed, compiled) and owl:sameAs (it switches on the equality rules, which read every
+# triple). kb.build.reuse looks for these in a previous inferred graph.
+SCHEMA_PREDICATE_IRIS = frozenset([_V[name] for name in SCHEMA_PREDICATES] + [_V["sameAs"]])
+SCHEMA_CLASS_IRIS = frozenset(_V[name] for name in SCHEMA_CLASSES)
+
+
+def rules_read(
+    store: ox.Store, extra_schema: Iterable[ox.Triple] = ()
+) -> Callable[[ox.Triple], bool]:
+    """A test of whether the data rules (or a consistency rule) would read a triple, for the
+    schema of `store`'s default graph plus `extra_schema` (schema triples derived in a previous
+    run). False means: adding or removing that triple changes neither what materialise reads nor
+    what it derives. Everything is read when an owl:sameAs between two terms is known (the
+    equality rules read every triple)."""
+    terms = _Terms()
+    v = terms.v
+    schema = _read_schema(store, terms)
+    extra = list(extra_schema)
+    schema.update((terms.id(t.subject), terms.id(t.predicate), terms.id(t.object)) for t in extra)
+    same = ox.NamedNode(_V["sameAs"])
+    if any(t.predicate == same and t.subject != t.object for t in extra) or store.query(
+        f"ASK {{ ?a <{same.value}> ?b FILTER(?a != ?b) }}"
+    ):
+        return lambda triple: True
+    _close_schema(schema, v)
+    tables = _Tables(schema, terms, equality=False)
+    schema_predicates = {terms.terms[v[name]] for name in SCHEMA_PREDICATES}
+    schema_classes = {terms.terms[v[name]] for name in SCHEMA_CLASSES}
+    predicates = {terms.terms[p] for p in tables.predicates_read if terms.terms[p] is not None}
+    classes = {terms.terms[c] for c in tables.classes_read if terms.terms[c] is not None}
+    type_ = terms.terms[v["type"]]
+    all_typings = type_ in predicates
+
+    def reads(triple: ox.Triple) -> bool:
+        p = triple.predicate
+        if p in predicates or p in schema_predicates:
+            return True
+        if p == type_:
+            return all_typings or triple.object in classes or triple.object in schema_classes
+        return False
+
+    return reads
 
 
 class _Terms:
