@@ -140,12 +140,20 @@ def _has_blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-# The text of a schema triple in Oxigraph's N-Quads (one space between terms): its predicate,
-# or rdf:type and a schema class
-_SCHEMA_NEEDLES = [f"<{iri}>".encode() for iri in sorted(SCHEMA_PREDICATE_IRIS)] + [
-    f"<{_RDF_TYPE}> <{iri}>".encode() for iri in sorted(SCHEMA_CLASS_IRIS)
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF_TYPE = _RDF + "type"
+# Every schema predicate and class is in the OWL or RDFS namespace, or one of three RDF terms:
+# a line holding a schema triple holds one of these after a space (a term in predicate or
+# object position), so five passes of bytes.find find them all (and some others, dropped)
+_NEEDLES = [
+    b" <http://www.w3.org/2002/07/owl#",
+    b" <http://www.w3.org/2000/01/rdf-schema#",
+    *(f" <{_RDF}{name}>".encode() for name in ("first", "rest", "Property")),
 ]
+assert all(
+    any(f"<{iri}>".startswith(needle[1:].decode()) for needle in _NEEDLES)
+    for iri in SCHEMA_PREDICATE_IRIS | SCHEMA_CLASS_IRIS
+)
 
 
 class _Mapped:
@@ -173,9 +181,9 @@ class _Mapped:
     def schema_triples(self, start: int, end: int) -> list[ox.Triple]:
         """The schema and owl:sameAs triples among the lines start..end (the data rules can
         derive schema triples, and the next run reads them): each line holding one of
-        _SCHEMA_NEEDLES, parsed, and kept if it is one."""
+        _NEEDLES, parsed, and kept if it is one."""
         lines = set()
-        for needle in _SCHEMA_NEEDLES:
+        for needle in _NEEDLES:
             at = self.map.find(needle, start, end)
             while at >= 0:
                 head = self.map.rfind(b"\n", start, at) + 1
