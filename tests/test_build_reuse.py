@@ -119,8 +119,7 @@ def test_a_new_typing_a_rule_reads_infers_again(edited):
     def edit(root):
         path = root / STRATEGY
         path.write_text(
-            path.read_text(encoding="utf-8")
-            + f"\n{AFIL} <http://www.w3.org/ns/org#linkedTo> "
+            path.read_text(encoding="utf-8") + f"\n{AFIL} <http://www.w3.org/ns/org#linkedTo> "
             "<https://w3id.org/mfg-clusters/id/organisation/cfi> .\n",
             encoding="utf-8",
         )
@@ -135,8 +134,7 @@ def test_a_schema_edit_infers_again(edited):
     def edit(root):
         path = root / STRATEGY
         path.write_text(
-            path.read_text(encoding="utf-8")
-            + "\n<https://w3id.org/mfg-clusters/ontology#Cluster> "
+            path.read_text(encoding="utf-8") + "\n<https://w3id.org/mfg-clusters/ontology#Cluster> "
             "<http://www.w3.org/2000/01/rdf-schema#subClassOf> "
             "<http://www.w3.org/ns/org#Organization> .\n",
             encoding="utf-8",

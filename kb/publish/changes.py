@@ -5,7 +5,7 @@ The previous release is the site `kb publish` is about to replace: its dumps/kb.
 compared on their asserted graphs only (the inferred graph follows from them, and the
 dataset description holds the release's own dates and checksums). A resource is a local IRI
 (under the base) that is the subject of a triple; it changed when the triples about it differ,
-blank nodes compared by their stable names (kb.publish.data.stable_blank_nodes).
+blank nodes compared by their stable names (kb.publish.data.stable_rows).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -84,56 +85,82 @@ class Source:
     document_label: str | None = None
 
 
-def stable_blank_nodes(graphs: dict[str, Graph], inferred: str) -> dict[str, Graph]:
-    """The graphs with each blank node renamed by a hash of its graph and of what it is tied
-    to (kb.publish.skolem's colour refinement), each graph's triples added in sorted order:
-    a parser names blank nodes at random, and the site must be the same bytes on every
-    publish of the same data (issue 12). A blank node of an asserted graph keeps its name in
-    the inferred graph, which only adds to it."""
-    names: dict[BNode, BNode] = {}
-    for name in sorted(graphs, key=lambda n: n == inferred):  # the inferred graph last
-        triples = [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graphs[name]]
-        unnamed = [ox.Triple(*t) for t in triples]
-        for node, iri in skolem_iris(unnamed, name, "b").items():
+def stable_rows(triples: list, graph: str, names: dict[BNode, BNode]) -> list[tuple]:
+    """One graph's triples sorted, each blank node renamed by a hash of its graph and of what
+    it is tied to (kb.publish.skolem's colour refinement; `names` keeps the names given so
+    far, so a blank node of an asserted graph keeps its name in the inferred graph, which is
+    renamed last and only adds to it): a parser names blank nodes at random, and the site must
+    be the same bytes on every publish of the same data (issue 12)."""
+    if any(isinstance(t, BNode) for triple in triples for t in triple):
+        unnamed = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
+        for node, iri in skolem_iris(unnamed, graph, "b").items():
             names.setdefault(BNode(node.value), BNode(iri))
-    renamed = {}
-    for name, graph in graphs.items():
-        out = Graph()
-        for prefix, namespace in graph.namespaces():
-            out.bind(prefix, namespace, override=False)
-        rows = [
+        triples = [
             tuple(names.get(t, t) if isinstance(t, BNode) else t for t in triple)
-            for triple in graph
+            for triple in triples
         ]
-        for triple in sorted(rows, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
-            out.add(triple)
-        renamed[name] = out
-    return renamed
+    return sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+
+
+class _GraphOf(Graph):
+    """One source graph of the site, read through the asserted facts and `graphs_of` rather
+    than held as a copy (at 10^6 triples each copy of the knowledge base is a gigabyte)."""
+
+    def __init__(self, data: SiteData, name: str) -> None:
+        super().__init__(identifier=URIRef(name))
+        self._asserted, self._graphs_of, self._name = data.asserted, data.graphs_of, name
+
+    def triples(self, triple, context=None):  # type: ignore[override]
+        graphs_of, name = self._graphs_of, self._name
+        for t in self._asserted.triples(triple):
+            if name in graphs_of.get(t, ()):
+                yield t
+
+    def __iter__(self):
+        return self.triples((None, None, None))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, triple) -> bool:
+        return next(iter(self.triples(triple)), None) is not None
 
 
 class SiteData:
     """The knowledge base as the site sees it: asserted facts with sources, and the union
-    with the inferred graph for navigation (inverse links, region containment)."""
+    with the inferred graph for navigation (inverse links, region containment).
+
+    The store's graphs are read one at a time into two rdflib graphs, the asserted facts and
+    the inferred ones (SimpleMemory: no per-graph bookkeeping, and it iterates in the order
+    triples were added, which is sorted, so the dumps need no sort of their own); `union`
+    reads both without a third copy, and each source graph is a view of the asserted facts
+    through `graphs_of` (which graphs state a triple)."""
 
     def __init__(self, store: Store, base_iri: str, inferred_graph_iri: str | None = None):
         self.base = base_iri
         self.inferred_graph_iri = inferred_graph_iri or base_iri + "graph/inferred"
-        self.graphs = stable_blank_nodes(
-            {n: store.graph(n) for n in store.graph_names()}, self.inferred_graph_iri
-        )
-        self.asserted = Graph()
-        for name, graph in self.graphs.items():
-            if name != self.inferred_graph_iri:
-                self.asserted += graph
-        self.inferred = self.graphs.get(self.inferred_graph_iri, Graph())
-        self.union = self.asserted + self.inferred
+        self.asserted = Graph(store="SimpleMemory")
+        self.inferred = Graph(store="SimpleMemory")
         # (s, p, o) -> the named graphs that assert it
         self.graphs_of: dict[tuple[Node, Node, Node], list[str]] = defaultdict(list)
-        for name, graph in self.graphs.items():
-            if name == self.inferred_graph_iri:
-                continue
-            for triple in graph:
+        names: dict[BNode, BNode] = {}
+        graph_names = store.graph_names()
+        inferred_present = self.inferred_graph_iri in graph_names
+        for name in [n for n in graph_names if n != self.inferred_graph_iri]:
+            for triple in stable_rows(list(store.triples(name)), name, names):
+                self.asserted.add(triple)
                 self.graphs_of[triple].append(name)
+        if inferred_present:
+            rows = stable_rows(
+                list(store.triples(self.inferred_graph_iri)), self.inferred_graph_iri, names
+            )
+            for triple in rows:
+                self.inferred.add(triple)
+        self.graphs: dict[str, Graph] = {
+            n: self.inferred if n == self.inferred_graph_iri else _GraphOf(self, n)
+            for n in graph_names
+        }
+        self.union = ReadOnlyGraphAggregate([self.asserted, self.inferred])
         self._labels: dict[Node, str] = {}
         # ontology term local name -> the anchor the ontology page gives it
         self.anchors: dict[str, str] = {}

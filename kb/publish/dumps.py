@@ -11,13 +11,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
 
-from kb.core.namespaces import bind_prefixes
 from kb.publish.data import SiteData
 from kb.store import to_ox
 
@@ -60,13 +60,6 @@ DUMPS = [
         "http://publications.europa.eu/resource/authority/file-type/JSON_LD",
     ),
 ]
-
-
-def flat_graph(d: SiteData, description: Graph, prefixes: dict[str, str]) -> Graph:
-    g = Graph()
-    g += d.asserted
-    g += description
-    return bind_prefixes(g, prefixes)
 
 
 def turtle(graph: Graph, prefixes: dict[str, str]) -> bytes:
@@ -125,29 +118,65 @@ def jsonld_context(prefixes: dict[str, str]) -> dict:
 
 
 def write_dumps(d: SiteData, description: Graph, prefixes: dict[str, str], out: Path) -> None:
+    """The four dumps, each streamed to its file by Oxigraph's serialisers from the site's
+    graphs (no copy of the knowledge base: at 10^6 triples the copies and rdflib's whole-KB
+    serialisations were the publish's peak memory). The triples go in the site's order (each
+    graph's sorted, as kb.publish.data reads them), so the same data gives the same bytes."""
     folder = out / "dumps"
     folder.mkdir(parents=True, exist_ok=True)
-    flat = flat_graph(d, description, prefixes)
-    (folder / "kb.ttl").write_bytes(turtle(flat, prefixes))
-    nt = flat.serialize(format="nt", encoding="utf-8")
+    described = sorted(description, key=_sort_key)
+    told = set(described)
+
+    def flat() -> Iterator[ox.Triple]:
+        for triple in d.asserted:
+            if triple not in told:
+                yield _ox_triple(triple)
+        for triple in described:
+            yield _ox_triple(triple)
+
+    ox.serialize(flat(), output=folder / "kb.ttl", format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     # mtime=0: the same data gives the same bytes, so checksums are reproducible
     with (
         open(folder / "kb.nt.gz", "wb") as raw,
         gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
     ):
-        gz.write(b"".join(sorted(line + b"\n" for line in nt.splitlines() if line)))
-    ds = Dataset()
-    for name, graph in d.graphs.items():
-        target = ds.graph(URIRef(name))
-        for triple in graph:
-            target.add(triple)
-    described = ds.graph(URIRef(d.base + DESCRIPTION_GRAPH))
-    for triple in description:
-        described.add(triple)
-    # lines sorted and JSON-LD nodes sorted: the same data gives the same bytes (issue 12)
-    nq = ds.serialize(format="nquads", encoding="utf-8")
-    (folder / "kb.nq").write_bytes(b"".join(sorted(ln + b"\n" for ln in nq.splitlines() if ln)))
-    (folder / "kb.jsonld").write_bytes(jsonld(flat, prefixes))
+        ox.serialize(flat(), output=gz, format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(_quads(d, described), output=folder / "kb.nq", format=ox.RdfFormat.N_QUADS)
+    # JSON-LD in its expanded form, as Oxigraph writes it, with the prefixes as an inline
+    # context for readers that compact (rdflib's compaction of a whole KB took gigabytes)
+    with open(folder / "kb.jsonld", "wb") as stream:
+        context = json.dumps(jsonld_context(prefixes), indent=2, ensure_ascii=False)
+        stream.write(f'{{\n"@context": {context},\n"@graph": '.encode())
+        ox.serialize(flat(), output=stream, format=ox.RdfFormat.JSON_LD)
+        stream.write(b"\n}\n")
+
+
+def _quads(d: SiteData, described: list) -> Iterator[ox.Quad]:
+    """Every graph of the site: each asserted triple in the graphs stating it, the inferred
+    graph, the dataset description in its own graph."""
+    names: dict[str, ox.NamedNode] = {}
+    for triple in d.asserted:
+        t = _ox_triple(triple)
+        for name in sorted(d.graphs_of[triple]):
+            graph = names.get(name) or names.setdefault(name, ox.NamedNode(name))
+            yield ox.Quad(t.subject, t.predicate, t.object, graph)
+    inferred = ox.NamedNode(d.inferred_graph_iri)
+    for triple in d.inferred:
+        t = _ox_triple(triple)
+        yield ox.Quad(t.subject, t.predicate, t.object, inferred)
+    graph = ox.NamedNode(d.base + DESCRIPTION_GRAPH)
+    for triple in described:
+        t = _ox_triple(triple)
+        yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+
+def _ox_triple(triple) -> ox.Triple:
+    s, p, o = triple
+    return ox.Triple(to_ox(s), to_ox(p), to_ox(o))
+
+
+def _sort_key(triple) -> tuple[str, str, str]:
+    return (triple[0].n3(), triple[1].n3(), triple[2].n3())
 
 
 def sha256(path: Path) -> str:
