@@ -140,16 +140,22 @@ def resource_renderer(
 
 
 def render_resource(
-    store: Store, iri: str, *, base_iri: str = BASE, link_suffix: str = ".html"
+    store: Store,
+    iri: str,
+    *,
+    base_iri: str = BASE,
+    link_suffix: str = ".html",
+    partners=None,
 ) -> str:
     """The HTML page of one resource of `store`. Links between pages are relative and end in
-    `link_suffix` ('.html' for the static site; '' when pages are served at their IRI paths).
+    `link_suffix` ('.html' for the static site; '' when pages are served at their IRI paths);
+    `partners`: its "Suggested partners" section, as PageBuilder.render takes it.
     Raises ParameterError when the store does not describe `iri`."""
     builder = resource_renderer(store, base_iri=base_iri, link_suffix=link_suffix)
     node = URIRef(iri)
     if node not in builder.data.resource_set:
         raise ParameterError("iri", f"{iri} is not described by the knowledge base")
-    return builder.render(node)
+    return builder.render(node, partners)
 
 
 @dataclass

@@ -66,6 +66,7 @@ class Served:
             self.base_iri,
             settings.worker_memory,
             self.queries_dir,
+            self.config,  # the organisation pages' suggested partners (kb.serve.partners)
         )
         self.pool = WorkerPool(worker_main, args, limits)
         await self.pool.start()

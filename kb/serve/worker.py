@@ -56,11 +56,13 @@ class Worker:
         prefixes: Mapping[str, str],
         base_iri: str,
         queries_dir: str | None = None,
+        config: Any = None,
     ):
         import rdflib.plugins.sparql
 
         from kb.publish.pages import resource_renderer
         from kb.serve.match import LIVE_NAV
+        from kb.serve.partners import LivePartners
         from kb.store import load_nquads
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -76,6 +78,8 @@ class Worker:
         pages.env.globals["search_action"] = "/search"  # and search with /search
         self.queries_dir = queries_dir
         self._matchmaker: Any = None
+        # the organisation pages' suggested partners, as kb publish's (made at first need)
+        self.partners = LivePartners(pages, self.store, config)
 
     def matchmaker(self):
         """The matchmaker on this worker's store (made at its first use)."""
@@ -175,14 +179,21 @@ class Worker:
 
     def page(self, iri: str) -> dict:
         """The resource's HTML page, the same one the static site has (links without suffix,
-        as the pages are served at their IRI paths)."""
+        as the pages are served at their IRI paths), an organisation's with its suggested
+        partners (kb.serve.partners)."""
         from kb.publish.pages import render_resource, resource_renderer
 
         data = resource_renderer(self.store, base_iri=self.base_iri, link_suffix="").data
         if not data.anchors:  # the ontology page's anchors, once the site writer has them
             data.anchors.update(site.read_anchors(self.nquads))
         try:
-            body = render_resource(self.store, iri, base_iri=self.base_iri, link_suffix="")
+            body = render_resource(
+                self.store,
+                iri,
+                base_iri=self.base_iri,
+                link_suffix="",
+                partners=self.partners.section(URIRef(iri)),
+            )
         except ParameterError:
             return {"found": False}
         return {"found": True, "body": body}
@@ -223,9 +234,10 @@ def worker_main(
     base_iri: str,
     memory_mib: int = 1024,
     queries_dir: str | None = None,
+    config: Any = None,
 ) -> None:
     try:
-        worker = Worker(nquads, engine, prefixes, base_iri, queries_dir)
+        worker = Worker(nquads, engine, prefixes, base_iri, queries_dir, config)
         limit_memory(memory_mib)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send({"status": 500, "message": f"worker could not load the KB: {exc}"})
