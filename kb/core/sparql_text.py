@@ -19,6 +19,7 @@ from kb.core.errors import ParameterError
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Characters that may not appear in an IRIREF (SPARQL 1.1 grammar, production [139]).
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_IRIREF = re.compile(r"<[^\s<>\"{}|^`\\]*>")
 
 
 def term_syntax(name: str, term: Node) -> str:
@@ -60,8 +61,11 @@ def _code_positions(query: str):
                 i += 2 if query[i] == "\\" else 1
             i += len(quote)
             continue
-        if c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", query[i:]):
-            i += len(re.match(r"<[^\s<>\"{}|^`\\]*>", query[i:]).group(0))  # type: ignore[union-attr]
+        # matched in place: slicing query[i:] per IRI made a VALUES block of n IRIs cost n
+        # copies of the text (0.25 s for 8,843 candidates at 10^6)
+        iri = _IRIREF.match(query, i) if c == "<" else None
+        if iri:
+            i = iri.end()
             continue
         yield i, c
         i += 1
