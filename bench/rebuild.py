@@ -21,13 +21,9 @@ peak memory. The figures are written in bench/results.md.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from rdflib import Dataset
@@ -35,6 +31,8 @@ from rdflib.compare import to_isomorphic
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench import storage as storage_bench  # noqa: E402
 
 CHILD = """
 import json, sys, time
@@ -90,21 +88,7 @@ def project(triples: int, files: int) -> Path:
 
 
 def measure(root: Path, storage: str, reuse: bool) -> dict:
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(root), storage, "reuse" if reuse else "clean"],
-        stdout=subprocess.PIPE,
-        env=os.environ | {"PYTHONPATH": str(REPO)},
-    )
-    out = child.stdout.read()  # type: ignore[union-attr]
-    _pid, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"the build failed (status {status})")
-    figures = json.loads(out)
-    figures["peak_mb"] = usage.ru_maxrss / 1024
-    figures["cpu"] = usage.ru_utime + usage.ru_stime
-    figures["wall"] = time.perf_counter() - started
-    return figures
+    return storage_bench.measure(root, storage, CHILD, "reuse" if reuse else "clean")
 
 
 def edit(path: Path, predicate: str) -> str:
