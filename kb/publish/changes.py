@@ -42,9 +42,11 @@ class Changes:
 
 def _statements(
     quads, base: str, skipped: set[str]
-) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """local subject -> its statements as N-Triples text; local subject -> its classes."""
-    about: dict[str, set[str]] = defaultdict(set)
+) -> tuple[dict[str, set[int]], dict[str, set[str]]]:
+    """local subject -> its statements (the hash of each one's N-Triples text: both dumps are
+    read in one process, and a set of ints holds a million statements in a third of the
+    memory of their text); local subject -> its classes."""
+    about: dict[str, set[int]] = defaultdict(set)
     types: dict[str, set[str]] = defaultdict(set)
     for q in quads:
         if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value in skipped:
@@ -52,7 +54,7 @@ def _statements(
         s = q.subject
         if not isinstance(s, ox.NamedNode) or not s.value.startswith(base):
             continue
-        about[s.value].add(f"{q.predicate} {q.object}")
+        about[s.value].add(hash(f"{q.predicate} {q.object}"))
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             types[s.value].add(q.object.value)
     return about, types
