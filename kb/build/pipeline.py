@@ -158,7 +158,7 @@ def _stages(
         files = load(config, engine, progress=progress)
     asserted = engine.count()  # distinct triples: files may repeat one another
     with _stage(timings, "infer", progress):
-        inferred, inferred_how = _infer_or_reuse(config, engine, profile, reuse, progress)
+        inferred, inferred_how = _infer_or_reuse(config, engine, profile, reuse, inputs, progress)
     from kb.reason.compiled import outside_rl
 
     unread = outside_rl(engine.store) if profile in ("rules", "owlrl") else {}
@@ -263,7 +263,12 @@ def _alive(pid: int) -> bool:
 
 
 def _infer_or_reuse(
-    config: Config, engine: OxigraphStore, profile: str, reuse: bool, progress: bool
+    config: Config,
+    engine: OxigraphStore,
+    profile: str,
+    reuse: bool,
+    inputs: dict[str, str],
+    progress: bool,
 ) -> tuple[int, str]:
     """(inferred triples, how they were made): the previous build's inferred graph when
     kb.build.reuse finds that no change reaches a rule, else the profile's reasoner."""
@@ -272,7 +277,7 @@ def _infer_or_reuse(
     if profile != "rules":
         return _infer(config, engine, profile), profile
     iri = config.base_iri + INFERRED_GRAPH
-    found, why = reusable_inferred(config, engine, iri)
+    found, why = reusable_inferred(config, engine, iri, inputs)
     if found is None:
         return _infer(config, engine, profile), f"{profile} (not reused: {why})"
     engine.load_ntriples(found.ntriples(), iri)

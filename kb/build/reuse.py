@@ -14,7 +14,6 @@ tests/test_build_reuse.py compares such builds with clean ones.
 
 from __future__ import annotations
 
-import hashlib
 import mmap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kb.build.manifest import read_manifest, settings
+from kb.build.manifest import read_manifest, settings, sha256_file
 from kb.core.config import Config
 from kb.reason.compiled import SCHEMA_CLASS_IRIS, SCHEMA_PREDICATE_IRIS, rules_read
 from kb.store import OxigraphStore
@@ -42,7 +41,6 @@ class Reusable:
     kb_nq: Path
     start: int
     end: int
-    changed: list[str]  # the graph IRIs whose files changed, were added or removed
     ending: str  # how each of its lines ends: " <graph IRI> .\n"
 
     def ntriples(self, block: int = 1 << 22) -> Iterator[bytes]:
@@ -61,10 +59,11 @@ class Reusable:
 
 
 def reusable_inferred(
-    config: Config, engine: OxigraphStore, inferred_iri: str
+    config: Config, engine: OxigraphStore, inferred_iri: str, inputs: dict[str, str]
 ) -> tuple[Reusable | None, str]:
     """(where the previous inferred graph is, why it can be reused) or (None, why not), for
-    `engine` loaded with the files as they are now."""
+    `engine` loaded with the files as they are now, whose hashes are `inputs`
+    (kb.build.manifest.input_hashes, taken when the build started)."""
     manifest = read_manifest(config)
     kb_nq = config.build_dir / "kb.nq"
     if manifest is None or not (manifest.get("kb_nq") or {}).get("written"):
@@ -73,9 +72,9 @@ def reusable_inferred(
         return None, "the configuration changed" if config.inference == "rules" else (
             f"inference profile {config.inference}"
         )
-    if not kb_nq.is_file() or _sha256(kb_nq) != manifest["kb_nq"].get("sha256"):
+    if not kb_nq.is_file() or sha256_file(kb_nq) != manifest["kb_nq"].get("sha256"):
         return None, f"{kb_nq} is not the file the last build wrote"
-    changed = _changed_graphs(config, manifest.get("inputs") or {})
+    changed = _changed_graphs(config, manifest.get("inputs") or {}, inputs)
     if kb_nq.stat().st_size == 0:
         return None, f"{kb_nq} is empty"
     with kb_nq.open("rb") as stream:
@@ -100,23 +99,12 @@ def reusable_inferred(
             if reads(triple):
                 return None, f"{iri} changed a triple the rules read: {triple}"
     why = f"{len(changed)} changed files, none reaching a rule" if changed else "no file changed"
-    return Reusable(kb_nq, *inferred, changed, f" <{inferred_iri}> .\n"), why
+    return Reusable(kb_nq, *inferred, f" <{inferred_iri}> .\n"), why
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while block := stream.read(1 << 22):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _changed_graphs(config: Config, then: dict[str, str]) -> list[str]:
+def _changed_graphs(config: Config, then: dict[str, str], now: dict[str, str]) -> list[str]:
     """The graph IRIs of the source files added, removed or changed since the manifest's
     build (the hashes of the other inputs, shapes and checks, do not reach inference)."""
-    from kb.build.manifest import input_hashes
-
-    now = input_hashes(config)
     folders = [folder.resolve() for folder in config.source_dirs]
     graphs = set()
     for rel in set(then) | set(now):
