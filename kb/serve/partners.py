@@ -11,6 +11,7 @@ by the knowledge base.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from rdflib import URIRef
@@ -46,7 +47,8 @@ class LivePartners:
                     self._lists = partner_lists(
                         d, self.config, self.store, None, None, release_date()
                     )
-                except KBError:  # a broken matchmaker: the pages without the section
+                except KBError as exc:  # a broken matchmaker: pages without the section
+                    print(f"kb serve: no suggested partners on the pages: {exc}", file=sys.stderr)
                     self._lists = None
                 if self._lists is not None:
                     self._seekers = self._lists.seekers()
