@@ -9,6 +9,7 @@ the counts.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -178,3 +179,16 @@ def test_kb_build_says_what_it_reused_and_clean_does_not(built, tmp_path):
         [KB, "build", "--clean", "-q"], cwd=root, capture_output=True, text=True, check=True
     )
     assert "triples inferred" in run.stdout and "(rules (--clean))" in run.stdout
+
+
+def test_an_inferred_graph_made_by_other_code_is_not_reused(built, tmp_path):
+    root = tmp_path / "kb"
+    shutil.copytree(built, root, symlinks=True)
+    manifest = root / "build" / "manifest.json"
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    assert len(doc["reasoner"]) == 64  # the rules' code, as kb.reason.compiled hashes it
+    doc["reasoner"] = "0" * 64  # as if kb had been upgraded since
+    manifest.write_text(json.dumps(doc), encoding="utf-8")
+    result = _build(root)
+    assert result.inferred_how.startswith("rules (not reused:")
+    assert "made by other code" in result.inferred_how

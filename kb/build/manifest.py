@@ -162,10 +162,14 @@ def manifest_text(
     conforms: bool,
     kb_nq: HashingWriter | None,
     search_index: Any = None,
+    reasoner: str | None = None,
 ) -> str:
+    """build/manifest.json's text. `reasoner`: the fingerprint of the code that made the
+    inferred graph (kb.reason.compiled.rules_fingerprint; None for the other profiles)."""
     doc = {
         "format": FORMAT,
         "kb_version": __version__,
+        "reasoner": reasoner,
         "config": settings(config),
         "inputs": inputs,
         "counts": counts,

@@ -30,6 +30,7 @@ from kb.core.fileio import AtomicFiles
 from kb.fulltext.index import SEARCH_INDEX, IndexStats, write_index
 from kb.load import SourceFile, load, source_files
 from kb.reason import infer
+from kb.reason.compiled import rules_fingerprint
 from kb.reason.entailments import raise_clashes
 from kb.shacl import validate
 from kb.shacl.compiled import validate_store
@@ -409,4 +410,5 @@ def _manifest(
         conforms=result.conforms,
         kb_nq=kb_nq,
         search_index=index,
+        reasoner=rules_fingerprint() if result.config.inference == "rules" else None,
     )

@@ -24,7 +24,12 @@ import pyoxigraph as ox
 
 from kb.build.manifest import read_manifest, settings, sha256_file
 from kb.core.config import Config
-from kb.reason.compiled import SCHEMA_CLASS_IRIS, SCHEMA_PREDICATE_IRIS, rules_read
+from kb.reason.compiled import (
+    SCHEMA_CLASS_IRIS,
+    SCHEMA_PREDICATE_IRIS,
+    rules_fingerprint,
+    rules_read,
+)
 from kb.store import OxigraphStore
 
 # A changed file's graph larger than this (in kb.nq's bytes, about 150 B per quad) is not
@@ -72,6 +77,8 @@ def reusable_inferred(
         return None, "the configuration changed" if config.inference == "rules" else (
             f"inference profile {config.inference}"
         )
+    if manifest.get("reasoner") != rules_fingerprint():
+        return None, "the previous inferred graph was made by other code (kb upgraded or edited)"
     if not kb_nq.is_file() or sha256_file(kb_nq) != manifest["kb_nq"].get("sha256"):
         return None, f"{kb_nq} is not the file the last build wrote"
     changed = _changed_graphs(config, manifest.get("inputs") or {}, inputs)

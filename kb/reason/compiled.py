@@ -130,6 +130,21 @@ SCHEMA_PREDICATE_IRIS = frozenset([_V[name] for name in SCHEMA_PREDICATES] + [_V
 SCHEMA_CLASS_IRIS = frozenset(_V[name] for name in SCHEMA_CLASSES)
 
 
+def rules_fingerprint() -> str:
+    """The SHA-256 of the rules' code (this module and the entailment filter it applies): a
+    build records it, and a previous build's inferred graph is reused only by the same code
+    (kb.build.reuse), since other code may derive other triples from the same data."""
+    import hashlib
+    from pathlib import Path
+
+    from kb.reason import entailments
+
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(entailments.__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def rules_read(
     store: ox.Store, extra_schema: Iterable[ox.Triple] = ()
 ) -> Callable[[ox.Triple], bool]:
