@@ -131,8 +131,9 @@ class SiteData:
     with the inferred graph for navigation (inverse links, region containment).
 
     The store's graphs are read one at a time into two rdflib graphs, the asserted facts and
-    the inferred ones (SimpleMemory: no per-graph bookkeeping, and it iterates in the order
-    triples were added, which is sorted, so the dumps need no sort of their own); `union`
+    the inferred ones (SimpleMemory: no per-graph bookkeeping, and it iterates in an order
+    fixed by the order triples were added, sorted here, where rdflib's Memory store iterates a
+    set: so the dumps need no sort of their own to be the same bytes every run); `union`
     reads both without a third copy, and each source graph is a view of the asserted facts
     through `graphs_of` (which graphs state a triple)."""
 
