@@ -57,8 +57,9 @@ def edited(built, tmp_path):
     return factory
 
 
-def _build(root: Path, reuse: bool = True):
-    result = build(load_config(root), reuse=reuse)
+def _build(root: Path, reuse: bool = True, storage: str | None = None):
+    config = load_config(root, storage=storage) if storage else load_config(root)
+    result = build(config, reuse=reuse)
     assert result.conforms, result.validation.text() if result.validation else result.checks
     write_outputs(result)
     return result
@@ -192,3 +193,15 @@ def test_an_inferred_graph_made_by_other_code_is_not_reused(built, tmp_path):
     result = _build(root)
     assert result.inferred_how.startswith("rules (not reused:")
     assert "made by other code" in result.inferred_how
+
+
+def test_reuse_on_the_disk_store_equals_a_clean_build(built, tmp_path):
+    """The inferred graph loaded back with Oxigraph's bulk loader into the on-disk store."""
+    incremental, clean = tmp_path / "incremental", _copy(tmp_path / "clean")
+    shutil.copytree(built, incremental, symlinks=True)
+    for root in (incremental, clean):
+        _replace(root, STRATEGY, "unanswered; nothing is recorded", "unanswered; none recorded")
+    reused = _build(incremental, storage="disk")
+    assert reused.inferred_how.startswith("reused from the previous build")
+    assert reused.engine.on_disk
+    _assert_same_build(reused, incremental, _build(clean, storage="disk"), clean)
