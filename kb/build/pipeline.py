@@ -249,8 +249,19 @@ def _working_store(config: Config, progress: bool) -> OxigraphStore:
     if progress:
         print(f"build: on-disk store {folder}", file=sys.stderr, flush=True)
     engine = OxigraphStore(str(folder))
-    engine.discard = weakref.finalize(engine, shutil.rmtree, str(folder), True)
+    engine.discard = weakref.finalize(engine, _remove_folder, str(folder))
     return engine
+
+
+def _remove_folder(folder: str, tries: int = 40) -> None:
+    """rmtree, again while it is not gone: RocksDB's own threads (a bulk load's writers, a
+    flush) may still add a file while the tree is being removed, and one pass then leaves the
+    folder behind (seen under load in CI)."""
+    for _ in range(tries):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.lexists(folder):
+            return
+        time.sleep(0.05)
 
 
 def _alive(pid: int) -> bool:
